@@ -19,6 +19,8 @@ export default defineConfig({
         },
       },
       {
+        // Same as vite.config.ts: wasm packages must not be pre-bundled (their .wasm is found relative to the module).
+        optimizeDeps: { exclude: ['onnxruntime-web', '@jsquash/avif', '@jsquash/jpeg', '@jsquash/jxl', '@jsquash/png', '@jsquash/webp'] },
         test: {
           name: 'gpu',
           include: ['src/**/*.gpu.test.ts'],

@@ -1,0 +1,42 @@
+// Runs in a codec worker: JPEG XL encode + decode. The encoder glue is the single-threaded build, imported
+// directly (see avif/encode.ts for why).
+import jxlEncoderFactory from '@jsquash/jxl/codec/enc/jxl_enc.js';
+import decodeJxl, { init as initDecoder } from '@jsquash/jxl/decode.js';
+import type { CodecImplementation } from '../types';
+import { exactBuffer, roundTrip, type EmscriptenFactory } from '../wasm';
+
+interface JxlEncoderModule {
+  encode(data: Uint8ClampedArray, width: number, height: number, options: Record<string, unknown>): Uint8Array | null;
+}
+
+const encoder = await (jxlEncoderFactory as unknown as EmscriptenFactory<JxlEncoderModule>)({ noInitialRun: true });
+await initDecoder();
+
+export const implementation: CodecImplementation = {
+  encode: (image, o, ctx) =>
+    roundTrip(
+      'jxl',
+      image,
+      ctx,
+      async () => {
+        const lossless = o.lossless as boolean;
+        const q = o.quality as number;
+        const out = encoder.encode(image.data, image.width, image.height, {
+          effort: o.effort as number,
+          quality: lossless ? 100 : q,
+          progressive: o.progressive as boolean,
+          epf: Number(o.epf),
+          lossyPalette: false,
+          decodingSpeedTier: 0,
+          photonNoiseIso: o.photonNoise as number,
+          // Squoosh does the same: the VarDCT path is not meant for distances this large.
+          lossyModular: !lossless && q < 7,
+          lossless,
+        });
+        if (!out) throw new Error('the JPEG XL encoder returned nothing');
+        return out.slice();
+      },
+      (bytes) => decodeJxl(exactBuffer(bytes)),
+    ),
+  decode: (bytes) => decodeJxl(exactBuffer(bytes)),
+};

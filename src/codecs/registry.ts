@@ -1,0 +1,12 @@
+// Every codec the app offers, in display order. Adding a codec = adding its folder + one line here.
+import type { Codec } from './types';
+import { jpeg } from './jpeg';
+import { webp } from './webp';
+import { avif } from './avif';
+import { jxl } from './jxl';
+
+export const CODECS: readonly Codec[] = [jpeg, webp, avif, jxl];
+
+export function findCodec(id: string): Codec | undefined {
+  return CODECS.find((c) => c.id === id);
+}
