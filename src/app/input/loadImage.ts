@@ -1,0 +1,93 @@
+// Opens a dropped/pasted/picked file or a bundled sample as 8-bit RGBA pixels: format check from the first bytes,
+// size limit checked on the header before decoding, browser decode with EXIF orientation applied, wasm decode
+// as fallback (e.g. JPEG XL), transparency flattened onto white with a note for the visitor.
+import type { RgbaImage } from '../../codecs/types';
+import { ImageInputError, MAX_FILE_BYTES, MAX_PIXELS, megapixels } from './errors';
+import { flattenInPlace, hasTransparency } from './flatten';
+import { describeBytes, sniffImage, type ImageFormat } from './sniff';
+
+export interface LoadedImage {
+  name: string;
+  image: RgbaImage;
+  /** Size of the file as opened (for the original's bpp). */
+  fileBytes: number;
+  format: ImageFormat;
+  /** Things the visitor should know (flattened alpha, EXIF rotation…). */
+  notes: string[];
+}
+
+/** Decodes a file with one of our codec workers (formats the browser cannot decode). */
+export type WasmDecoder = (codecId: string, bytes: Uint8Array) => Promise<RgbaImage>;
+
+const WASM_DECODER: Partial<Record<ImageFormat, string>> = { jxl: 'jxl', avif: 'avif', webp: 'webp', jpeg: 'jpeg' };
+const NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', gif: 'GIF', bmp: 'BMP', jxl: 'JPEG XL' };
+
+function tooLarge(w: number, h: number): ImageInputError {
+  return new ImageInputError(
+    'too-large',
+    `This image is ${w}×${h} (${megapixels(w * h)}). RD Lab opens images up to ${megapixels(MAX_PIXELS)} ` +
+      `(e.g. 4096×4096), because each codec worker keeps its own copy of the pixels. Downscale it and try again.`,
+  );
+}
+
+async function browserDecode(blob: Blob): Promise<RgbaImage> {
+  const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+  try {
+    const { width, height } = bitmap;
+    if (width * height > MAX_PIXELS) throw tooLarge(width, height);
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new ImageInputError('corrupt', 'The browser could not create a canvas to read the pixels.');
+    ctx.drawImage(bitmap, 0, 0);
+    const id = ctx.getImageData(0, 0, width, height);
+    return { width, height, data: id.data };
+  } finally {
+    bitmap.close();
+  }
+}
+
+export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmDecoder): Promise<LoadedImage> {
+  if (file.size === 0) throw new ImageInputError('empty', `“${name}” is empty (0 bytes).`);
+  if (file.size > MAX_FILE_BYTES) {
+    throw new ImageInputError('too-large', `“${name}” is ${(file.size / 2 ** 20).toFixed(0)} MiB; RD Lab reads files up to ${MAX_FILE_BYTES / 2 ** 20} MiB.`);
+  }
+  let head: Uint8Array;
+  try {
+    head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
+  } catch (e) {
+    throw new ImageInputError('read-failed', `“${name}” could not be read: ${(e as Error).message}`);
+  }
+  const sniff = sniffImage(head);
+  if (!sniff) {
+    throw new ImageInputError(
+      'not-an-image',
+      `“${name}” is not an image RD Lab can open (${describeBytes(head)}). Use a PNG, JPEG, WebP, AVIF or JPEG XL file.`,
+    );
+  }
+  if (sniff.width && sniff.height && sniff.width * sniff.height > MAX_PIXELS) throw tooLarge(sniff.width, sniff.height);
+
+  let image: RgbaImage;
+  try {
+    image = await browserDecode(file);
+  } catch (e) {
+    if (e instanceof ImageInputError) throw e;
+    const codecId = WASM_DECODER[sniff.format];
+    if (!codecId || !wasmDecode) {
+      throw new ImageInputError('corrupt', `“${name}” looks like a ${NAMES[sniff.format]} file but could not be decoded; it may be truncated or damaged.`);
+    }
+    try {
+      image = await wasmDecode(codecId, new Uint8Array(await file.arrayBuffer()));
+    } catch {
+      throw new ImageInputError('corrupt', `“${name}” looks like a ${NAMES[sniff.format]} file but could not be decoded; it may be truncated or damaged.`);
+    }
+    if (image.width * image.height > MAX_PIXELS) throw tooLarge(image.width, image.height);
+  }
+
+  const notes: string[] = [];
+  if (sniff.orientation && sniff.orientation !== 1) notes.push(`Rotated upright as its EXIF orientation (${sniff.orientation}) asks.`);
+  if (hasTransparency(image.data)) {
+    flattenInPlace(image.data);
+    notes.push('This image has transparency; it was flattened onto white, since codecs are compared on RGB.');
+  }
+  return { name, image, fileBytes: file.size, format: sniff.format, notes };
+}
