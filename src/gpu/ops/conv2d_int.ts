@@ -1,0 +1,67 @@
+// Integer conv2d ("iconv") on i32 CHW tensors: shaders/conv2d_int.wgsl. Bit-identical to the CPU path in
+// ../int/iconv.ts (which is also its test oracle); see there for the exact definition.
+import code from '../shaders/conv2d_int.wgsl?raw';
+import { Uniforms, type Dispatch, type GpuEngine, type Program, type Recorder } from '../engine';
+import { GpuEngineError } from '../errors';
+import { iconvOutputShape, IConvError, validateIConv, type IConvParams } from '../int/iconv';
+import type { Tensor } from '../tensor';
+import { checkChannels, elementGrid } from './common';
+
+const program: Program = { id: 'conv2d_int/iconv', code, entryPoint: 'iconv', bindings: ['read', 'read', 'read', 'write'] };
+
+export interface IConvLayer {
+  readonly kind: 'iconv';
+  readonly cin: number;
+  readonly cout: number;
+  readonly k: number;
+  readonly stride: number;
+  readonly pad: number;
+  readonly weight: GPUBuffer;
+  /** (bias, divisor, lo, hi) per output channel. */
+  readonly quant: GPUBuffer;
+}
+
+export function uploadIConv(engine: GpuEngine, p: IConvParams): IConvLayer {
+  try {
+    validateIConv(p);
+  } catch (e) {
+    if (e instanceof IConvError) throw new GpuEngineError('params', e.message);
+    throw e;
+  }
+  const q = new Int32Array(4 * p.cout);
+  for (let o = 0; o < p.cout; o++) q.set([p.bias[o], p.divisor[o], p.lo[o], p.hi[o]], 4 * o);
+  return {
+    kind: 'iconv',
+    cin: p.cin,
+    cout: p.cout,
+    k: p.k,
+    stride: p.stride,
+    pad: p.pad,
+    weight: engine.constant(Int32Array.from(p.weight), 'iconv weight'),
+    quant: engine.constant(q, 'iconv bias/divisor/clamp'),
+  };
+}
+
+export function iconvDispatch(x: Tensor, y: Tensor, l: IConvLayer): Dispatch {
+  const u = new Uniforms(12)
+    .u32(l.cin).u32(x.h).u32(x.w).u32(l.cout)
+    .u32(y.h).u32(y.w).u32(y.size).u32(l.k)
+    .u32(l.stride).u32(l.pad).u32(0).u32(0);
+  return {
+    program,
+    uniforms: u.bytes(),
+    buffers: [x, l.weight, l.quant, y],
+    workgroups: elementGrid(y.size),
+    label: `iconv ${l.cin}→${l.cout} k${l.k} s${l.stride}`,
+  };
+}
+
+export function iconv(rec: Recorder, x: Tensor, l: IConvLayer): Tensor<'i32'> {
+  if (x.dtype !== 'i32') throw new GpuEngineError('shape', `iconv: needs an i32 tensor, got ${x.dtype}`);
+  checkChannels('iconv', x, l.cin);
+  const shape = iconvOutputShape(x.shape, l);
+  if (shape[1] < 1 || shape[2] < 1) throw new GpuEngineError('shape', `iconv: input ${x.h}×${x.w} too small for kernel ${l.k}`);
+  const y = rec.tensor(shape, 'i32');
+  rec.dispatch(iconvDispatch(x, y, l));
+  return y;
+}

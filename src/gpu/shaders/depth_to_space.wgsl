@@ -1,0 +1,27 @@
+// Depth-to-space ×R (PyTorch PixelShuffle, ONNX DepthToSpace mode CRD) on 32-bit words, so the same kernel
+// moves f32 and i32 tensors bit for bit: out[c, y·R+i, x·R+j] = in[c·R² + i·R + j, y, x]. One thread per output.
+
+struct Params {
+  c_out: u32, h_in: u32, w_in: u32, n: u32,
+}
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> A: array<u32>;
+@group(0) @binding(2) var<storage, read_write> O: array<u32>;
+
+override R: u32 = 2u;
+
+@compute @workgroup_size(256)
+fn depth_to_space(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                  @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = (wid.y * nwg.x + wid.x) * 256u + lid.x;
+  if (idx >= P.n) { return; }
+  let wo = P.w_in * R;
+  let ho = P.h_in * R;
+  let ox = idx % wo;
+  let t = idx / wo;
+  let oy = t % ho;
+  let c = t / ho;
+  let ci = (c * R + oy % R) * R + ox % R;
+  O[idx] = A[(ci * P.h_in + oy / R) * P.w_in + ox / R];
+}
