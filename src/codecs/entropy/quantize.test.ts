@@ -64,7 +64,7 @@ describe('pmfToQuantizedCdf', () => {
         const r = rnd();
         pmf.push(r < 0.2 ? 0 : r < 0.4 ? r * 1e-7 : r < 0.5 ? 0.25 : rnd() ** 4);
       }
-      if (pmf.every((p) => p === 0)) pmf[0] = 1;
+      if (!pmf.some((p) => p > 0)) pmf[0] = 1;
       const got = pmfToQuantizedCdf(pmf, precision);
       checkCdf(got, n, precision);
       expect(Array.from(got)).toEqual(naiveQuantize(pmf, precision));
