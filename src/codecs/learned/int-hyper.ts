@@ -1,0 +1,53 @@
+// The integer hyper-synthesis on the CPU (exact; docs/model-package.md "Integer hyper-synthesis"):
+// z_hat → features (N channels, 0..127) → scale index (M channels, 0..63). The WGSL kernel
+// (src/gpu/shaders/conv2d_int.wgsl) and the ONNX graph (hyper_synthesis.onnx) must give the same integers.
+import { depthToSpaceI32, iconv, type IConvParams } from '../../gpu/int/iconv';
+import type { Shape } from '../../gpu/tensor';
+import { PackageError, type ModelPackage, type Op } from './package';
+
+type IConvOp = Extract<Op, { op: 'iconv2d' }>;
+
+export function iconvParams(pkg: ModelPackage, op: IConvOp): IConvParams {
+  const cout = op.cout;
+  return {
+    cin: op.cin,
+    cout,
+    k: op.kernel,
+    stride: op.stride,
+    pad: op.padding,
+    weight: pkg.i32(op.weight),
+    bias: pkg.i32(op.bias),
+    divisor: pkg.i32(op.divisor),
+    lo: new Int32Array(cout).fill(op.lo),
+    hi: new Int32Array(cout).fill(op.hi),
+  };
+}
+
+function runIntOps(pkg: ModelPackage, ops: Op[], x: Int32Array, shape: Shape): { data: Int32Array; shape: Shape } {
+  let cur = { data: x, shape };
+  for (const op of ops) {
+    if (op.op === 'iconv2d') cur = iconv(cur.data, cur.shape, iconvParams(pkg, op));
+    else if (op.op === 'depth_to_space') cur = depthToSpaceI32(cur.data, cur.shape, op.block);
+    else throw new PackageError('manifest', `op ${op.op} is not allowed in an integer transform.`);
+  }
+  return cur;
+}
+
+export interface IntHyperOutput {
+  features: Int32Array;
+  featureShape: Shape;
+  index: Int32Array;
+  indexShape: Shape;
+}
+
+/** zHat: CHW int32 (Nz × h × w), values in [−127, 127]. */
+export function intHyperSynthesis(pkg: ModelPackage, zHat: Int32Array, shape: Shape): IntHyperOutput {
+  const t = pkg.manifest.transforms;
+  if (!t.hyper_synthesis_int || !t.scale_index_int) throw new PackageError('manifest', `${pkg.name} has no integer hyper-synthesis.`);
+  for (let i = 0; i < zHat.length; i++) {
+    if (zHat[i] < -127 || zHat[i] > 127) throw new PackageError('tensor', `z_hat[${i}] = ${zHat[i]} is outside [−127, 127].`);
+  }
+  const f = runIntOps(pkg, t.hyper_synthesis_int, zHat, shape);
+  const idx = runIntOps(pkg, t.scale_index_int, f.data, f.shape);
+  return { features: f.data, featureShape: f.shape, index: idx.data, indexShape: idx.shape };
+}

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Evaluate model packages on the held-out validation photos and write each model card.
+
+    /usr/bin/python3 tools/train/eval.py [--models factorized hyperprior mean-scale] [--points 8]
+
+For each model and rate t: bpp = ideal information content of the quantized latents under the package's
+integer tables (Σ −log2 p, escapes included; what the rANS coder spends up to ~0.5% + headers), PSNR (RGB,
+8-bit) and MS-SSIM of the 8-bit reconstruction, averaged over photos. The integer hyper-synthesis is evaluated
+exactly (intnet.py). Anchors: JPEG and WebP through Pillow (anchors.py). BD-rates by PCHIP (metrics.py).
+Writes manifest["validation"] and public/models/<name>/README.md (the model card) with training.png.
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import anchors  # noqa: E402
+import entropy_tables as et  # noqa: E402
+from data import DATA  # noqa: E402
+from intnet import hyper_synthesis_int  # noqa: E402
+from metrics import bd_rate, ms_ssim, ms_ssim_db, psnr  # noqa: E402
+from package_io import MODELS_DIR, int_layers, interp_gain, read_package, torch_model_from_package  # noqa: E402
+from models import Z_CLAMP  # noqa: E402
+
+
+def table(T, spec):
+    return T[spec["cdf"]], T[spec["starts"]], T[spec["lengths"]], T[spec["offsets"]]
+
+
+@torch.no_grad()
+def code_image(net, manifest, T, img, t):
+    """img uint8 HxWx3 -> (bits, x_hat uint8, stats)."""
+    h, w = img.shape[:2]
+    x = torch.from_numpy(img).permute(2, 0, 1).float().div(255).unsqueeze(0)
+    d = manifest["downsampling"]
+    x = torch.nn.functional.pad(x, (0, (-w) % d, 0, (-h) % d), mode="replicate")
+    g = torch.from_numpy(interp_gain(T[manifest["rate"]["gain"]], t)).float().view(1, -1, 1, 1)
+    ig = torch.from_numpy(interp_gain(T[manifest["rate"]["inv_gain"]], t)).float().view(1, -1, 1, 1)
+    y = net.g_a(x) * g
+    ent = manifest["entropy"]
+    stats = {}
+    if manifest["architecture"] == "factorized":
+        sym = torch.round(y)[0].numpy().astype(np.int64)
+        chan = np.repeat(np.arange(sym.shape[0]), sym.shape[1] * sym.shape[2])
+        bits, esc = et.ideal_bits(sym, chan, *table(T, ent["y"]))
+        y_hat = torch.from_numpy(sym).float().unsqueeze(0)
+        stats["escapes"] = esc
+    else:
+        z = net.h_a(torch.abs(y) if manifest["architecture"] == "hyperprior" else y)
+        z_hat = torch.clamp(torch.round(z), -Z_CLAMP, Z_CLAMP)[0].numpy().astype(np.int64)
+        chan = np.repeat(np.arange(z_hat.shape[0]), z_hat.shape[1] * z_hat.shape[2])
+        bits_z, esc_z = et.ideal_bits(z_hat, chan, *table(T, ent["z"]))
+        feats, idx = hyper_synthesis_int(z_hat, int_layers(manifest, T))
+        if manifest["architecture"] == "mean-scale":
+            mu = net.mean_head(torch.from_numpy(feats).float().unsqueeze(0) / 16.0)
+        else:
+            mu = torch.zeros_like(y)
+        sym = torch.round(y - mu)[0].numpy().astype(np.int64)
+        bits_y, esc_y = et.ideal_bits(sym, idx, *table(T, ent["y"]))
+        y_hat = torch.from_numpy(sym).float().unsqueeze(0) + mu
+        bits = bits_y + bits_z
+        stats.update(bits_z=bits_z, escapes=esc_y + esc_z, mean_index=float(idx.mean()))
+    x_hat = net.g_s(y_hat * ig)[0, :, :h, :w].clamp(0, 1)
+    out = (torch.round(x_hat * 255)).byte().permute(1, 2, 0).numpy()
+    return bits, out, stats
+
+
+def evaluate(manifest, T, files, ts):
+    net = torch_model_from_package(manifest, T)
+    res = {"t": [], "bpp": [], "psnr-rgb": [], "ms-ssim-rgb": [], "bpp_z": []}
+    imgs = [np.asarray(Image.open(f).convert("RGB")) for f in files]
+    for t in ts:
+        b, p, m, bz = [], [], [], []
+        for img in imgs:
+            bits, rec, st = code_image(net, manifest, T, img, t)
+            npx = img.shape[0] * img.shape[1]
+            b.append(bits / npx)
+            bz.append(st.get("bits_z", 0.0) / npx)
+            p.append(psnr(img, rec))
+            m.append(ms_ssim(img, rec))
+        for k, v in (("t", t), ("bpp", np.mean(b)), ("psnr-rgb", np.mean(p)), ("ms-ssim-rgb", np.mean(m)), ("bpp_z", np.mean(bz))):
+            res[k].append(round(float(v), 5))
+        print(f"[eval] {manifest['name']} t={t:.3f}: {np.mean(b):.4f} bpp ({np.mean(bz):.4f} z) "
+              f"{np.mean(p):.2f} dB  ms-ssim {np.mean(m):.4f}", flush=True)
+    return res
+
+
+def bd_table(res, anc):
+    out = {}
+    for a in ("jpeg", "webp"):
+        ar = anc[a]["results"]
+        out[a] = {
+            "psnr": round(bd_rate(ar["bpp"], ar["psnr-rgb"], res["bpp"], res["psnr-rgb"]), 2),
+            "ms-ssim": round(bd_rate(ar["bpp"], [ms_ssim_db(v) for v in ar["ms-ssim-rgb"]],
+                                     res["bpp"], [ms_ssim_db(v) for v in res["ms-ssim-rgb"]]), 2),
+        }
+    return out
+
+
+def plot_training(name, path):
+    import csv
+    log = os.path.join(HERE, "runs", name, "log.csv")
+    if not os.path.exists(log):
+        return False
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    rows = list(csv.DictReader(open(log)))
+    if not rows:
+        return False
+    step = [int(r["step"]) for r in rows]
+    fig, ax = plt.subplots(1, 3, figsize=(12, 3.2))
+    for a, key, lab in zip(ax, ("loss", "bpp", "psnr"), ("loss (λ·255²·MSE + bpp)", "bpp (training crops)", "PSNR dB (training crops)")):
+        v = np.array([float(r[key]) for r in rows])
+        k = 20
+        sm = np.convolve(v, np.ones(k) / k, mode="valid") if len(v) > k else v
+        a.plot(step[len(step) - len(sm):], sm)
+        a.set_title(lab, fontsize=9)
+        a.set_xlabel("step")
+        if key == "loss":
+            a.set_yscale("log")
+    fig.suptitle(f"{name}: training log (λ drawn per image across the whole range; 20-point moving average)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return True
+
+
+def model_card(manifest, res, bd, anc, has_plot):
+    p = manifest["provenance"]
+    ch = manifest["channels"]
+    rows = "\n".join(f"| {t:.3f} | {b:.4f} | {ps:.2f} | {m:.4f} | {ms_ssim_db(m):.2f} |"
+                     for t, b, ps, m in zip(res["t"], res["bpp"], res["psnr-rgb"], res["ms-ssim-rgb"]))
+    arow = lambda a: "\n".join(f"| {q} | {b:.4f} | {ps:.2f} | {m:.4f} |" for q, b, ps, m in zip(  # noqa: E731
+        anc[a]["quality"], anc[a]["results"]["bpp"], anc[a]["results"]["psnr-rgb"], anc[a]["results"]["ms-ssim-rgb"]))
+    size = manifest["weights"]["bytes"] / 1e6
+    return f"""# `{manifest['name']}` — RD Lab model card
+
+{manifest['paper']}
+
+Architecture: analysis 4× (5×5 stride-2 conv + GDN), synthesis 4× (3×3 conv → depth-to-space ×2 + inverse GDN),
+N = {ch['N']}, M = {ch['M']}{', Nz = ' + str(ch['Nz']) if 'Nz' in ch else ''}; one model for the whole rate range through
+gain units (rate parameter t ∈ [0, 1], λ log-spaced from {p['lambda_range'][0]} to {p['lambda_range'][1]}).
+{'Entropy model: factorized density per channel (tables in the package).' if manifest['architecture'] == 'factorized' else 'Scale index from an integer hyper-synthesis (bit-exact on every device), Gaussian conditional with 64 scales from 0.11 to 256.'}
+{'Means: float head on the integer hyper-synthesis features.' if manifest['architecture'] == 'mean-scale' else ''}
+
+Weights: `weights.bin`, {size:.2f} MB ({manifest['weight_dtype']} transform weights, int8/int32 integer layers),
+SHA-256 `{manifest['weights']['sha256']}`. ONNX graphs of the same weights: {', '.join(manifest.get('onnx', {}).values())}.
+Format: [docs/model-package.md](../../../docs/model-package.md).
+
+## Validation (10 held-out photos, never trained on)
+
+bpp is the information content of the quantized latents under the shipped integer tables; PSNR/MS-SSIM on
+the 8-bit RGB reconstruction; averages over photos at each rate.
+
+| t | bpp | PSNR-RGB dB | MS-SSIM | MS-SSIM dB |
+|---|---|---|---|---|
+{rows}
+
+BD-rate (PCHIP; negative = fewer bits than the anchor at equal quality):
+
+| anchor | BD-rate (PSNR) | BD-rate (MS-SSIM) |
+|---|---|---|
+| JPEG (Pillow/libjpeg-turbo, 4:2:0) | {bd['jpeg']['psnr']:+.1f}% | {bd['jpeg']['ms-ssim']:+.1f}% |
+| WebP (Pillow/libwebp, method 6) | {bd['webp']['psnr']:+.1f}% | {bd['webp']['ms-ssim']:+.1f}% |
+
+f16 transform weights vs f32: {manifest.get('f16_check', 'not measured')}.
+
+<details><summary>Anchor curves on the same photos</summary>
+
+JPEG: | quality | bpp | PSNR | MS-SSIM |
+|---|---|---|---|
+{arow('jpeg')}
+
+WebP: | quality | bpp | PSNR | MS-SSIM |
+|---|---|---|---|
+{arow('webp')}
+</details>
+
+## Training
+
+{p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam lr {p['lr']}, {p['cpu_hours']} CPU-hours
+({p['wall_hours']} h wall) on a 2-core CPU machine. Data: {p['data']}.
+Reproduce: `{p['command']}` then `python3 tools/train/export.py --model {manifest['name']}` and
+`python3 tools/train/eval.py --models {manifest['name']}` (see tools/train/README.md).
+{'![training log](training.png)' if has_plot else ''}
+
+## Credits
+
+- {manifest['paper']}
+""" + "\n".join(f"- {c}" for c in manifest["credits"]) + """
+- Training and validation photos: free-licensed photos from Debian packages, listed with their licenses in
+  tools/train/README.md (not redistributed here).
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", nargs="+", default=["factorized", "hyperprior", "mean-scale"])
+    ap.add_argument("--points", type=int, default=8)
+    ap.add_argument("--quick", action="store_true", help="3 photos, 4 points (no files written)")
+    args = ap.parse_args()
+    torch.set_num_threads(os.cpu_count() or 1)
+    files = sorted(glob.glob(os.path.join(DATA, "val", "*.png")))
+    anc = anchors.load_or_compute()
+    if args.quick:
+        files, args.points = files[:3], 4
+    ts = [i / (args.points - 1) for i in range(args.points)]
+    summary = {}
+    for name in args.models:
+        d = os.path.join(MODELS_DIR, name)
+        if not os.path.exists(os.path.join(d, "manifest.json")):
+            print(f"[eval] no package {d}, skipped")
+            continue
+        manifest, T = read_package(d)
+        res = evaluate(manifest, T, files, ts)
+        bd = bd_table(res, anc) if not args.quick else {}
+        summary[name] = {"results": res, "bd_rate": bd}
+        print(f"[eval] {name} BD-rate: {json.dumps(bd)}", flush=True)
+        if args.quick:
+            continue
+        manifest["validation"] = {"photos": len(files), "results": res, "bd_rate": bd,
+                                  "anchors": {a: anc[a]["name"] for a in ("jpeg", "webp")}}
+        with open(os.path.join(d, "manifest.json"), "w") as f:
+            json.dump(manifest, f, indent=1)
+        has_plot = plot_training(name, os.path.join(d, "training.png"))
+        with open(os.path.join(d, "README.md"), "w") as f:
+            f.write(model_card(manifest, res, bd, anc, has_plot))
+    print(json.dumps({k: v["bd_rate"] for k, v in summary.items()}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

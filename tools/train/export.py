@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Export a trained model as an RD Lab model package (docs/model-package.md):
+
+    /usr/bin/python3 tools/train/export.py --model mean-scale [--ckpt tools/train/runs/mean-scale/ckpt.pt]
+
+writes public/models/<model>/: manifest.json, weights.bin, analysis.onnx, hyper_analysis.onnx,
+hyper_synthesis.onnx, synthesis.onnx (the last two hyper graphs only for hyperprior models), and the
+training log plot. The model card (README.md) is written by eval.py, which measures the numbers it shows.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import entropy_tables as et  # noqa: E402
+from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
+                    Z_CLAMP, Factorized, Hyperprior, MeanScale)
+
+REPO = os.path.dirname(os.path.dirname(HERE))
+MODELS_DIR = os.path.join(REPO, "public", "models")
+FORMAT_VERSION = 1
+PAPERS = {
+    "factorized": "Ballé, Laparra, Simoncelli: End-to-end optimized image compression. ICLR 2017.",
+    "hyperprior": "Ballé, Minnen, Singh, Hwang, Johnston: Variational image compression with a scale hyperprior. ICLR 2018.",
+    "mean-scale": "Minnen, Ballé, Toderici: Joint autoregressive and hierarchical priors for learned image compression. NeurIPS 2018 (mean-scale hyperprior, no context model).",
+}
+COMMON_CREDITS = [
+    "Gain units for continuous rate: Cui, Wang, Gao, Bai, Zhang: Asymmetric gained deep image compression with continuous rate adaptation. CVPR 2021.",
+    "Integer hyper-synthesis: Ballé, Johnston, Minnen: Integer networks for data compression with latent-variable models. ICLR 2019.",
+    "Sub-pixel convolution: Shi et al.: Real-time single image and video super-resolution using an efficient sub-pixel CNN. CVPR 2016.",
+    "GDN: Ballé, Laparra, Simoncelli: Density modeling of images using a generalized normalization transformation. ICLR 2016.",
+]
+
+
+class TensorWriter:
+    """Collects named tensors into one little-endian blob, each aligned to 16 bytes."""
+
+    def __init__(self):
+        self.chunks, self.table, self.offset = [], [], 0
+
+    def add(self, name, array, dtype):
+        a = np.ascontiguousarray(np.asarray(array).astype({"f32": "<f4", "f16": "<f2", "i8": "i1", "i32": "<i4"}[dtype]))
+        pad = (-self.offset) % 16
+        if pad:
+            self.chunks.append(b"\0" * pad)
+            self.offset += pad
+        b = a.tobytes()
+        self.table.append({"name": name, "dtype": dtype, "shape": list(a.shape), "offset": self.offset, "bytes": len(b)})
+        self.chunks.append(b)
+        self.offset += len(b)
+        return name
+
+    def blob(self):
+        return b"".join(self.chunks)
+
+
+def t2n(t):
+    return t.detach().cpu().double().numpy()
+
+
+def conv_entry(w, layer, dtype, stride, name):
+    return {"op": "conv2d", "weight": w.add(name + ".weight", t2n(layer.weight), dtype),
+            "bias": w.add(name + ".bias", t2n(layer.bias), "f32"),
+            "kernel": layer.kernel_size[0], "stride": stride, "padding": layer.padding[0],
+            "cin": layer.in_channels, "cout": layer.out_channels}
+
+
+def export_sequential(seq, w, dtype, prefix):
+    """nn.Sequential of conv / GDN / SubpelConv / LeakyReLU -> op list for the WGSL engine."""
+    from layers import GDN, SubpelConv
+    ops = []
+    for i, layer in enumerate(seq):
+        name = f"{prefix}.{i}"
+        if isinstance(layer, torch.nn.Conv2d):
+            ops.append(conv_entry(w, layer, dtype, layer.stride[0], name))
+        elif isinstance(layer, SubpelConv):
+            ops.append(conv_entry(w, layer.conv, dtype, 1, name + ".conv"))
+            ops.append({"op": "depth_to_space", "block": 2})
+        elif isinstance(layer, GDN):
+            beta, gamma = layer.effective()
+            ops.append({"op": "igdn" if layer.inverse else "gdn", "channels": beta.numel(),
+                        "beta": w.add(name + ".beta", t2n(beta), "f32"),
+                        "gamma": w.add(name + ".gamma", t2n(gamma), dtype)})
+        elif isinstance(layer, torch.nn.LeakyReLU):
+            ops.append({"op": "leaky_relu", "slope": layer.negative_slope})
+        else:
+            raise TypeError(f"cannot export {type(layer)}")
+    return ops
+
+
+def int_layer(layer):
+    """IntConv2d -> (W_int int64, B_int int64, c int64, lo, hi), checked against int32 overflow."""
+    with torch.no_grad():
+        wi, bi, c = layer.integer_params()
+    wi, bi, c = [np.rint(t.cpu().double().numpy()).astype(np.int64) for t in (wi, bi, c)]
+    assert np.abs(wi).max() <= 127
+    worst = np.abs(wi).reshape(wi.shape[0], -1).sum(1) * 127 + np.abs(bi) + (c >> 1)
+    assert worst.max() < 2 ** 31, "integer layer could overflow int32"
+    return wi, bi, c, layer.lo, layer.hi
+
+
+def iconv_entry(w, layer, name):
+    wi, bi, c, lo, hi = int_layer(layer)
+    return {"op": "iconv2d", "kernel": wi.shape[2], "stride": 1, "padding": wi.shape[2] // 2,
+            "cin": wi.shape[1], "cout": wi.shape[0],
+            "weight": w.add(name + ".weight", wi, "i8"), "bias": w.add(name + ".bias", bi, "i32"),
+            "divisor": w.add(name + ".divisor", c, "i32"), "lo": lo, "hi": hi}
+
+
+def int_hyper_layers(net):
+    return {"c1": int_layer(net.h_s.c1), "c2": int_layer(net.h_s.c2), "scale": int_layer(net.scale_head)}
+
+
+def load_checkpoint(model, ckpt):
+    ck = torch.load(ckpt, map_location="cpu")
+    a = ck["args"]
+    cls = MODELS[model]
+    net = cls(a["n"], a["m"]) if model == "factorized" else cls(a["n"], a["m"], a["nz"])
+    net.load_state_dict(ck["model"])
+    net.eval()
+    return net, ck
+
+
+def build_package(net, model, weight_dtype="f16"):
+    """Returns (manifest dict without provenance/validation, weights blob)."""
+    w = TensorWriter()
+    gains = net.gain
+    manifest = {
+        "format": "rdlab-model", "version": FORMAT_VERSION, "name": model, "architecture": model,
+        "paper": PAPERS[model], "credits": COMMON_CREDITS,
+        "channels": {"N": net.n, "M": net.m, **({"Nz": net.nz} if hasattr(net, "nz") else {})},
+        "downsampling": net.downsampling,
+        "input": {"color": "RGB", "range": [0, 1], "layout": "CHW", "pad": "replicate right/bottom to a multiple of downsampling"},
+        "rate": {
+            "parameter": "t", "range": [0.0, 1.0], "default": 0.5,
+            "lambda": {"min": LAMBDA_MIN, "max": LAMBDA_MAX, "spacing": "log", "loss": "lambda*255^2*MSE + bpp"},
+            "anchors": gains.levels,
+            "gain": w.add("gain", np.exp(t2n(gains.log_gain)), "f32"),
+            "inv_gain": w.add("inv_gain", np.exp(t2n(gains.log_inv_gain)), "f32"),
+            "interpolation": "pos = t*(anchors-1); i = min(floor(pos), anchors-2); f = pos-i; "
+                             "g = exp(log(G[i])*(1-f) + log(G[i+1])*f)",
+        },
+        "transforms": {
+            "analysis": export_sequential(net.g_a, w, weight_dtype, "g_a"),
+            "synthesis": export_sequential(net.g_s, w, weight_dtype, "g_s"),
+        },
+        "weight_dtype": weight_dtype,
+    }
+    ent = {"precision": et.PRECISION}
+    if isinstance(net, Factorized):
+        ent["y"] = et.factorized_tables(net.density, w, "y")
+    else:
+        seq = list(net.h_a)
+        ha_ops = export_sequential(torch.nn.Sequential(*seq), w, weight_dtype, "h_a")
+        if not isinstance(net, MeanScale):
+            ha_ops = [{"op": "abs"}] + ha_ops
+        manifest["transforms"]["hyper_analysis"] = ha_ops
+        manifest["transforms"]["hyper_synthesis_int"] = [
+            iconv_entry(w, net.h_s.c1, "h_s.c1"), {"op": "depth_to_space", "block": 2},
+            iconv_entry(w, net.h_s.c2, "h_s.c2"), {"op": "depth_to_space", "block": 2},
+        ]
+        manifest["transforms"]["scale_index_int"] = [iconv_entry(w, net.scale_head, "h_s.scale")]
+        if isinstance(net, MeanScale):
+            manifest["transforms"]["means"] = [{"op": "int_to_float", "scale": 1.0 / FEATURE_SCALE}] + \
+                export_sequential(net.mean_head, w, weight_dtype, "h_s.mean")
+        manifest["integer_hyper_synthesis"] = {
+            "input": f"z_hat: round(z) clamped to [-{Z_CLAMP}, {Z_CLAMP}], int32, CHW",
+            "layer": "acc = bias + sum(weight*x) (int32, zero padding); out = clamp(trunc((acc + (divisor>>1)) / divisor), lo, hi)",
+            "depth_to_space": "PyTorch PixelShuffle / ONNX DepthToSpace mode CRD: out[c,2h+i,2w+j] = in[4c+2i+j,h,w]",
+            "feature_scale": FEATURE_SCALE,
+            "output": "scale index in [0, 63], one per element of y (C-order CHW)",
+        }
+        # Known-answer vector: every runtime (TypeScript, WGSL, onnxruntime) must reproduce these exactly.
+        from intnet import hyper_synthesis_int
+        rng = np.random.default_rng(7)
+        z_test = rng.integers(-12, 13, size=(net.nz, 2, 3)).astype(np.int64)
+        z_test[:, 0, 0] = Z_CLAMP
+        z_test[:, 1, 2] = -Z_CLAMP
+        feats, idx = hyper_synthesis_int(z_test, int_hyper_layers(net))
+        manifest["integer_hyper_synthesis"]["selftest"] = {
+            "z_hat": w.add("selftest.z_hat", z_test, "i32"),
+            "features": w.add("selftest.features", feats, "i8"),
+            "index": w.add("selftest.index", idx, "i8"),
+        }
+        ent["z"] = et.factorized_tables(net.z_density, w, "z")
+        ent["y"] = et.gaussian_tables(w, "y")
+        ent["y"]["symbol"] = "round(y_g - mean)" if isinstance(net, MeanScale) else "round(y_g)"
+    manifest["entropy"] = ent
+    # The learned densities are not needed to decode (their tables are); they ship so training can resume.
+    manifest["train_only"] = [w.add(k, t2n(v), "f32") for k, v in net.state_dict().items() if "density" in k]
+    return manifest, w
+
+
+def sha256(b):
+    return hashlib.sha256(b).hexdigest()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model", choices=list(MODELS), required=True)
+    ap.add_argument("--ckpt")
+    ap.add_argument("--weight-dtype", choices=["f16", "f32"], default="f16")
+    ap.add_argument("--no-onnx", action="store_true")
+    args = ap.parse_args()
+    ckpt = args.ckpt or os.path.join(HERE, "runs", args.model, "ckpt.pt")
+    net, ck = load_checkpoint(args.model, ckpt)
+    manifest, w = build_package(net, args.model, args.weight_dtype)
+    blob = w.blob()
+    out = os.path.join(MODELS_DIR, args.model)
+    os.makedirs(out, exist_ok=True)
+    manifest["weights"] = {"file": "weights.bin", "bytes": len(blob), "sha256": sha256(blob), "tensors": w.table}
+    a = ck["args"]
+    manifest["provenance"] = {
+        "data": "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md), 2x area-downsampled; 10 held-out validation photos",
+        "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
+        "cpu_hours": round(ck.get("cpu_s", 0) / 3600, 2), "wall_hours": round(ck.get("wall_s", 0) / 3600, 2),
+        "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
+        "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}",
+    }
+    if not args.no_onnx:
+        import onnx_export
+        manifest["onnx"] = onnx_export.export_all(net, args.model, out, manifest)
+    with open(os.path.join(out, "weights.bin"), "wb") as f:
+        f.write(blob)
+    old = os.path.join(out, "manifest.json")
+    if os.path.exists(old):  # keep the validation table of the previous eval until eval.py replaces it
+        with open(old) as f:
+            prev = json.load(f)
+        if "validation" in prev and prev.get("weights", {}).get("sha256") == manifest["weights"]["sha256"]:
+            manifest["validation"] = prev["validation"]
+    with open(old, "w") as f:
+        json.dump(manifest, f, indent=1)
+    print(f"[export] {out}: weights.bin {len(blob)/1e6:.2f} MB sha256 {manifest['weights']['sha256'][:16]}…")
+
+
+if __name__ == "__main__":
+    main()

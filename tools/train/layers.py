@@ -1,0 +1,234 @@
+"""Building blocks of RD Lab's learned codecs (PyTorch).
+
+GDN/IGDN (Ballé et al. 2016), sub-pixel convolution (Shi et al. 2016), the factorized density of Ballé et al.
+2018 (appendix 6.1), Gaussian conditional likelihoods, gain units for continuous rate (Cui et al. 2021), and
+`IntConv2d`: a convolution trained *as* the integer network it becomes on export (Ballé, Johnston, Minnen 2019,
+"Integer networks for data compression with latent-variable models"); see README.md "Integer hyper-synthesis".
+Written for RD Lab; the algorithms are the papers', the code is ours.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# ---------------------------------------------------------------------------------------------------------
+# straight-through helpers
+
+
+class _LowerBound(torch.autograd.Function):
+    """max(x, bound) whose gradient still flows when it pushes x upwards (keeps reparametrized params alive)."""
+
+    @staticmethod
+    def forward(ctx, x, bound):
+        ctx.save_for_backward(x)
+        ctx.bound = bound
+        return torch.clamp(x, min=bound)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        pass_through = (x >= ctx.bound) | (g < 0)
+        return g * pass_through.to(g.dtype), None
+
+
+def lower_bound(x, bound):
+    return _LowerBound.apply(x, bound)
+
+
+def round_ste(x):
+    """round(x) forward, identity backward."""
+    return x + (torch.round(x) - x).detach()
+
+
+def clamp_ste(x, lo, hi):
+    """clamp forward, identity backward (used where a hard clamp must not kill the gradient)."""
+    return x + (torch.clamp(x, lo, hi) - x).detach()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# GDN
+
+
+class GDN(nn.Module):
+    """Generalized divisive normalization: y_i = x_i / sqrt(beta_i + sum_j gamma_ij x_j^2) (inverse: times).
+
+    beta and gamma are stored reparametrized (value = max(p, bound)^2 - pedestal) as in Ballé's code so they
+    stay positive; `effective()` returns the values an exporter writes.
+    """
+
+    PEDESTAL = (2.0 ** -18) ** 2
+
+    def __init__(self, c, inverse=False, beta_min=1e-6, gamma_init=0.1):
+        super().__init__()
+        self.inverse = inverse
+        self.beta_bound = math.sqrt(beta_min + self.PEDESTAL)
+        self.gamma_bound = math.sqrt(self.PEDESTAL)
+        self.beta = nn.Parameter(torch.sqrt(torch.ones(c) + self.PEDESTAL))
+        self.gamma = nn.Parameter(torch.sqrt(gamma_init * torch.eye(c) + self.PEDESTAL))
+
+    def effective(self):
+        beta = lower_bound(self.beta, self.beta_bound) ** 2 - self.PEDESTAL
+        gamma = lower_bound(self.gamma, self.gamma_bound) ** 2 - self.PEDESTAL
+        return beta, gamma
+
+    def forward(self, x):
+        beta, gamma = self.effective()
+        c = x.shape[1]
+        norm = F.conv2d(x * x, gamma.view(c, c, 1, 1), beta)
+        return x * torch.sqrt(norm) if self.inverse else x * torch.rsqrt(norm)
+
+
+def conv(cin, cout, k=5, s=2):
+    return nn.Conv2d(cin, cout, k, stride=s, padding=k // 2)
+
+
+class SubpelConv(nn.Module):
+    """3x3 convolution to cout*r^2 channels, then depth-to-space by r (sub-pixel upsampling)."""
+
+    def __init__(self, cin, cout, r=2, k=3):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout * r * r, k, padding=k // 2)
+        self.shuffle = nn.PixelShuffle(r)
+
+    def forward(self, x):
+        return self.shuffle(self.conv(x))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Integer convolution (trained as it is evaluated)
+
+
+class IntConv2d(nn.Module):
+    """A convolution whose exported form is exact integer arithmetic.
+
+    Inference (integer, see intnet.py):  acc = sum(W_int * a) + B_int        (int32)
+                                         out = clamp(trunc((acc + (c >> 1)) / c), lo, hi)
+    with int8-range weights W_int, int32 bias B_int and a positive int32 divisor c per output channel.
+    Inputs `a` are integers in [-127, 127]. Training evaluates the same formula with straight-through rounding,
+    from float parameters W, b in "real units": a_real = a / s_in, out_real = out / s_out.
+    """
+
+    MAX_DIVISOR = 1 << 16
+
+    def __init__(self, cin, cout, k=3, s_in=1.0, s_out=16.0, lo=0, hi=127):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, k, padding=k // 2)
+        self.s_in, self.s_out, self.lo, self.hi = float(s_in), float(s_out), int(lo), int(hi)
+
+    def integer_params(self):
+        """(W_int, B_int, c) as float tensors holding integers (W_int and B_int carry straight-through grads)."""
+        v = self.conv.weight * (self.s_out / self.s_in)
+        vmax = v.detach().abs().flatten(1).amax(1).clamp(min=1e-12)
+        c = torch.floor(127.0 / vmax).clamp(1, self.MAX_DIVISOR)
+        w_int = round_ste(clamp_ste(v * c.view(-1, 1, 1, 1), -127, 127))
+        b_int = round_ste(self.conv.bias * self.s_out * c)
+        return w_int, b_int, c
+
+    def forward(self, a):
+        w_int, b_int, c = self.integer_params()
+        acc = F.conv2d(a, w_int, b_int, padding=self.conv.padding)
+        q = round_ste(acc / c.view(1, -1, 1, 1))
+        # The clamp's gradient is the hard one (like ReLU): no gradient pushes a saturated unit further out.
+        return torch.clamp(q, self.lo, self.hi)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entropy models
+
+
+class FactorizedDensity(nn.Module):
+    """Per-channel univariate density as a monotone CDF network (Ballé et al. 2018, appendix 6.1)."""
+
+    def __init__(self, channels, filters=(3, 3, 3, 3), init_scale=10.0):
+        super().__init__()
+        self.channels = channels
+        dims = (1,) + tuple(filters) + (1,)
+        scale = init_scale ** (1 / (len(filters) + 1))
+        self.matrices = nn.ParameterList()
+        self.biases = nn.ParameterList()
+        self.factors = nn.ParameterList()
+        for i in range(len(filters) + 1):
+            init = math.log(math.expm1(1 / scale / dims[i + 1]))
+            self.matrices.append(nn.Parameter(torch.full((channels, dims[i + 1], dims[i]), init)))
+            self.biases.append(nn.Parameter(torch.rand(channels, dims[i + 1], 1) - 0.5))
+            if i < len(filters):
+                self.factors.append(nn.Parameter(torch.zeros(channels, dims[i + 1], 1)))
+
+    def logits_cdf(self, x):
+        """x: (C, 1, N) -> logits of the CDF at x, (C, 1, N)."""
+        for i in range(len(self.matrices)):
+            x = torch.matmul(F.softplus(self.matrices[i]), x) + self.biases[i]
+            if i < len(self.factors):
+                x = x + torch.tanh(self.factors[i]) * torch.tanh(x)
+        return x
+
+    def likelihood(self, v):
+        """P(value in [v-0.5, v+0.5]) per element of v (B, C, H, W)."""
+        b, c, h, w = v.shape
+        x = v.permute(1, 0, 2, 3).reshape(c, 1, -1)
+        lower = self.logits_cdf(x - 0.5)
+        upper = self.logits_cdf(x + 0.5)
+        sign = -torch.sign(lower + upper).detach()
+        p = torch.abs(torch.sigmoid(sign * upper) - torch.sigmoid(sign * lower))
+        return p.reshape(c, b, h, w).permute(1, 0, 2, 3)
+
+
+def std_normal_cdf(x):
+    return 0.5 * torch.erfc(-x * (2 ** -0.5))
+
+
+def gaussian_likelihood(v, scale):
+    """P(value in [v-0.5, v+0.5]) for a zero-mean Gaussian with the given scale (v = y - mean)."""
+    v = torch.abs(v)
+    return std_normal_cdf((0.5 - v) / scale) - std_normal_cdf((-0.5 - v) / scale)
+
+
+LIKELIHOOD_BOUND = 1e-9
+
+
+def bits(p):
+    return -torch.log2(lower_bound(p, LIKELIHOOD_BOUND))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Continuous rate: gain units
+
+
+class GainUnits(nn.Module):
+    """Per-channel gains at `levels` anchor rates, interpolated geometrically for a continuous rate t in [0, 1].
+
+    Cui et al. 2021 ("Asymmetric gained deep image compression with continuous rate adaptation"):
+    y' = y * g(t) before quantization and y_hat = y_hat' * g_inv(t) after.
+    """
+
+    def __init__(self, channels, lambdas):
+        super().__init__()
+        self.register_buffer("lambdas", torch.tensor(lambdas, dtype=torch.float32))
+        lam = torch.tensor(lambdas)
+        init = torch.sqrt(lam / lam[len(lambdas) // 2]).view(-1, 1)  # step size ~ 1/sqrt(lambda)
+        self.log_gain = nn.Parameter(torch.log(init).repeat(1, channels))
+        self.log_inv_gain = nn.Parameter(-torch.log(init).repeat(1, channels))
+
+    @property
+    def levels(self):
+        return self.log_gain.shape[0]
+
+    def lam(self, t):
+        ll = torch.log(self.lambdas)
+        pos = t * (self.levels - 1)
+        i = torch.clamp(torch.floor(pos), 0, self.levels - 2).long()
+        f = pos - i
+        return torch.exp(ll[i] * (1 - f) + ll[i + 1] * f)
+
+    def _interp(self, table, t):
+        pos = t * (self.levels - 1)
+        i = torch.clamp(torch.floor(pos), 0, self.levels - 2).long()
+        f = (pos - i).view(-1, 1)
+        return torch.exp(table[i] * (1 - f) + table[i + 1] * f)[:, :, None, None]
+
+    def gain(self, t):
+        return self._interp(self.log_gain, t)
+
+    def inv_gain(self, t):
+        return self._interp(self.log_inv_gain, t)

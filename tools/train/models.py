@@ -1,0 +1,158 @@
+"""RD Lab's learned image codecs, named after their papers.
+
+- `factorized`  Ballé, Laparra, Simoncelli 2017 (ICLR), "End-to-end optimized image compression"
+- `hyperprior`  Ballé, Minnen, Singh, Hwang, Johnston 2018 (ICLR), "Variational image compression with a
+                scale hyperprior"
+- `mean-scale`  Minnen, Ballé, Toderici 2018 (NeurIPS), "Joint autoregressive and hierarchical priors for
+                learned image compression", without the autoregressive context
+
+All three: analysis = 4x (5x5 stride-2 conv, GDN), synthesis = 4x (3x3 conv -> depth-to-space x2, IGDN),
+one model per architecture covering the whole rate range through gain units (Cui et al. 2021), and (for the
+hyperprior models) an integer hyper-synthesis for the scale index (Ballé, Johnston, Minnen 2019) so the
+probability tables chosen while decoding are bit-identical on every device. See README.md.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from layers import (GDN, FactorizedDensity, GainUnits, IntConv2d, SubpelConv, bits, conv,
+                    gaussian_likelihood, round_ste)
+
+# CompressAI's MSE range (q1..q7), loss = lambda * 255^2 * MSE + bpp on [0,1] images.
+LAMBDA_MIN, LAMBDA_MAX = 0.0018, 0.0932
+GAIN_LEVELS = 8
+# Gaussian scale table: index i -> SCALE_MIN * (SCALE_MAX/SCALE_MIN)^(i/(NUM_SCALES-1)).
+SCALE_MIN, SCALE_MAX, NUM_SCALES = 0.11, 256.0, 64
+# Integer features of the hyper-synthesis trunk carry FEATURE_SCALE steps per real unit, in [0, 127].
+FEATURE_SCALE = 16.0
+Z_CLAMP = 127
+
+
+def anchor_lambdas(levels=GAIN_LEVELS):
+    return [math.exp(math.log(LAMBDA_MIN) + i / (levels - 1) * (math.log(LAMBDA_MAX) - math.log(LAMBDA_MIN)))
+            for i in range(levels)]
+
+
+def scale_from_index(idx):
+    """Continuous index (training) or integer index -> Gaussian scale, matching the exported scale table."""
+    return torch.exp(math.log(SCALE_MIN) + idx * ((math.log(SCALE_MAX) - math.log(SCALE_MIN)) / (NUM_SCALES - 1)))
+
+
+def analysis(n, m):
+    return nn.Sequential(conv(3, n), GDN(n), conv(n, n), GDN(n), conv(n, n), GDN(n), conv(n, m))
+
+
+def synthesis(n, m):
+    return nn.Sequential(SubpelConv(m, n), GDN(n, inverse=True), SubpelConv(n, n), GDN(n, inverse=True),
+                         SubpelConv(n, n), GDN(n, inverse=True), SubpelConv(n, 3))
+
+
+class IntHyperSynthesisTrunk(nn.Module):
+    """Integer trunk: z_hat (ints in [-127,127]) -> 2x (int 3x3 conv -> depth-to-space x2) -> features in [0,127]."""
+
+    def __init__(self, nz, n):
+        super().__init__()
+        self.c1 = IntConv2d(nz, 4 * n, 3, s_in=1.0, s_out=FEATURE_SCALE)
+        self.c2 = IntConv2d(n, 4 * n, 3, s_in=FEATURE_SCALE, s_out=FEATURE_SCALE)
+
+    def forward(self, z_hat):
+        a = F.pixel_shuffle(self.c1(z_hat), 2)
+        return F.pixel_shuffle(self.c2(a), 2)
+
+
+class LearnedCodec(nn.Module):
+    """Shared pieces: transforms, gains; subclasses define the prior."""
+
+    name = "base"
+
+    def __init__(self, n, m):
+        super().__init__()
+        self.n, self.m = n, m
+        self.g_a = analysis(n, m)
+        self.g_s = synthesis(n, m)
+        self.gain = GainUnits(m, anchor_lambdas())
+
+    def rd(self, x, t, noise=True):
+        """Forward pass: dict with x_hat and bpp per sample. noise=True: additive uniform noise for the rate
+        (training); noise=False: the rate of the hard-rounded latents (evaluation)."""
+        raise NotImplementedError
+
+
+class Factorized(LearnedCodec):
+    name = "factorized"
+    downsampling = 16
+
+    def __init__(self, n=128, m=160):
+        super().__init__(n, m)
+        self.density = FactorizedDensity(m)
+
+    def rd(self, x, t, noise=True):
+        y = self.g_a(x) * self.gain.gain(t)
+        y_hat = round_ste(y)
+        y_noisy = y + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else y_hat
+        x_hat = self.g_s(y_hat * self.gain.inv_gain(t))
+        npix = x.shape[2] * x.shape[3]
+        bpp = bits(self.density.likelihood(y_noisy)).sum((1, 2, 3)) / npix
+        return {"x_hat": x_hat, "bpp": bpp, "bpp_y": bpp, "bpp_z": torch.zeros_like(bpp)}
+
+
+class Hyperprior(LearnedCodec):
+    """Scale hyperprior; the scale index comes straight from an integer hyper-synthesis."""
+
+    name = "hyperprior"
+    downsampling = 64
+
+    def __init__(self, n=128, m=160, nz=96):
+        super().__init__(n, m)
+        self.nz = nz
+        self.h_a = nn.Sequential(conv(m, n, 3, 1), nn.LeakyReLU(inplace=True), conv(n, n), nn.LeakyReLU(inplace=True),
+                                 conv(n, nz))
+        self.z_density = FactorizedDensity(nz)
+        self.h_s = IntHyperSynthesisTrunk(nz, n)
+        self.scale_head = IntConv2d(n, m, 3, s_in=FEATURE_SCALE, s_out=1.0, lo=0, hi=NUM_SCALES - 1)
+
+    def hyper_input(self, y):
+        return torch.abs(y)
+
+    def means(self, feats):
+        return None
+
+    def rd(self, x, t, noise=True):
+        y = self.g_a(x) * self.gain.gain(t)
+        z = self.h_a(self.hyper_input(y))
+        z_hat = torch.clamp(round_ste(z), -Z_CLAMP, Z_CLAMP)
+        z_noisy = z + torch.empty_like(z).uniform_(-0.5, 0.5) if noise else z_hat
+        feats = self.h_s(z_hat)
+        idx = self.scale_head(feats)
+        scale = scale_from_index(idx)
+        mu = self.means(feats)
+        centred = y if mu is None else y - mu
+        y_noisy = centred + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else torch.round(centred)
+        y_hat = round_ste(centred) + (0 if mu is None else mu)
+        x_hat = self.g_s(y_hat * self.gain.inv_gain(t))
+        npix = x.shape[2] * x.shape[3]
+        bpp_y = bits(gaussian_likelihood(y_noisy, scale)).sum((1, 2, 3)) / npix
+        bpp_z = bits(self.z_density.likelihood(z_noisy)).sum((1, 2, 3)) / npix
+        return {"x_hat": x_hat, "bpp": bpp_y + bpp_z, "bpp_y": bpp_y, "bpp_z": bpp_z}
+
+
+class MeanScale(Hyperprior):
+    """Mean-scale hyperprior: integer trunk -> integer scale index, plus a float head for the means."""
+
+    name = "mean-scale"
+
+    def __init__(self, n=128, m=160, nz=96):
+        super().__init__(n, m, nz)
+        self.mean_head = nn.Sequential(nn.Conv2d(n, n, 3, padding=1), nn.LeakyReLU(inplace=True),
+                                       nn.Conv2d(n, m, 3, padding=1))
+
+    def hyper_input(self, y):
+        return y
+
+    def means(self, feats):
+        return self.mean_head(feats / FEATURE_SCALE)
+
+
+MODELS = {"factorized": Factorized, "hyperprior": Hyperprior, "mean-scale": MeanScale}

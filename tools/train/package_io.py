@@ -1,0 +1,130 @@
+"""Read a model package (public/models/<name>/, docs/model-package.md) back into Python:
+- `read_package(dir)` -> (manifest, {tensor name: numpy array}), verifying the weights' SHA-256;
+- `torch_model_from_package(manifest, tensors)` -> the PyTorch model with the shipped float weights, used by
+  eval.py (what ships is what is measured) and by train.py to resume from committed weights.
+"""
+import hashlib
+import json
+import math
+import os
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "public", "models")
+DTYPES = {"f32": "<f4", "f16": "<f2", "i8": "i1", "i32": "<i4"}
+
+
+def read_package(path):
+    with open(os.path.join(path, "manifest.json")) as f:
+        manifest = json.load(f)
+    with open(os.path.join(path, manifest["weights"]["file"]), "rb") as f:
+        blob = f.read()
+    return manifest, tensors_from_blob(manifest, blob)
+
+
+def tensors_from_blob(manifest, blob):
+    if hashlib.sha256(blob).hexdigest() != manifest["weights"]["sha256"]:
+        raise ValueError("weights.bin does not match the manifest's sha256")
+    out = {}
+    for t in manifest["weights"]["tensors"]:
+        a = np.frombuffer(blob, dtype=DTYPES[t["dtype"]], count=int(np.prod(t["shape"])) if t["shape"] else 1,
+                          offset=t["offset"])
+        out[t["name"]] = a.reshape(t["shape"])
+    return out
+
+
+def _set_conv(conv, op, T):
+    conv.weight.data = torch.from_numpy(T[op["weight"]].astype(np.float32)).reshape(conv.weight.shape)
+    conv.bias.data = torch.from_numpy(T[op["bias"]].astype(np.float32))
+
+
+def _load_sequential(seq, ops, T):
+    from layers import GDN, SubpelConv
+    ops = [o for o in ops if o["op"] not in ("depth_to_space", "abs", "int_to_float")]
+    k = 0
+    for layer in seq:
+        if isinstance(layer, torch.nn.LeakyReLU):
+            k += 1
+            continue
+        op = ops[k]
+        k += 1
+        if isinstance(layer, SubpelConv):
+            _set_conv(layer.conv, op, T)
+        elif isinstance(layer, torch.nn.Conv2d):
+            _set_conv(layer, op, T)
+        elif isinstance(layer, GDN):
+            beta = torch.from_numpy(T[op["beta"]].astype(np.float64))
+            gamma = torch.from_numpy(T[op["gamma"]].astype(np.float64))
+            layer.beta.data = torch.sqrt(torch.clamp(beta, min=0) + GDN.PEDESTAL).float()
+            layer.gamma.data = torch.sqrt(torch.clamp(gamma, min=0) + GDN.PEDESTAL).float()
+
+
+def _load_int(layer, op, T):
+    """Float weights that reproduce the shipped integer layer (W = W_int / c * s_in / s_out)."""
+    w = T[op["weight"]].astype(np.float64)
+    b = T[op["bias"]].astype(np.float64)
+    c = T[op["divisor"]].astype(np.float64)
+    layer.conv.weight.data = torch.from_numpy(w / c[:, None, None, None] * layer.s_in / layer.s_out).float()
+    layer.conv.bias.data = torch.from_numpy(b / c / layer.s_out).float()
+
+
+def int_layers(manifest, T):
+    hs = [o for o in manifest["transforms"]["hyper_synthesis_int"] if o["op"] == "iconv2d"]
+    sc = manifest["transforms"]["scale_index_int"][0]
+
+    def L(op):
+        return (T[op["weight"]].astype(np.int64), T[op["bias"]].astype(np.int64), T[op["divisor"]].astype(np.int64),
+                op["lo"], op["hi"])
+    return {"c1": L(hs[0]), "c2": L(hs[1]), "scale": L(sc)}
+
+
+def torch_model_from_package(manifest, T):
+    from models import MODELS
+    ch = manifest["channels"]
+    cls = MODELS[manifest["architecture"]]
+    net = cls(ch["N"], ch["M"]) if manifest["architecture"] == "factorized" else cls(ch["N"], ch["M"], ch["Nz"])
+    tr = manifest["transforms"]
+    _load_sequential(net.g_a, tr["analysis"], T)
+    _load_sequential(net.g_s, tr["synthesis"], T)
+    net.gain.log_gain.data = torch.from_numpy(np.log(T[manifest["rate"]["gain"]].astype(np.float64))).float()
+    net.gain.log_inv_gain.data = torch.from_numpy(np.log(T[manifest["rate"]["inv_gain"]].astype(np.float64))).float()
+    if "hyper_analysis" in tr:
+        _load_sequential(net.h_a, tr["hyper_analysis"], T)
+        hs = [o for o in tr["hyper_synthesis_int"] if o["op"] == "iconv2d"]
+        _load_int(net.h_s.c1, hs[0], T)
+        _load_int(net.h_s.c2, hs[1], T)
+        _load_int(net.scale_head, tr["scale_index_int"][0], T)
+        if "means" in tr:
+            _load_sequential(net.mean_head, tr["means"], T)
+    net.eval()
+    return net
+
+
+def load_package_into(net, name):
+    """Resume training from the committed package: copies every shipped weight into `net` (including the
+    learned densities' parameters, stored as train_only tensors)."""
+    path = os.path.join(MODELS_DIR, name)
+    if not os.path.exists(os.path.join(path, "manifest.json")):
+        return False
+    manifest, T = read_package(path)
+    src = torch_model_from_package(manifest, T)
+    own = net.state_dict()
+    for k, v in src.state_dict().items():
+        if k in own and own[k].shape == v.shape:
+            own[k] = v
+    for k in manifest.get("train_only", []):
+        if k in own:
+            own[k] = torch.from_numpy(T[k].astype(np.float32)).reshape(own[k].shape)
+    net.load_state_dict(own)
+    return True
+
+
+def interp_gain(table, t):
+    """The manifest's gain interpolation, float64."""
+    levels = table.shape[0]
+    pos = t * (levels - 1)
+    i = min(int(math.floor(pos)), levels - 2)
+    f = pos - i
+    return np.exp(np.log(table[i].astype(np.float64)) * (1 - f) + np.log(table[i + 1].astype(np.float64)) * f)

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Train one of RD Lab's learned codecs (variable rate), resumably.
+
+    nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --minutes 60
+
+- Runs on CUDA when available, else CPU (all cores).
+- Checkpoints (weights + optimizer + step + RNG) every --ckpt-minutes (default 5) to tools/train/runs/<model>/
+  (git-ignored). Stop it at any moment (Ctrl-C / SIGTERM saves a last checkpoint) and run the same command to
+  resume. Without a checkpoint it starts from the committed package in public/models/<model>/ (if any), or
+  from --init-from another run's checkpoint (transforms are shared between architectures), or from scratch.
+- Each step draws one rate t ~ U[0,1] per image: lambda(t) log-spaced in [0.0018, 0.0932];
+  loss = mean(lambda * 255^2 * MSE + bpp).
+- Logs every 50 steps to runs/<model>/log.csv (step, wall and CPU seconds, loss, bpp, PSNR, lr) and validates
+  on the held-out photos every --val-every steps (runs/<model>/val.csv).
+"""
+import argparse
+import csv
+import math
+import os
+import signal
+import sys
+import time
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from data import CropSampler, load_split, pad_to  # noqa: E402
+from models import MODELS  # noqa: E402
+
+RUNS = os.path.join(HERE, "runs")
+
+
+def build(model_name, n, m, nz):
+    cls = MODELS[model_name]
+    return cls(n, m) if model_name == "factorized" else cls(n, m, nz)
+
+
+def psnr(a, b):
+    mse = torch.mean((a - b) ** 2, dim=(1, 2, 3)).clamp(min=1e-12)
+    return 10 * torch.log10(1.0 / mse)
+
+
+@torch.no_grad()
+def validate(net, imgs, device, ts=(0.0, 0.5, 1.0), size=512):
+    """Centre crops of the validation photos, hard rounding (noise off): mean bpp (model estimate) / PSNR per t."""
+    net.eval()
+    res = []
+    for t in ts:
+        bpps, psnrs = [], []
+        for im in imgs:
+            h, w = im.shape[1], im.shape[2]
+            s = min(size, h, w)
+            y0, x0 = (h - s) // 2, (w - s) // 2
+            x = im[:, y0:y0 + s, x0:x0 + s].float().div(255).unsqueeze(0).to(device)
+            xp, (hh, ww) = pad_to(x, net.downsampling)
+            out = net.rd(xp, torch.full((1,), t, device=device), noise=False)
+            x_hat = out["x_hat"][:, :, :hh, :ww].clamp(0, 1)
+            x_hat = torch.round(x_hat * 255) / 255
+            bpps.append(float(out["bpp"]) * xp.shape[2] * xp.shape[3] / (hh * ww))
+            psnrs.append(float(psnr(x_hat, x)))
+        res.append((t, sum(bpps) / len(bpps), sum(psnrs) / len(psnrs)))
+    net.train()
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", choices=list(MODELS), required=True)
+    ap.add_argument("--n", type=int, default=96)
+    ap.add_argument("--m", type=int, default=128)
+    ap.add_argument("--nz", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--batch", type=int, default=6)
+    ap.add_argument("--crop", type=int, default=192)
+    ap.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time")
+    ap.add_argument("--max-steps", type=int, default=10 ** 9)
+    ap.add_argument("--ckpt-minutes", type=float, default=5.0)
+    ap.add_argument("--val-every", type=int, default=1000)
+    ap.add_argument("--clip", type=float, default=1.0)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--init-from", help="checkpoint of another architecture to copy matching tensors from")
+    ap.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all cores)")
+    ap.add_argument("--run", help="run folder name (default: the model name)")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.type == "cpu":
+        torch.set_num_threads(args.threads or os.cpu_count() or 1)
+    run_dir = os.path.join(RUNS, args.run or args.model)
+    os.makedirs(run_dir, exist_ok=True)
+    ckpt_path = os.path.join(run_dir, "ckpt.pt")
+
+    g = torch.Generator().manual_seed(args.seed)
+    torch.manual_seed(args.seed)
+    _, train_imgs = load_split("train")
+    _, val_imgs = load_split("val")
+    sampler = CropSampler(train_imgs, args.crop, g)
+
+    net = build(args.model, args.n, args.m, args.nz).to(device)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    step, cpu_s, wall_s = 0, 0.0, 0.0
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path, map_location=device)
+        net.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, cpu_s, wall_s = ck["step"], ck.get("cpu_s", 0.0), ck.get("wall_s", 0.0)
+        g.set_state(ck["rng"])
+        print(f"[train] resumed {ckpt_path} at step {step}", flush=True)
+    else:
+        from package_io import load_package_into  # noqa: E402  (only needed here)
+        src = args.init_from
+        if src:
+            ck = torch.load(src, map_location=device)
+            own = net.state_dict()
+            copied = {k: v for k, v in ck["model"].items() if k in own and own[k].shape == v.shape}
+            own.update(copied)
+            net.load_state_dict(own)
+            print(f"[train] initialised {len(copied)}/{len(own)} tensors from {src}", flush=True)
+        elif load_package_into(net, args.model):
+            print(f"[train] no checkpoint: starting from the committed package public/models/{args.model}", flush=True)
+        else:
+            print("[train] starting from scratch", flush=True)
+    for pg in opt.param_groups:
+        pg["lr"] = args.lr
+
+    stop = {"now": False}
+
+    def on_signal(signum, frame):
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    def save():
+        tmp = ckpt_path + ".tmp"
+        torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu_s,
+                    "wall_s": wall_s, "rng": g.get_state(), "args": vars(args)}, tmp)
+        os.replace(tmp, ckpt_path)
+
+    log_path = os.path.join(run_dir, "log.csv")
+    new_log = not os.path.exists(log_path)
+    logf = open(log_path, "a", newline="")
+    log = csv.writer(logf)
+    if new_log:
+        log.writerow(["step", "wall_s", "cpu_s", "loss", "bpp", "bpp_z", "psnr", "lr"])
+    val_path = os.path.join(run_dir, "val.csv")
+    new_val = not os.path.exists(val_path)
+    valf = open(val_path, "a", newline="")
+    vlog = csv.writer(valf)
+    if new_val:
+        vlog.writerow(["step", "wall_s", "cpu_s", "t", "bpp", "psnr"])
+
+    t_start, c_start = time.time(), time.process_time()
+    t_last_ckpt = time.time()
+    wall0, cpu0 = wall_s, cpu_s
+    acc = {"loss": 0.0, "bpp": 0.0, "bpp_z": 0.0, "psnr": 0.0, "n": 0}
+    last_good_loss = None
+    net.train()
+    while not stop["now"] and step < args.max_steps and (time.time() - t_start) < args.minutes * 60:
+        x = sampler.batch(args.batch).to(device)
+        t = torch.rand(args.batch, generator=g).to(device)
+        lr = args.lr * min(1.0, (step + 1) / args.warmup) if step < args.warmup else args.lr
+        for pg in opt.param_groups:
+            pg["lr"] = lr
+        out = net.rd(x, t)
+        lam = net.gain.lam(t)
+        mse = torch.mean((out["x_hat"] - x) ** 2, dim=(1, 2, 3))
+        loss = torch.mean(lam * 255 ** 2 * mse + out["bpp"])
+        if not torch.isfinite(loss) or (last_good_loss is not None and loss.item() > 20 * last_good_loss + 10):
+            print(f"[train] step {step}: loss {loss.item():.3f} looks diverged; reloading checkpoint, lr/2", flush=True)
+            if os.path.exists(ckpt_path):
+                ck = torch.load(ckpt_path, map_location=device)
+                net.load_state_dict(ck["model"])
+                opt.load_state_dict(ck["opt"])
+                step = ck["step"]
+            args.lr /= 2
+            last_good_loss = None
+            continue
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), args.clip)
+        opt.step()
+        step += 1
+        lv = loss.item()
+        last_good_loss = lv if last_good_loss is None else 0.98 * last_good_loss + 0.02 * lv
+        acc["loss"] += lv
+        acc["bpp"] += out["bpp"].mean().item()
+        acc["bpp_z"] += out["bpp_z"].mean().item()
+        acc["psnr"] += psnr(out["x_hat"].detach().clamp(0, 1), x).mean().item()
+        acc["n"] += 1
+        wall_s = wall0 + time.time() - t_start
+        cpu_s = cpu0 + time.process_time() - c_start
+        if step % 50 == 0:
+            k = acc["n"]
+            log.writerow([step, round(wall_s, 1), round(cpu_s, 1), round(acc["loss"] / k, 5), round(acc["bpp"] / k, 5),
+                          round(acc["bpp_z"] / k, 5), round(acc["psnr"] / k, 3), lr])
+            logf.flush()
+            if step % 500 == 0:
+                print(f"[train] {args.model} step {step} loss {acc['loss']/k:.4f} bpp {acc['bpp']/k:.4f} "
+                      f"psnr {acc['psnr']/k:.2f} ({wall_s/3600:.2f} h wall, {cpu_s/3600:.2f} h CPU)", flush=True)
+            acc = {"loss": 0.0, "bpp": 0.0, "bpp_z": 0.0, "psnr": 0.0, "n": 0}
+        if step % args.val_every == 0:
+            for (tv, b, p) in validate(net, val_imgs, device):
+                vlog.writerow([step, round(wall_s, 1), round(cpu_s, 1), tv, round(b, 5), round(p, 3)])
+                print(f"[val] step {step} t={tv:.2f}: {b:.4f} bpp, {p:.2f} dB", flush=True)
+            valf.flush()
+        if time.time() - t_last_ckpt > args.ckpt_minutes * 60:
+            save()
+            t_last_ckpt = time.time()
+    save()
+    print(f"[train] saved {ckpt_path} at step {step}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
