@@ -50,7 +50,7 @@ export function compareClose(got: ArrayLike<number>, ref: ArrayLike<number>, tol
   let worstIndex = -1;
   for (let i = 0; i < ref.length; i++) {
     const e = Math.abs(got[i] - ref[i]);
-    const r = Number.isNaN(e) ? Infinity : e / (tol.atol + tol.rtol * Math.abs(ref[i]));
+    const r = Number.isNaN(e) ? Infinity : e === 0 ? 0 : e / (tol.atol + tol.rtol * Math.abs(ref[i]));
     if (e > maxAbsErr || Number.isNaN(e)) maxAbsErr = Number.isNaN(e) ? Infinity : e;
     if (r > worstRatio || worstIndex < 0) {
       worstRatio = r;
@@ -67,4 +67,27 @@ export function firstMismatch(got: ArrayLike<number>, ref: ArrayLike<number>): n
   if (got.length !== ref.length) return 0;
   for (let i = 0; i < ref.length; i++) if (got[i] !== ref[i]) return i;
   return -1;
+}
+
+/**
+ * A random float32 weight blob for `specs` (network.ts order) with trained-model-like ranges: conv weights
+ * U(±1/√fan_in), biases U(±0.1), GDN β ∈ [0.5, 1.5], γ ∈ [0, 0.05] off-diagonal and [0.1, 0.6] on it.
+ */
+export function randomWeights(specs: readonly import('../network').LayerSpec[], rand: () => number): Float32Array {
+  const parts: number[] = [];
+  const push = (n: number, lo: number, hi: number) => {
+    for (let i = 0; i < n; i++) parts.push(lo + (hi - lo) * rand());
+  };
+  for (const s of specs) {
+    if (s.op === 'conv2d' || s.op === 'convTranspose2d') {
+      const fan = (s.op === 'conv2d' ? s.cin : s.cin / 4) * s.k * s.k;
+      const a = 1 / Math.sqrt(fan);
+      push(s.cin * s.cout * s.k * s.k, -a, a);
+      if (s.bias !== false) push(s.cout, -0.1, 0.1);
+    } else if (s.op === 'gdn' || s.op === 'igdn') {
+      push(s.channels, 0.5, 1.5);
+      for (let i = 0; i < s.channels; i++) for (let j = 0; j < s.channels; j++) parts.push(i === j ? 0.1 + 0.5 * rand() : 0.05 * rand());
+    }
+  }
+  return Float32Array.from(parts);
 }
