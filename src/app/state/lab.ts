@@ -1,0 +1,128 @@
+// The playground's state (zustand). Actions that start work live in ./engine.ts; views read from here.
+import { create } from 'zustand';
+import type { CodecExtras, CodecOptions, EncodeProgress, EncodeTimings, RgbaImage } from '../../codecs/types';
+import type { QualityMetrics } from '../../codecs/runtime/protocol';
+import type { ImageFormat } from '../input/sniff';
+import type { ImportedCurve, RdPoint } from './rdData';
+import { decodeUrlState, type RdMetric, type SideSetting } from './url';
+
+export type Side = 'left' | 'right';
+
+/** One finished encode: the file, what it decodes to, and how good and fast it was. */
+export interface Encoded {
+  key: string;
+  codecId: string;
+  options: CodecOptions;
+  bytes: Uint8Array;
+  decoded: RgbaImage;
+  timings: EncodeTimings;
+  metrics: QualityMetrics;
+  extras?: CodecExtras;
+  /** 8·bytes / (width·height): whole file, headers included. */
+  bpp: number;
+}
+
+export interface Source {
+  key: string;
+  name: string;
+  image: RgbaImage;
+  fileBytes: number;
+  format: ImageFormat;
+  notes: string[];
+  sampleId: string | null;
+}
+
+export interface SideState {
+  setting: SideSetting;
+  status: 'idle' | 'working' | 'done' | 'error';
+  progress: EncodeProgress | null;
+  /** The latest finished result for this side (kept on screen while a newer setting encodes). */
+  result: Encoded | null;
+  error: string | null;
+}
+
+export interface Curve {
+  codecId: string;
+  /** Options every point shares apart from the quality axis (what the sweep ran with). */
+  base: CodecOptions;
+  baseKey: string;
+  /** Sorted by quality value. */
+  points: RdPoint[];
+}
+
+export interface SweepState {
+  running: boolean;
+  done: number;
+  total: number;
+  failed: number;
+  codecs: string[];
+  startedAt: number;
+  elapsedMs: number | null;
+}
+
+export interface EqualBppResult {
+  codecId: string;
+  options: CodecOptions;
+  bpp: number;
+  psnr: number;
+  msssim: number;
+  reached: boolean;
+  probes: number;
+}
+
+export interface EqualBppState {
+  running: boolean;
+  target: number | null;
+  results: EqualBppResult[];
+  done: number;
+  total: number;
+}
+
+export interface Toast {
+  id: number;
+  tone: 'error' | 'info';
+  title: string;
+  message: string;
+}
+
+export interface LabState {
+  source: Source | null;
+  /** Name of the file being opened, or null. */
+  loading: string | null;
+  sides: Record<Side, SideState>;
+  /** Codecs on the RD chart (and swept). */
+  selected: string[];
+  anchor: string;
+  metric: RdMetric;
+  targetBpp: number;
+  /** Which compare side a click on an RD point loads into. */
+  clickTarget: Side;
+  curves: Record<string, Curve>;
+  imported: ImportedCurve[];
+  sweep: SweepState;
+  equal: EqualBppState;
+  toasts: Toast[];
+}
+
+const initialUrl = typeof location !== 'undefined' ? decodeUrlState(location.search) : decodeUrlState('');
+
+const side = (setting: SideSetting): SideState => ({ setting, status: 'idle', progress: null, result: null, error: null });
+
+export const useLab = create<LabState>(() => ({
+  source: null,
+  loading: null,
+  sides: { left: side(initialUrl.left), right: side(initialUrl.right) },
+  selected: initialUrl.codecs,
+  anchor: initialUrl.anchor,
+  metric: initialUrl.metric,
+  targetBpp: initialUrl.targetBpp,
+  clickTarget: 'right',
+  curves: {},
+  imported: [],
+  sweep: { running: false, done: 0, total: 0, failed: 0, codecs: [], startedAt: 0, elapsedMs: null },
+  equal: { running: false, target: null, results: [], done: 0, total: 0 },
+  toasts: [],
+}));
+
+/** The sample named in the URL at page load (opened automatically), if any. */
+export const initialSample = initialUrl.sample;

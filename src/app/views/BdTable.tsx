@@ -1,0 +1,154 @@
+// BD-rate table: every curve against the anchor the visitor picks (Bjøntegaard delta with PCHIP, src/metrics/bdrate).
+import { findCodec } from '../../codecs/registry';
+import { bdQuality, bdRate, tryBd, type RatePoint } from '../../metrics/bdrate';
+import { msssimDb } from '../../metrics/msssim';
+import { useLab } from '../state/lab';
+import { toCompressAiJson } from '../state/rdData';
+import { removeImported } from '../state/engine';
+import { baseName, saveText } from './download';
+import { fmtSigned } from './format';
+
+interface Row {
+  id: string;
+  name: string;
+  imported: boolean;
+  psnr: RatePoint[];
+  ms: RatePoint[];
+}
+
+function Cell({ r, unit, digits = 1 }: { r: ReturnType<typeof tryBd>; unit: string; digits?: number }) {
+  if (!r.ok) {
+    return (
+      <td className="num muted" title={r.message}>
+        —
+      </td>
+    );
+  }
+  const v = r.result.value;
+  // For BD-rate negative is better; for BD-PSNR positive is better. The caller passes unit '%' or 'dB'.
+  const good = unit === '%' ? v < -0.05 : v > 0.005;
+  const bad = unit === '%' ? v > 0.05 : v < -0.005;
+  return (
+    <td className={`num ${good ? 'good' : bad ? 'bad' : ''}`} data-testid="bd-value">
+      {fmtSigned(v, digits)} {unit}
+    </td>
+  );
+}
+
+export function BdTable() {
+  const curves = useLab((s) => s.curves);
+  const selected = useLab((s) => s.selected);
+  const imported = useLab((s) => s.imported);
+  const anchor = useLab((s) => s.anchor);
+  const source = useLab((s) => s.source);
+
+  const rows: Row[] = [
+    ...selected
+      .filter((id) => curves[id])
+      .map((id) => {
+        const pts = curves[id].points;
+        return {
+          id,
+          name: findCodec(id)!.name,
+          imported: false,
+          psnr: pts.map((p) => ({ rate: p.bpp, quality: p.psnr })),
+          ms: pts.map((p) => ({ rate: p.bpp, quality: msssimDb(p.msssim) })),
+        };
+      }),
+    ...imported.map((c) => ({
+      id: c.id,
+      name: c.name,
+      imported: true,
+      psnr: c.bpp.flatMap((b, i) => (c.psnr[i] == null ? [] : [{ rate: b, quality: c.psnr[i]! }])),
+      ms: c.bpp.flatMap((b, i) => (c.msssim[i] == null ? [] : [{ rate: b, quality: msssimDb(c.msssim[i]!) }])),
+    })),
+  ];
+  const anchorRow = rows.find((r) => r.id === anchor) ?? rows[0];
+
+  const exportJson = (id: string) => {
+    const c = curves[id];
+    const codec = findCodec(id);
+    if (!c || !codec || !source) return;
+    const desc = `RD Lab: ${codec.name} on ${source.name} (${source.image.width}×${source.image.height}), sweeping ${codec.quality.key}; metrics on 8-bit decoded RGB`;
+    saveText(toCompressAiJson(codec.name, desc, c.points), 'application/json', `${baseName(source.name)}-${id}.json`);
+  };
+
+  return (
+    <div className="bd">
+      <div className="bd-head">
+        <h3>BD-rate</h3>
+        <label className="select-inline">
+          <span>anchor</span>
+          <select value={anchorRow?.id ?? ''} onChange={(e) => useLab.setState({ anchor: e.currentTarget.value })} data-testid="bd-anchor">
+            {rows.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <table className="bd-table" data-testid="bd-rate-table">
+        <thead>
+          <tr>
+            <th scope="col">Curve</th>
+            <th scope="col" title="Average bitrate difference at equal PSNR (negative = fewer bits)">
+              BD-rate PSNR
+            </th>
+            <th scope="col" title="Average bitrate difference at equal MS-SSIM (dB)">
+              BD-rate MS-SSIM
+            </th>
+            <th scope="col" title="Average PSNR difference at equal bitrate">
+              BD-PSNR
+            </th>
+            <th scope="col">
+              <span className="visually-hidden">Export</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">
+                No curves yet.
+              </td>
+            </tr>
+          )}
+          {rows.map((r) => (
+            <tr key={r.id} className={r.id === anchorRow?.id ? 'anchor-row' : ''}>
+              <th scope="row">
+                {r.name}
+                {r.imported && <span className="muted"> · imported</span>}
+              </th>
+              {r.id === anchorRow?.id ? (
+                <td colSpan={3} className="muted">
+                  anchor · {r.psnr.length} points
+                </td>
+              ) : (
+                <>
+                  <Cell r={tryBd(bdRate, anchorRow.psnr, r.psnr)} unit="%" />
+                  <Cell r={tryBd(bdRate, anchorRow.ms, r.ms)} unit="%" />
+                  <Cell r={tryBd(bdQuality, anchorRow.psnr, r.psnr)} unit="dB" digits={2} />
+                </>
+              )}
+              <td className="row-actions">
+                {r.imported ? (
+                  <button type="button" className="linklike small" onClick={() => removeImported(r.id)} aria-label={`Remove ${r.name}`}>
+                    remove
+                  </button>
+                ) : (
+                  <button type="button" className="linklike small" onClick={() => exportJson(r.id)} aria-label={`Export ${r.name} as CompressAI JSON`}>
+                    JSON
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="fineprint muted">
+        Bjøntegaard delta (VCEG-M33) with PCHIP interpolation on log-rate, over the overlapping range. Negative BD-rate = fewer bits for the same quality.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+// The rate–distortion chart: x = bits per pixel, y = PSNR or MS-SSIM in dB. One curve per codec (points appear as
+// the sweep computes them), dashed curves for imported results, rings marking what each compare side shows.
+// Hover a point for its numbers; click it (or focus it and press Enter) to load that encode into a compare side.
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { findCodec } from '../../codecs/registry';
+import { msssimDb } from '../../metrics/msssim';
+import { showPoint } from '../state/engine';
+import { useLab } from '../state/lab';
+import type { RdMetric } from '../state/url';
+import { codecColor, fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes, importedColor } from './format';
+
+interface Datum {
+  x: number;
+  y: number;
+  kind: 'point' | 'imported' | 'side';
+  series: string;
+  codecId?: string;
+  quality?: number;
+  setting?: string;
+  bytes?: number;
+  psnr?: number | null;
+  msssim?: number | null;
+  encodeMs?: number;
+  decodeMs?: number;
+  side?: 'L' | 'R';
+}
+
+const yOf = (metric: RdMetric, psnr: number | null | undefined, msssim: number | null | undefined) =>
+  metric === 'psnr' ? (psnr ?? NaN) : msssim == null ? NaN : msssimDb(msssim);
+
+function PointTooltip({ active, payload }: Partial<TooltipContentProps<number, string>>) {
+  const d = active && payload?.[0] ? (payload[0].payload as Datum) : null;
+  if (!d) return null;
+  return (
+    <div className="chart-tooltip">
+      <strong>
+        {d.series}
+        {d.setting ? ` ${d.setting}` : ''}
+      </strong>
+      <span>{fmtBpp(d.x)} bpp{d.bytes ? ` · ${formatBytes(d.bytes)}` : ''}</span>
+      {d.psnr != null && <span>PSNR {fmtDb(d.psnr)} dB</span>}
+      {d.msssim != null && (
+        <span>
+          MS-SSIM {fmtMsssim(d.msssim)} ({fmtDb(msssimDb(d.msssim))} dB)
+        </span>
+      )}
+      {d.encodeMs !== undefined && (
+        <span>
+          encode {fmtMs(d.encodeMs)} · decode {fmtMs(d.decodeMs ?? 0)}
+        </span>
+      )}
+      {d.kind === 'point' && <em>click to show it in the compare view</em>}
+    </div>
+  );
+}
+
+interface ShapeProps {
+  cx?: number;
+  cy?: number;
+  payload?: Datum;
+  fill?: unknown;
+}
+
+function PointShape({ cx, cy, payload, fill: f }: ShapeProps) {
+  const fill = typeof f === 'string' ? f : '#ccc';
+  if (cx == null || cy == null || !payload || !Number.isFinite(cx) || !Number.isFinite(cy)) return <g />;
+  const d = payload;
+  const label = `${d.series} ${d.setting ?? ''}: ${fmtBpp(d.x)} bpp, ${fmtDb(d.y)} dB`;
+  if (d.kind === 'side') {
+    return (
+      <g className="side-marker" data-testid="rd-side-marker" pointerEvents="none">
+        <circle cx={cx} cy={cy} r={9} fill="none" stroke="#fff" strokeWidth={1.5} />
+        <text x={cx + 11} y={cy - 8} fontSize={10} fill="#fff">
+          {d.side}
+        </text>
+      </g>
+    );
+  }
+  if (d.kind === 'imported') {
+    return <rect data-testid="rd-overlay-point" x={cx - 3} y={cy - 3} width={6} height={6} fill={fill} transform={`rotate(45 ${cx} ${cy})`} aria-label={label} />;
+  }
+  const open = () => d.codecId !== undefined && d.quality !== undefined && showPoint(d.codecId, d.quality);
+  return (
+    <circle
+      data-testid="rd-point"
+      data-codec={d.codecId}
+      className="rd-point"
+      cx={cx}
+      cy={cy}
+      r={4.5}
+      fill={fill}
+      stroke="#0f1216"
+      strokeWidth={1}
+      tabIndex={0}
+      role="button"
+      aria-label={label}
+      onClick={open}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          open();
+        }
+      }}
+    />
+  );
+}
+
+export function RdChart({ logX }: { logX: boolean }) {
+  const curves = useLab((s) => s.curves);
+  const selected = useLab((s) => s.selected);
+  const imported = useLab((s) => s.imported);
+  const metric = useLab((s) => s.metric);
+  const sides = useLab((s) => s.sides);
+
+  const series = selected
+    .filter((id) => curves[id])
+    .map((id, i) => {
+      const codec = findCodec(id)!;
+      const data: Datum[] = curves[id].points
+        .map((p) => ({ ...p, x: p.bpp, y: yOf(metric, p.psnr, p.msssim), kind: 'point' as const, series: codec.name }))
+        .filter((d) => Number.isFinite(d.y) && d.x > 0)
+        .sort((a, b) => a.x - b.x);
+      return { id, name: codec.name, color: codecColor(id, i), data };
+    });
+  const overlays = imported.map((c, i) => ({
+    id: c.id,
+    name: c.name,
+    color: importedColor(i),
+    data: c.bpp
+      .map((b, k): Datum => ({ x: b, y: yOf(metric, c.psnr[k], c.msssim[k]), kind: 'imported', series: c.name, psnr: c.psnr[k], msssim: c.msssim[k] }))
+      .filter((d) => Number.isFinite(d.y))
+      .sort((a, b) => a.x - b.x),
+  }));
+  const markers: Datum[] = (['left', 'right'] as const).flatMap((side) => {
+    const s = sides[side];
+    const r = s.result;
+    if (s.setting.kind !== 'codec' || !r || r.codecId !== s.setting.codecId) return [];
+    const y = yOf(metric, r.metrics.psnr, r.metrics.msssim);
+    return Number.isFinite(y) ? [{ x: r.bpp, y, kind: 'side' as const, series: side, side: side === 'left' ? 'L' : 'R' }] : [];
+  });
+
+  const yLabel = metric === 'psnr' ? 'PSNR-RGB (dB)' : 'MS-SSIM-RGB (dB)';
+  const empty = series.every((s) => s.data.length === 0) && overlays.every((o) => o.data.length === 0);
+
+  return (
+    <div className="rd-chart" data-testid="rd-chart" aria-label={`Rate–distortion chart, ${yLabel} against bits per pixel`}>
+      {empty && <p className="chart-empty muted">Points appear here as each codec’s quality sweep runs.</p>}
+      <ResponsiveContainer width="100%" height="100%">
+        <ScatterChart margin={{ top: 12, right: 16, bottom: 28, left: 4 }}>
+          <CartesianGrid stroke="#2a313b" strokeDasharray="2 4" />
+          <XAxis
+            type="number"
+            dataKey="x"
+            name="bpp"
+            scale={logX ? 'log' : 'linear'}
+            domain={logX ? ['auto', 'auto'] : [0, 'auto']}
+            allowDataOverflow={false}
+            tickFormatter={(v: number) => (v < 1 ? v.toFixed(2) : v.toFixed(1))}
+            stroke="#9aa4b2"
+            fontSize={11}
+            label={{ value: 'bits per pixel', position: 'insideBottom', offset: -16, fill: '#9aa4b2', fontSize: 11 }}
+          />
+          <YAxis
+            type="number"
+            dataKey="y"
+            name={yLabel}
+            domain={['auto', 'auto']}
+            tickFormatter={(v: number) => v.toFixed(0)}
+            stroke="#9aa4b2"
+            fontSize={11}
+            width={44}
+            label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 12, fill: '#9aa4b2', fontSize: 11, style: { textAnchor: 'middle' } }}
+          />
+          <Tooltip content={<PointTooltip />} cursor={{ stroke: '#5ec4a8', strokeDasharray: '3 3' }} isAnimationActive={false} />
+          {overlays.map((o) => (
+            <Scatter key={o.id} name={o.name} data={o.data} fill={o.color} line={{ stroke: o.color, strokeDasharray: '5 4', strokeWidth: 1.5 }} shape={PointShape} isAnimationActive={false} />
+          ))}
+          {series.map((s) => (
+            <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2 }} shape={PointShape} isAnimationActive={false} />
+          ))}
+          {markers.length > 0 && <Scatter name="sides" data={markers} fill="#fff" shape={PointShape} isAnimationActive={false} tooltipType="none" />}
+        </ScatterChart>
+      </ResponsiveContainer>
+      <ul className="legend" aria-label="Curves">
+        {series.map((s) => (
+          <li key={s.id}>
+            <span className="swatch" style={{ background: s.color }} />
+            {s.name} <span className="muted">({s.data.length})</span>
+          </li>
+        ))}
+        {overlays.map((o) => (
+          <li key={o.id}>
+            <span className="swatch dashed" style={{ borderColor: o.color }} />
+            {o.name} <span className="muted">(imported)</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

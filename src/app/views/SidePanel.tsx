@@ -1,0 +1,137 @@
+// One compare side's controls: what it shows (original or a codec + setting), the numbers, the downloads.
+import { useId } from 'react';
+import { CODECS, findCodec } from '../../codecs/registry';
+import { resolveOptions, settingLabel } from '../../codecs/options';
+import { msssimDb } from '../../metrics/msssim';
+import { setSide, toast } from '../state/engine';
+import { useLab, type Side } from '../state/lab';
+import { baseName, rgbaToPng, saveBlob, saveBytes } from './download';
+import { fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes } from './format';
+import { OptionsForm } from './OptionsForm';
+
+function Stat({ label, value, sub }: { label: string; value: string; sub?: string }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd>
+        {value}
+        {sub && <small> {sub}</small>}
+      </dd>
+    </div>
+  );
+}
+
+export function SidePanel({ side }: { side: Side }) {
+  const id = useId();
+  const state = useLab((s) => s.sides[side]);
+  const other = useLab((s) => s.sides[side === 'left' ? 'right' : 'left']);
+  const source = useLab((s) => s.source);
+  if (!source) return null;
+  const { setting, result } = state;
+  const codec = setting.kind === 'codec' ? findCodec(setting.codecId) : undefined;
+  const px = source.image.width * source.image.height;
+  const shown = result && setting.kind === 'codec' && result.codecId === setting.codecId ? result : null;
+  const stale = !!shown && state.status === 'working';
+  const otherBytes = other.setting.kind === 'original' ? null : (other.result?.bytes.length ?? null);
+
+  const onCodec = (value: string) => {
+    if (value === 'original') setSide(side, { kind: 'original' }, true);
+    else setSide(side, { kind: 'codec', codecId: value, options: resolveOptions(findCodec(value)!) }, true);
+  };
+
+  const download = () => {
+    if (!shown || !codec) return;
+    saveBytes(shown.bytes, codec.mimeType, `${baseName(source.name)}-${codec.id}-${settingLabel(codec, shown.options).replace(/[^\w]+/g, '_')}.${codec.extension}`);
+  };
+  const downloadPng = async () => {
+    const image = shown ? shown.decoded : source.image;
+    try {
+      const name = shown && codec ? `${baseName(source.name)}-${codec.id}-${settingLabel(codec, shown.options).replace(/[^\w]+/g, '_')}.decoded.png` : `${baseName(source.name)}.png`;
+      saveBlob(await rgbaToPng(image), name);
+    } catch (e) {
+      toast('error', 'PNG export failed', (e as Error).message);
+    }
+  };
+
+  return (
+    <section className={`side-panel side-panel-${side}`} aria-labelledby={`${id}-h`}>
+      <header className="side-head">
+        <h2 id={`${id}-h`} className="side-title">
+          {side === 'left' ? 'Left' : 'Right'}
+        </h2>
+        <label className="visually-hidden" htmlFor={`${id}-codec`}>
+          {side} side shows
+        </label>
+        <select id={`${id}-codec`} className="codec-select" value={setting.kind === 'original' ? 'original' : setting.codecId} onChange={(e) => onCodec(e.currentTarget.value)} data-testid={`side-codec-${side}`}>
+          <option value="original">Original</option>
+          {CODECS.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        {state.status === 'working' && (
+          <span className="progress-pill" role="status">
+            {state.progress?.stage ?? 'working'} {state.progress ? `${Math.round(state.progress.done * 100)}%` : ''}
+          </span>
+        )}
+      </header>
+
+      {codec && setting.kind === 'codec' && (
+        <OptionsForm codec={codec} options={setting.options} onChange={(o) => setSide(side, { kind: 'codec', codecId: codec.id, options: o })} />
+      )}
+
+      {state.status === 'error' && state.error && (
+        <p className="side-error" role="alert">
+          {state.error}
+        </p>
+      )}
+
+      <dl className={`stats${stale ? ' stale' : ''}`} aria-live="polite">
+        {setting.kind === 'original' ? (
+          <>
+            <Stat label="File" value={formatBytes(source.fileBytes)} sub={source.format.toUpperCase()} />
+            <Stat label="bpp" value={fmtBpp((source.fileBytes * 8) / px)} />
+            <Stat label="Size" value={`${source.image.width}×${source.image.height}`} />
+            <Stat label="PSNR" value="∞" sub="reference" />
+          </>
+        ) : shown ? (
+          <>
+            <Stat
+              label="File"
+              value={formatBytes(shown.bytes.length)}
+              sub={otherBytes ? `${shown.bytes.length <= otherBytes ? '' : '+'}${(((shown.bytes.length - otherBytes) / otherBytes) * 100).toFixed(0)}% vs other` : undefined}
+            />
+            <Stat label="bpp" value={fmtBpp(shown.bpp)} />
+            <Stat label="PSNR" value={`${fmtDb(shown.metrics.psnr)} dB`} />
+            <Stat
+              label="MS-SSIM"
+              value={fmtMsssim(shown.metrics.msssim)}
+              sub={`${fmtDb(msssimDb(shown.metrics.msssim))} dB${shown.metrics.msssimScales < 5 ? ` · ${shown.metrics.msssimScales} scales` : ''}`}
+            />
+            <Stat label="Encode" value={fmtMs(shown.timings.encodeMs)} />
+            <Stat label="Decode" value={fmtMs(shown.timings.decodeMs)} />
+          </>
+        ) : (
+          <p className="muted small">{state.status === 'error' ? 'No result.' : 'Encoding…'}</p>
+        )}
+      </dl>
+      {shown?.extras?.notes?.map((n) => (
+        <p key={n} className="muted small">
+          {n}
+        </p>
+      ))}
+
+      <div className="side-actions">
+        {codec && (
+          <button type="button" className="button" disabled={!shown || stale} onClick={download} data-testid="download-compressed">
+            Download .{codec.extension}
+          </button>
+        )}
+        <button type="button" className="button ghost" disabled={setting.kind === 'codec' && !shown} onClick={() => void downloadPng()} data-testid={`download-decoded-${side}`}>
+          {setting.kind === 'original' ? 'Original as PNG' : 'Decoded PNG'}
+        </button>
+      </div>
+    </section>
+  );
+}
