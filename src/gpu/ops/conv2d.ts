@@ -33,6 +33,20 @@ export function convTaps(cin: number, k: number): Uint32Array {
   return t;
 }
 
+/**
+ * A[m][k] (row-major, m < rows, k < kdim) → the GEMM kernels' weight layout: transposed [k][M4] with M padded to
+ * a multiple of 4, so a workgroup stages one vec4 of 4 output channels per load.
+ */
+export function packGemmWeights(a: ArrayLike<number>, rows: number, kdim: number, out = new Float32Array(kdim * padTo4(rows)), offset = 0): Float32Array {
+  const m4 = padTo4(rows);
+  for (let m = 0; m < rows; m++) for (let k = 0; k < kdim; k++) out[offset + k * m4 + m] = a[m * kdim + k];
+  return out;
+}
+
+export function padTo4(n: number): number {
+  return Math.ceil(n / 4) * 4;
+}
+
 /** Geometry of one generalized-convolution dispatch (see conv2d.wgsl). */
 interface Geometry {
   npix: number;
@@ -66,9 +80,9 @@ function gemmConvDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: GemmConvLa
     .u32(l.cin).u32(x.h).u32(x.w).u32(l.cout)
     .u32(y.h).u32(y.w).u32(g.npix).u32(g.kdim)
     .u32(g.gw).u32(g.isy).u32(g.isx).u32(g.osy)
-    .u32(g.osx).u32(g.py).u32(g.px).u32(g.aOff)
+    .u32(g.osx).u32(g.py).u32(g.px).u32(g.aOff / 4)
     .i32(g.ioy).i32(g.iox).u32(g.tOff).u32(act)
-    .f32(alpha).u32(l.bias ? 1 : 0).u32(0).u32(0);
+    .f32(alpha).u32(l.bias ? 1 : 0).u32(padTo4(l.cout) / 4).u32(0);
   return {
     program: program(t),
     uniforms: u.bytes(),
@@ -131,7 +145,7 @@ export function uploadConv2d(engine: GpuEngine, p: Conv2dParams): Conv2dLayer {
     stride,
     pad,
     act: p.act ?? 'none',
-    weight: engine.constant(p.weight, 'conv2d weight'),
+    weight: engine.constant(packGemmWeights(p.weight, p.cout, p.cin * p.k * p.k), 'conv2d weight'),
     bias: p.bias ? engine.constant(p.bias, 'conv2d bias') : null,
     taps: engine.constant(convTaps(p.cin, p.k), 'conv2d taps'),
   };
@@ -221,11 +235,12 @@ function taps(k: number, pad: number, ph: number): [number, number] {
 }
 
 /**
- * Repacks PyTorch [cin][cout][k][k] into four per-phase GEMM matrices [cout][cin·nty·ntx] and their tap
- * tables (ci, −ty, −tx) (exported for tests).
+ * Repacks PyTorch [cin][cout][k][k] into four per-phase GEMM matrices A[cout][cin·nty·ntx] (stored in the
+ * packGemmWeights layout, one after another) and their tap tables (ci, −ty, −tx) (exported for tests).
  */
 export function packConvTranspose(cin: number, cout: number, k: number, pad: number, w: Float32Array): { data: Float32Array; taps: Uint32Array; phases: Phase[] } {
-  const data = new Float32Array(cin * cout * k * k);
+  const m4 = padTo4(cout);
+  const data = new Float32Array(cin * m4 * k * k);
   const tapTable = new Uint32Array(cin * k * k);
   const phases: Phase[] = [];
   let off = 0;
@@ -235,10 +250,15 @@ export function packConvTranspose(cin: number, cout: number, k: number, pad: num
       const [ky0, nty] = taps(k, pad, py);
       const [kx0, ntx] = taps(k, pad, px);
       phases.push({ py, px, ky0, kx0, nty, ntx, aOff: off, tOff });
+      const kdim = cin * nty * ntx;
+      const a = new Float32Array(cout * kdim);
+      let i = 0;
       for (let co = 0; co < cout; co++)
         for (let ci = 0; ci < cin; ci++)
           for (let ty = 0; ty < nty; ty++)
-            for (let tx = 0; tx < ntx; tx++) data[off++] = w[((ci * cout + co) * k + ky0 + 2 * ty) * k + kx0 + 2 * tx];
+            for (let tx = 0; tx < ntx; tx++) a[i++] = w[((ci * cout + co) * k + ky0 + 2 * ty) * k + kx0 + 2 * tx];
+      packGemmWeights(a, cout, kdim, data, off);
+      off += kdim * m4;
       for (let ci = 0; ci < cin; ci++) for (let ty = 0; ty < nty; ty++) for (let tx = 0; tx < ntx; tx++) tapTable[tOff++] = tapWord(ci, -ty, -tx);
     }
   return { data, taps: tapTable, phases };

@@ -4,6 +4,7 @@ import code from '../shaders/gdn.wgsl?raw';
 import { Uniforms, type Dispatch, type GpuEngine, type Program, type Recorder } from '../engine';
 import type { Tensor } from '../tensor';
 import { checkChannels, checkF32, checkInt, checkLength, gemmGrid, gemmPrelude, gemmTile, type GemmTile } from './common';
+import { packGemmWeights, padTo4 } from './conv2d';
 
 const programs = new Map<string, Program>();
 function program(t: GemmTile): Program {
@@ -43,7 +44,7 @@ export function uploadGdn(engine: GpuEngine, p: GdnParams): GdnLayer {
     channels: p.channels,
     inverse: p.inverse ?? false,
     beta: engine.constant(p.beta, 'gdn beta'),
-    gamma: engine.constant(p.gamma, 'gdn gamma'),
+    gamma: engine.constant(packGemmWeights(p.gamma, p.channels, p.channels), 'gdn gamma'),
   };
 }
 
@@ -52,7 +53,7 @@ export function gdnDispatch(x: Tensor, y: Tensor, l: GdnLayer): Dispatch {
   const t = gemmTile(l.channels);
   return {
     program: program(t),
-    uniforms: new Uniforms(4).u32(l.channels).u32(npix).u32(l.inverse ? 1 : 0).u32(0).bytes(),
+    uniforms: new Uniforms(4).u32(l.channels).u32(npix).u32(l.inverse ? 1 : 0).u32(padTo4(l.channels) / 4).bytes(),
     buffers: [x, l.gamma, l.beta, y],
     workgroups: gemmGrid(t, l.channels, npix),
     label: `${l.inverse ? 'igdn' : 'gdn'} ${l.channels}`,

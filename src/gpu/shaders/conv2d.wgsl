@@ -17,14 +17,14 @@ struct Params {
   cin: u32, hin: u32, win: u32, cout: u32,
   hout: u32, wout: u32, npix: u32, kdim: u32,
   gw: u32, isy: u32, isx: u32, osy: u32,
-  osx: u32, py: u32, px: u32, a_off: u32,
+  osx: u32, py: u32, px: u32, a_off4: u32,
   ioy: i32, iox: i32, t_off: u32, act: u32,
-  alpha: f32, has_bias: u32, pad0: u32, pad1: u32,
+  alpha: f32, has_bias: u32, cout4: u32, pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> Wt: array<f32>;
+@group(0) @binding(2) var<storage, read> Wt: array<vec4<f32>>; // [k][cout4], see gemm_tile.wgsl
 @group(0) @binding(3) var<storage, read> Bias: array<f32>;
 @group(0) @binding(4) var<storage, read> Taps: array<u32>;
 @group(0) @binding(5) var<storage, read_write> Y: array<f32>;
@@ -42,29 +42,39 @@ fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
   let n0 = (wid.z * nwg.x + wid.x) * TN;
   if (n0 >= P.npix) { return; }
   let m0 = wid.y * TM;
-  // This thread stages column n of B (one output pixel) for rows t / TN + j·(WG / TN).
-  let n = t % TN;
-  let p = n0 + n;
-  let pv = p < P.npix;
-  let by = i32((p / P.gw) * P.isy) + P.ioy;
-  let bx = i32((p % P.gw) * P.isx) + P.iox;
+  // This thread stages pixel group ng (4 consecutive output pixels) of B for rows t / TN4 + j·(WG / TN4).
+  let ng = t % TN4;
+  var by: array<i32, 4>;
+  var bx: array<i32, 4>;
+  var pv: array<bool, 4>;
+  for (var e = 0u; e < 4u; e++) {
+    let p = n0 + 4u * ng + e;
+    pv[e] = p < P.npix;
+    by[e] = i32((p / P.gw) * P.isy) + P.ioy;
+    bx[e] = i32((p % P.gw) * P.isx) + P.iox;
+  }
   let hin = i32(P.hin);
   let win = i32(P.win);
   for (var k0 = 0u; k0 < P.kdim; k0 += TK) {
-    stage_a(t, m0, k0, P.cout, P.kdim, P.a_off);
-    for (var j = 0u; j < TK * TN / WG; j++) {
-      let k = t / TN + j * (WG / TN);
+    stage_a(t, m0, k0, P.cout4, P.kdim, P.a_off4);
+    for (var j = 0u; j < TK * TN4 / WG; j++) {
+      let k = t / TN4 + j * (WG / TN4);
       let gk = k0 + k;
-      var v = 0.0;
-      if (pv && gk < P.kdim) {
+      var v = vec4<f32>(0.0);
+      if (gk < P.kdim) {
         let tap = Taps[P.t_off + gk];
-        let iy = by + i32((tap >> 8u) & 255u) - 128;
-        let ix = bx + i32(tap & 255u) - 128;
-        if (iy >= 0 && iy < hin && ix >= 0 && ix < win) {
-          v = X[((tap >> 16u) * P.hin + u32(iy)) * P.win + u32(ix)];
+        let plane = (tap >> 16u) * P.hin;
+        let dy = i32((tap >> 8u) & 255u) - 128;
+        let dx = i32(tap & 255u) - 128;
+        for (var e = 0u; e < 4u; e++) {
+          let iy = by[e] + dy;
+          let ix = bx[e] + dx;
+          if (pv[e] && iy >= 0 && iy < hin && ix >= 0 && ix < win) {
+            v[e] = X[(plane + u32(iy)) * P.win + u32(ix)];
+          }
         }
       }
-      set_b(k, n, v);
+      Bs[k * TN4 + ng] = v;
     }
     workgroupBarrier();
     mac_tile(lid.x, lid.y);
@@ -72,6 +82,7 @@ fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
   }
   for (var i = 0u; i < 4u; i++) {
     let co = m0 + lid.y * 4u + i;
+    let row = acc_row(i);
     if (co < P.cout) {
       var b = 0.0;
       if (P.has_bias != 0u) { b = Bias[co]; }
@@ -80,7 +91,7 @@ fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
         if (q < P.npix) {
           let oy = (q / P.gw) * P.osy + P.py;
           let ox = (q % P.gw) * P.osx + P.px;
-          Y[(co * P.hout + oy) * P.wout + ox] = activate(acc[i][j] + b);
+          Y[(co * P.hout + oy) * P.wout + ox] = activate(row[j] + b);
         }
       }
     }

@@ -4,12 +4,12 @@
 // (already reparametrized) values. Planar CHW f32.
 
 struct Params {
-  c: u32, npix: u32, inverse: u32, pad_: u32,
+  c: u32, npix: u32, inverse: u32, c4: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> Wt: array<f32>; // γ, row-major [i][j]
+@group(0) @binding(2) var<storage, read> Wt: array<vec4<f32>>; // γ transposed: [j][i], i padded to c4·4
 @group(0) @binding(3) var<storage, read> Beta: array<f32>;
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>;
 
@@ -20,19 +20,24 @@ fn gdn(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid:
   let n0 = (wid.z * nwg.x + wid.x) * TN;
   if (n0 >= P.npix) { return; }
   let m0 = wid.y * TM;
-  let n = t % TN;
-  let p = n0 + n;
-  let pv = p < P.npix;
+  // This thread stages pixel group ng (4 consecutive pixels) of B = x² for rows t / TN4 + j·(WG / TN4).
+  let ng = t % TN4;
+  let p = n0 + 4u * ng;
   for (var k0 = 0u; k0 < P.c; k0 += TK) {
-    stage_a(t, m0, k0, P.c, P.c, 0u);
-    for (var j = 0u; j < TK * TN / WG; j++) {
-      let k = t / TN + j * (WG / TN);
-      var v = 0.0;
-      if (pv && k0 + k < P.c) {
-        let xv = X[(k0 + k) * P.npix + p];
-        v = xv * xv;
+    stage_a(t, m0, k0, P.c4, P.c, 0u);
+    for (var j = 0u; j < TK * TN4 / WG; j++) {
+      let k = t / TN4 + j * (WG / TN4);
+      var v = vec4<f32>(0.0);
+      if (k0 + k < P.c) {
+        let row = (k0 + k) * P.npix;
+        for (var e = 0u; e < 4u; e++) {
+          if (p + e < P.npix) {
+            let xv = X[row + p + e];
+            v[e] = xv * xv;
+          }
+        }
       }
-      set_b(k, n, v);
+      Bs[k * TN4 + ng] = v;
     }
     workgroupBarrier();
     mac_tile(lid.x, lid.y);
@@ -40,12 +45,13 @@ fn gdn(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid:
   }
   for (var i = 0u; i < 4u; i++) {
     let co = m0 + lid.y * 4u + i;
+    let row = acc_row(i);
     if (co < P.c) {
       let beta = Beta[co];
       for (var j = 0u; j < 4u; j++) {
         let q = n0 + lid.x * 4u + j;
         if (q < P.npix) {
-          let norm = beta + acc[i][j];
+          let norm = beta + row[j];
           let xv = X[co * P.npix + q];
           if (P.inverse != 0u) {
             Y[co * P.npix + q] = xv * sqrt(norm);
