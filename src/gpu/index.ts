@@ -1,0 +1,24 @@
+// Public surface of the WebGPU tensor engine. See README.md in this folder for the op catalogue and layout.
+export { acquireGpu, describeAdapter, formatAdapter, GpuUnavailableError } from './device';
+export type { AcquireOptions, AdapterDescription, GpuContext, GpuErrorKind } from './device';
+export { GpuEngineError, type GpuEngineErrorKind } from './errors';
+export { Tensor, shapeSize, type DType, type Shape, type TypedArrayFor } from './tensor';
+export { GpuEngine, Recorder, Uniforms, grid1d } from './engine';
+export type { BindingKind, Dispatch, EngineCounters, EngineOptions, OpTiming, Program } from './engine';
+export { BufferPool, type PoolStats } from './pool';
+export { WeightReader, f16ToF32, type WeightDType } from './weights';
+export { Sequential, loadSequential, loadLayer, recordLayer, specWeightCount, type Layer, type LayerSpec } from './network';
+
+// ops: one module per WGSL family (shaders/<family>.wgsl)
+export * from './ops/conv2d';
+export * from './ops/gdn';
+export * from './ops/conv2d_int';
+export * from './ops/elementwise';
+export * from './ops/depth_to_space';
+export * from './ops/quantize';
+export * from './ops/entropy';
+export * from './ops/image';
+export * from './ops/channels';
+
+// the exact integer convolution on the CPU (no WebGPU needed)
+export { iconv as iconvCpu, depthToSpaceI32, iconvOutputShape, validateIConv, IConvError, type IConvParams } from './int/iconv';
