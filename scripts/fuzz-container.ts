@@ -1,5 +1,6 @@
 // Nightly fuzzing of the learned-codec container + rANS decoder (the CI test runs 100,000 cases of the same
-// generator). Usage: npm run fuzz -- [--cases N] [--seed S] [--max-elements E]
+// generator). Usage: npm run fuzz -- [--cases N] [--seed S] [--first K] [--max-elements E]
+//   --first K --cases 1 replays case K alone (failures and the slowest case are reported by number).
 //   defaults: 1,000,000 cases, seed 1. Prints a JSON report; exits 1 if any case ended in anything but a typed
 //   error or a valid decode (each failure names its case number, so `--seed S` reproduces it).
 import os from 'node:os';
@@ -19,9 +20,11 @@ function arg(name: string, fallback: number): number {
 const cases = arg('cases', 1_000_000);
 const seed = arg('seed', 1);
 const maxElements = arg('max-elements', 8192);
+const firstCase = arg('first', 0);
 const report = runContainerFuzz({
   cases,
   seed,
+  firstCase,
   maxElements,
   progressEvery: 100_000,
   onProgress: (done) => process.stderr.write(`[fuzz] ${done} / ${cases}\n`),

@@ -29,6 +29,8 @@ import { readContainer, writeContainer, type ContainerTensor } from './format';
 export interface FuzzOptions {
   cases: number;
   seed: number;
+  /** Number of the first case (default 0): `{ seed, firstCase: n, cases: 1 }` replays case n alone. */
+  firstCase?: number;
   /** Element limit handed to readContainer (small, so decodes stay cheap). Default 8192. */
   maxElements?: number;
   /** Called every `progressEvery` cases. */
@@ -56,6 +58,8 @@ export interface FuzzReport {
   /** Largest total of latent elements any accepted file made the decoder allocate. */
   maxElementsDecoded: number;
   maxCaseMs: number;
+  /** Number of the slowest case (replay it with firstCase). */
+  slowestCase: number;
   totalMs: number;
 }
 
@@ -334,10 +338,12 @@ export function runContainerFuzz(options: FuzzOptions): FuzzReport {
     elementLimit: limit,
     maxElementsDecoded: 0,
     maxCaseMs: 0,
+    slowestCase: -1,
     totalMs: 0,
   };
+  const first = options.firstCase ?? 0;
   const t0 = now();
-  for (let c = 0; c < cases; c++) {
+  for (let c = first; c < first + cases; c++) {
     const rnd = mulberry32((seed * 1000003 + c) >>> 0);
     const base = bases[randInt(rnd, 0, bases.length - 1)];
     const m = pickMutation(rnd);
@@ -372,9 +378,12 @@ export function runContainerFuzz(options: FuzzOptions): FuzzReport {
       report.failures.push({ case: c, mutation: m, error: `an undamaged file was rejected: ${outcome}` });
     }
     const dt = now() - ts;
-    if (dt > report.maxCaseMs) report.maxCaseMs = dt;
+    if (dt > report.maxCaseMs) {
+      report.maxCaseMs = dt;
+      report.slowestCase = c;
+    }
     report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
-    if (options.onProgress && options.progressEvery && (c + 1) % options.progressEvery === 0) options.onProgress(c + 1);
+    if (options.onProgress && options.progressEvery && (c + 1 - first) % options.progressEvery === 0) options.onProgress(c + 1 - first);
   }
   report.totalMs = now() - t0;
   report.maxCaseMs = +report.maxCaseMs.toFixed(3);
