@@ -1,6 +1,8 @@
 // Shared plumbing for the classical (@jsquash / Emscripten) codecs: timing, progress, round-trip decode and the
 // mapping of wasm failures to CodecError kinds. Runs inside a codec worker.
-import { CodecError, throwIfAborted, type EncodeContext, type EncodeOutput, type RgbaImage } from './types';
+import { CodecError, throwIfAborted, type Codec, type CodecImplementation, type CodecOptions, type EncodeContext, type EncodeOutput, type RgbaImage } from './types';
+
+type Named = Pick<Codec, 'id' | 'name'>;
 
 /** Emscripten module factory as the @jsquash glue files export it (types of the glue are not usable as-is). */
 export type EmscriptenFactory<M> = (overrides: Record<string, unknown>) => Promise<M>;
@@ -20,12 +22,21 @@ function kindOf(e: unknown, fallback: 'encode-failed' | 'decode-failed' | 'load-
 }
 
 /** Wraps any thrown value as a CodecError of the right kind (keeps CodecErrors as they are). */
-export function asCodecError(e: unknown, fallback: 'encode-failed' | 'decode-failed' | 'load-failed', codecId: string): CodecError {
+export function asCodecError(e: unknown, fallback: 'encode-failed' | 'decode-failed' | 'load-failed', codec: Named | string): CodecError {
   if (e instanceof CodecError) return e;
+  const id = typeof codec === 'string' ? codec : codec.id;
+  const name = typeof codec === 'string' ? codec : codec.name;
   const kind = kindOf(e, fallback);
   const detail = String((e as Error)?.message ?? e);
-  const what = kind === 'out-of-memory' ? 'ran out of memory' : fallback === 'load-failed' ? 'could not be loaded' : `failed to ${fallback.split('-')[0]}`;
-  return new CodecError(kind, `${codecId}: ${what} (${detail}).`, codecId);
+  const what =
+    kind === 'out-of-memory'
+      ? 'ran out of memory'
+      : fallback === 'load-failed'
+        ? 'could not be loaded'
+        : fallback === 'encode-failed'
+          ? 'could not encode this image'
+          : 'could not decode its own file';
+  return new CodecError(kind, `${name} ${what} (${detail}).`, id);
 }
 
 /**
@@ -33,13 +44,13 @@ export function asCodecError(e: unknown, fallback: 'encode-failed' | 'decode-fai
  * `encode` returns the file; `decode` turns it back into pixels (must be the same size as the input).
  */
 export async function roundTrip(
-  codecId: string,
+  codec: Named,
   image: RgbaImage,
   ctx: EncodeContext,
   encode: () => Promise<ArrayBuffer | Uint8Array>,
   decode: (bytes: Uint8Array) => Promise<RgbaImage>,
 ): Promise<EncodeOutput> {
-  throwIfAborted(ctx.signal, codecId);
+  throwIfAborted(ctx.signal, codec.id);
   ctx.onProgress({ stage: 'encoding', done: 0 });
   let bytes: Uint8Array;
   const t0 = performance.now();
@@ -47,24 +58,24 @@ export async function roundTrip(
     const out = await encode();
     bytes = out instanceof Uint8Array ? out : new Uint8Array(out);
   } catch (e) {
-    throw asCodecError(e, 'encode-failed', codecId);
+    throw asCodecError(e, 'encode-failed', codec);
   }
   const t1 = performance.now();
-  if (bytes.length === 0) throw new CodecError('encode-failed', `${codecId}: the encoder returned an empty file.`, codecId);
-  throwIfAborted(ctx.signal, codecId);
+  if (bytes.length === 0) throw new CodecError('encode-failed', `${codec.name} returned an empty file.`, codec.id);
+  throwIfAborted(ctx.signal, codec.id);
   ctx.onProgress({ stage: 'decoding', done: 0.85 });
   let decoded: RgbaImage;
   try {
     decoded = await decode(bytes);
   } catch (e) {
-    throw asCodecError(e, 'decode-failed', codecId);
+    throw asCodecError(e, 'decode-failed', codec);
   }
   const t2 = performance.now();
   if (decoded.width !== image.width || decoded.height !== image.height) {
     throw new CodecError(
       'decode-failed',
-      `${codecId}: decoded ${decoded.width}×${decoded.height}, expected ${image.width}×${image.height}.`,
-      codecId,
+      `${codec.name} decoded ${decoded.width}×${decoded.height}, expected ${image.width}×${image.height}.`,
+      codec.id,
     );
   }
   ctx.onProgress({ stage: 'done', done: 1 });
@@ -78,4 +89,14 @@ export async function roundTrip(
 /** Copies a view into a fresh ArrayBuffer of exactly its length (the glue decoders want an ArrayBuffer). */
 export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
+}
+
+/**
+ * Encodes and decodes a tiny image once, when the codec module loads. The @jsquash `init()` functions do not
+ * wait for their wasm, so without this a missing or broken .wasm would only surface at the first real encode;
+ * with it, load() fails and the visitor reads "could not be loaded".
+ */
+export async function selfTest(impl: CodecImplementation, options: CodecOptions): Promise<void> {
+  const tiny: RgbaImage = { width: 16, height: 16, data: new Uint8ClampedArray(16 * 16 * 4).fill(160) };
+  await impl.encode(tiny, options, { signal: new AbortController().signal, onProgress: () => {} });
 }

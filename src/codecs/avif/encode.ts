@@ -4,7 +4,9 @@
 import avifEncoderFactory from '@jsquash/avif/codec/enc/avif_enc.js';
 import decodeAvif, { init as initDecoder } from '@jsquash/avif/decode.js';
 import type { CodecImplementation, RgbaImage } from '../types';
-import { exactBuffer, roundTrip, type EmscriptenFactory } from '../wasm';
+import { resolveOptions } from '../options';
+import { avif as codec } from './index';
+import { exactBuffer, roundTrip, selfTest, type EmscriptenFactory } from '../wasm';
 
 interface AvifEncoderModule {
   encode(data: Uint8Array, width: number, height: number, options: Record<string, unknown>): Uint8Array | null;
@@ -25,7 +27,7 @@ async function decode(bytes: Uint8Array): Promise<RgbaImage> {
 export const implementation: CodecImplementation = {
   encode: (image, o, ctx) =>
     roundTrip(
-      'avif',
+      codec,
       image,
       ctx,
       async () => {
@@ -52,3 +54,5 @@ export const implementation: CodecImplementation = {
     ),
   decode,
 };
+
+await selfTest(implementation, resolveOptions(codec));

@@ -2,14 +2,16 @@
 import encodeJpeg, { init as initEncoder } from '@jsquash/jpeg/encode.js';
 import decodeJpeg, { init as initDecoder } from '@jsquash/jpeg/decode.js';
 import type { CodecImplementation } from '../types';
-import { exactBuffer, roundTrip, toImageData } from '../wasm';
+import { resolveOptions } from '../options';
+import { jpeg as codec } from './index';
+import { exactBuffer, roundTrip, selfTest, toImageData } from '../wasm';
 
 await Promise.all([initEncoder(), initDecoder()]);
 
 export const implementation: CodecImplementation = {
   encode: (image, o, ctx) =>
     roundTrip(
-      'jpeg',
+      codec,
       image,
       ctx,
       () =>
@@ -27,3 +29,5 @@ export const implementation: CodecImplementation = {
     ),
   decode: (bytes) => decodeJpeg(exactBuffer(bytes), { preserveOrientation: true }),
 };
+
+await selfTest(implementation, resolveOptions(codec));

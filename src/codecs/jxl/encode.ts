@@ -3,7 +3,9 @@
 import jxlEncoderFactory from '@jsquash/jxl/codec/enc/jxl_enc.js';
 import decodeJxl, { init as initDecoder } from '@jsquash/jxl/decode.js';
 import type { CodecImplementation } from '../types';
-import { exactBuffer, roundTrip, type EmscriptenFactory } from '../wasm';
+import { resolveOptions } from '../options';
+import { jxl as codec } from './index';
+import { exactBuffer, roundTrip, selfTest, type EmscriptenFactory } from '../wasm';
 
 interface JxlEncoderModule {
   encode(data: Uint8ClampedArray, width: number, height: number, options: Record<string, unknown>): Uint8Array | null;
@@ -15,7 +17,7 @@ await initDecoder();
 export const implementation: CodecImplementation = {
   encode: (image, o, ctx) =>
     roundTrip(
-      'jxl',
+      codec,
       image,
       ctx,
       async () => {
@@ -40,3 +42,5 @@ export const implementation: CodecImplementation = {
     ),
   decode: (bytes) => decodeJxl(exactBuffer(bytes)),
 };
+
+await selfTest(implementation, resolveOptions(codec));

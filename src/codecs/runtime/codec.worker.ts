@@ -33,9 +33,11 @@ function load(codecId: string): Promise<CodecImplementation> {
   if (!codec) return Promise.reject(new CodecError('unknown-codec', `No codec "${codecId}".`, codecId));
   let p = loaded.get(codecId);
   if (!p) {
-    p = codec.load().catch((e) => {
+    p = codec.load().catch((e: unknown) => {
       loaded.delete(codecId);
-      throw asCodecError(e, 'load-failed', codecId);
+      const ce = asCodecError(e, 'load-failed', codec);
+      // A failing self-test at load time is a load failure, whatever stage it failed in.
+      throw ce.kind === 'out-of-memory' ? ce : new CodecError('load-failed', `${codec.name} could not be loaded (${String((e as Error)?.message ?? e)}).`, codec.id);
     });
     loaded.set(codecId, p);
   }

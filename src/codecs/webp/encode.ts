@@ -2,14 +2,16 @@
 import encodeWebp, { init as initEncoder } from '@jsquash/webp/encode.js';
 import decodeWebp, { init as initDecoder } from '@jsquash/webp/decode.js';
 import type { CodecImplementation } from '../types';
-import { exactBuffer, roundTrip, toImageData } from '../wasm';
+import { resolveOptions } from '../options';
+import { webp as codec } from './index';
+import { exactBuffer, roundTrip, selfTest, toImageData } from '../wasm';
 
 await Promise.all([initEncoder(), initDecoder()]);
 
 export const implementation: CodecImplementation = {
   encode: (image, o, ctx) =>
     roundTrip(
-      'webp',
+      codec,
       image,
       ctx,
       () =>
@@ -25,3 +27,5 @@ export const implementation: CodecImplementation = {
     ),
   decode: (bytes) => decodeWebp(exactBuffer(bytes)),
 };
+
+await selfTest(implementation, resolveOptions(codec));
