@@ -34,7 +34,8 @@ let toastId = 1;
 export function toast(tone: 'error' | 'info', title: string, message: string): void {
   const t = { id: toastId++, tone, title, message };
   set((s) => ({ toasts: [...s.toasts.filter((x) => x.message !== message).slice(-3), t] }));
-  if (tone === 'info') setTimeout(() => dismissToast(t.id), 6000);
+  // Notes fade after 6 s, errors after 20 s (or when dismissed, or when another image opens).
+  setTimeout(() => dismissToast(t.id), tone === 'info' ? 6000 : 20_000);
 }
 export function dismissToast(id: number): void {
   set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));

@@ -77,7 +77,7 @@ export function BdTable() {
     <div className="bd">
       <div className="bd-head">
         <h3>BD-rate</h3>
-        <label className="select-inline">
+        <label className="select-inline" hidden={rows.length === 0}>
           <span>anchor</span>
           <select value={anchorRow?.id ?? ''} onChange={(e) => useLab.setState({ anchor: e.currentTarget.value })} data-testid="bd-anchor">
             {rows.map((r) => (
@@ -91,19 +91,22 @@ export function BdTable() {
       <table className="bd-table" data-testid="bd-rate-table">
         <thead>
           <tr>
-            <th scope="col">Curve</th>
-            <th scope="col" title="Average bitrate difference at equal PSNR (negative = fewer bits)">
-              BD-rate PSNR
+            <th scope="col" rowSpan={2}>
+              Curve
             </th>
-            <th scope="col" title="Average bitrate difference at equal MS-SSIM (dB)">
-              BD-rate MS-SSIM
+            <th scope="colgroup" colSpan={2} className="group" title="Average bitrate difference at equal quality (negative = fewer bits)">
+              BD-rate at equal
             </th>
-            <th scope="col" title="Average PSNR difference at equal bitrate">
+            <th scope="col" rowSpan={2} title="Average PSNR difference at equal bitrate (positive = better)">
               BD-PSNR
             </th>
-            <th scope="col">
+            <th scope="col" rowSpan={2}>
               <span className="visually-hidden">Export</span>
             </th>
+          </tr>
+          <tr>
+            <th scope="col">PSNR</th>
+            <th scope="col">MS-SSIM</th>
           </tr>
         </thead>
         <tbody>

@@ -102,7 +102,7 @@ function EqualBpp() {
       >
         <label>
           target
-          <input type="number" min={0.01} max={32} step={0.05} value={text} onChange={(e) => setText(e.currentTarget.value)} aria-label="Target bits per pixel" />
+          <input type="number" min={0.01} max={32} step="any" value={text} onChange={(e) => setText(e.currentTarget.value)} aria-label="Target bits per pixel" />
           bpp
         </label>
         {equal.running ? (

@@ -9,9 +9,9 @@ import { baseName, rgbaToPng, saveBlob, saveBytes } from './download';
 import { fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes } from './format';
 import { OptionsForm } from './OptionsForm';
 
-function Stat({ label, value, sub }: { label: string; value: string; sub?: string }) {
+function Stat({ label, value, sub, title }: { label: string; value: string; sub?: string; title?: string }) {
   return (
-    <div className="stat">
+    <div className="stat" title={title}>
       <dt>{label}</dt>
       <dd>
         {value}
@@ -100,7 +100,8 @@ export function SidePanel({ side }: { side: Side }) {
             <Stat
               label="File"
               value={formatBytes(shown.bytes.length)}
-              sub={otherBytes ? `${shown.bytes.length <= otherBytes ? '' : '+'}${(((shown.bytes.length - otherBytes) / otherBytes) * 100).toFixed(0)}% vs other` : undefined}
+              sub={otherBytes ? `${shown.bytes.length <= otherBytes ? '' : '+'}${(((shown.bytes.length - otherBytes) / otherBytes) * 100).toFixed(0)}%` : undefined}
+              title={otherBytes ? 'Size compared with the other side' : undefined}
             />
             <Stat label="bpp" value={fmtBpp(shown.bpp)} />
             <Stat label="PSNR" value={`${fmtDb(shown.metrics.psnr)} dB`} />
