@@ -2,7 +2,9 @@ import { defineConfig } from '@playwright/test';
 // @ts-expect-error plain .mjs helper shared with scripts/test.mjs
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 
-const PORT = 4179;
+// E2E_PORT / E2E_OUT_DIR let two people run the suite at once in one checkout without sharing a server or dist/.
+const PORT = Number(process.env.E2E_PORT) || 4179;
+const OUT_DIR = process.env.E2E_OUT_DIR || 'dist';
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
@@ -18,7 +20,7 @@ export default defineConfig({
   },
   webServer: {
     // The e2e suite runs against the production build, so `vite build` is tested too.
-    command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite build --logLevel warn --outDir ${OUT_DIR} && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${OUT_DIR}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 240_000,
