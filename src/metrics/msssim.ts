@@ -65,45 +65,59 @@ export function ssimTerms(x: Plane, y: Plane, win: Float64Array = gaussianWindow
   if (Wv <= 0 || Hv <= 0) {
     throw new MetricError('too-small', `SSIM needs at least ${n}×${n} pixels; got ${W}×${H}.`);
   }
+  if (n % 2 !== 1 || Array.from(win).some((g, k) => g !== win[n - 1 - k])) throw new RangeError('The SSIM window must be odd and symmetric.');
   const C1 = (SSIM_K1 * dataRange) ** 2;
   const C2 = (SSIM_K2 * dataRange) ** 2;
   const X = x.data;
   const Y = y.data;
   const xs = x.stride;
   const ys = y.stride;
+  const half = r >> 1; // centre tap index; the window is symmetric, so taps k and r − k share a weight
+  // One input row of x, y, x², y², xy as float64 (read once, used by 11 output columns).
+  const rx = new Float64Array(W);
+  const ry = new Float64Array(W);
+  const rxx = new Float64Array(W);
+  const ryy = new Float64Array(W);
+  const rxy = new Float64Array(W);
   // Rolling buffers: horizontally filtered rows of x, y, x², y², xy; row j lives in slot j % n.
   const hx = new Float64Array(n * Wv);
   const hy = new Float64Array(n * Wv);
   const hxx = new Float64Array(n * Wv);
   const hyy = new Float64Array(n * Wv);
   const hxy = new Float64Array(n * Wv);
+  const slot = new Int32Array(n);
   let ssimSum = 0;
   let csSum = 0;
   for (let row = 0; row < H; row++) {
-    const base = (row % n) * Wv;
     const xRow = x.offset + row * W * xs;
     const yRow = y.offset + row * W * ys;
+    for (let col = 0; col < W; col++) {
+      const a = X[xRow + col * xs];
+      const b = Y[yRow + col * ys];
+      rx[col] = a;
+      ry[col] = b;
+      rxx[col] = a * a;
+      ryy[col] = b * b;
+      rxy[col] = a * b;
+    }
+    const base = (row % n) * Wv;
+    const gc = win[half];
     for (let col = 0; col < Wv; col++) {
-      let sx = 0;
-      let sy = 0;
-      let sxx = 0;
-      let syy = 0;
-      let sxy = 0;
-      let xi = xRow + col * xs;
-      let yi = yRow + col * ys;
-      for (let k = 0; k < n; k++) {
-        const a = X[xi];
-        const b = Y[yi];
+      const c = col + half;
+      let sx = gc * rx[c];
+      let sy = gc * ry[c];
+      let sxx = gc * rxx[c];
+      let syy = gc * ryy[c];
+      let sxy = gc * rxy[c];
+      for (let k = 0; k < half; k++) {
         const g = win[k];
-        const ga = g * a;
-        const gb = g * b;
-        sx += ga;
-        sy += gb;
-        sxx += ga * a;
-        syy += gb * b;
-        sxy += ga * b;
-        xi += xs;
-        yi += ys;
+        const i = col + k;
+        const j = col + r - k;
+        sx += g * (rx[i] + rx[j]);
+        sy += g * (ry[i] + ry[j]);
+        sxx += g * (rxx[i] + rxx[j]);
+        syy += g * (ryy[i] + ryy[j]);
+        sxy += g * (rxy[i] + rxy[j]);
       }
       hx[base + col] = sx;
       hy[base + col] = sy;
@@ -113,20 +127,23 @@ export function ssimTerms(x: Plane, y: Plane, win: Float64Array = gaussianWindow
     }
     if (row < r) continue;
     const top = row - r; // first input row of the window whose output row is `top`
+    for (let k = 0; k < n; k++) slot[k] = ((top + k) % n) * Wv;
+    const sc = slot[half];
     for (let col = 0; col < Wv; col++) {
-      let mx = 0;
-      let my = 0;
-      let mxx = 0;
-      let myy = 0;
-      let mxy = 0;
-      for (let k = 0; k < n; k++) {
-        const i = ((top + k) % n) * Wv + col;
+      let mx = gc * hx[sc + col];
+      let my = gc * hy[sc + col];
+      let mxx = gc * hxx[sc + col];
+      let myy = gc * hyy[sc + col];
+      let mxy = gc * hxy[sc + col];
+      for (let k = 0; k < half; k++) {
         const g = win[k];
-        mx += g * hx[i];
-        my += g * hy[i];
-        mxx += g * hxx[i];
-        myy += g * hyy[i];
-        mxy += g * hxy[i];
+        const i = slot[k] + col;
+        const j = slot[r - k] + col;
+        mx += g * (hx[i] + hx[j]);
+        my += g * (hy[i] + hy[j]);
+        mxx += g * (hxx[i] + hxx[j]);
+        myy += g * (hyy[i] + hyy[j]);
+        mxy += g * (hxy[i] + hxy[j]);
       }
       const vx = mxx - mx * mx;
       const vy = myy - my * my;
