@@ -16,6 +16,11 @@ test('sample → RD points for two codecs → BD-rate → downloads → a non-im
   const table = page.getByTestId('bd-rate-table');
   await expect(table).toBeVisible();
   await expect(table.getByTestId('bd-value').first()).toHaveText(/^[+−±]\d+\.\d %$/);
+  // Hovering a point shows its numbers.
+  await pointsOf(page, 'jpeg').nth(4).hover();
+  await expect(page.locator('.chart-tooltip')).toContainText(/MozJPEG q\d+/);
+  await expect(page.locator('.chart-tooltip')).toContainText(/\d\.\d+ bpp/);
+  await expect(page.locator('.chart-tooltip')).toContainText(/PSNR \d+\.\d+ dB/);
   await page.screenshot({ path: test.info().outputPath('workspace-1280x720.png') });
 
   // Downloads: the encoded file is a JPEG of the size the panel shows; the decoded PNG is a PNG.

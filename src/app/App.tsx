@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { BackendStatus } from './BackendStatus';
-import { openSampleById } from './state/engine';
+import { openSampleById, probeCodecs } from './state/engine';
 import { initialSample, useLab } from './state/lab';
 import { CompareView } from './views/CompareView';
 import { DropZone, useGlobalOpen } from './views/DropZone';
@@ -22,6 +22,7 @@ export function App() {
   const dragging = useGlobalOpen();
   useBusyTitle();
   useEffect(() => {
+    void probeCodecs();
     if (initialSample) openSampleById(initialSample);
   }, []);
   return (

@@ -78,6 +78,18 @@ describe('lossless modes', () => {
   });
 });
 
+describe('metrics jobs (used for codecs that run on the page)', () => {
+  it('measure an image decoded elsewhere against the source, in the worker', async () => {
+    const noisy = new Uint8ClampedArray(source.image.data);
+    for (let i = 0; i < noisy.length; i += 4) noisy[i + 1] = noisy[i + 1] + ((i >> 2) % 7) - 3;
+    const decoded = { width: 96, height: 64, data: noisy };
+    const m = await pool.metrics(source, decoded);
+    expect(m.psnr).toBeCloseTo(psnrRgb(source.image, decoded), 10);
+    expect(m.msssim).toBeCloseTo(msssimRgb(source.image, decoded).value, 10);
+    expect(m.msssimScales).toBe(3); // 64 px side: 3 scales
+  });
+});
+
 describe('errors and cancellation', () => {
   it('an aborted job rejects with kind "aborted", and the pool keeps working', async () => {
     const big = { key: 'test-big', image: testImage(512, 512) };

@@ -1,6 +1,6 @@
 // The playground's work: opening images, encoding each compare side (debounced, cancellable), RD sweeps,
 // equal-bpp searches, imports. Everything heavy runs in codec workers; this module only orchestrates.
-import { findCodec } from '../../codecs/registry';
+import { CODECS, findCodec } from '../../codecs/registry';
 import { optionsKey, qualitySpec, resolveOptions, settingLabel } from '../../codecs/options';
 import { CodecError, type Codec, type CodecImplementation, type CodecOptions, type EncodeProgress } from '../../codecs/types';
 import { CodecWorkerPool } from '../../codecs/runtime/pool';
@@ -65,6 +65,12 @@ async function encodeJob(
   const key = cacheKey(src.key, codec.id, options);
   const hit = cache.get(key);
   if (hit) return hit;
+  const why = get().unavailable[codec.id];
+  if (why) throw new CodecError('unavailable', `${codec.name} cannot run in this browser: ${why}.`, codec.id);
+  const px = src.image.width * src.image.height;
+  if (codec.maxPixels !== undefined && px > codec.maxPixels) {
+    throw new CodecError('too-large', `${codec.name} accepts up to ${(codec.maxPixels / 1e6).toFixed(1)} MP; this image has ${(px / 1e6).toFixed(1)} MP.`, codec.id);
+  }
   const source = { key: src.key, image: src.image };
   let enc: Omit<Encoded, 'key' | 'bpp'>;
   if (codec.runtime === 'main') {
@@ -406,6 +412,25 @@ export async function importCurves(file: File): Promise<void> {
 
 export function removeImported(id: string): void {
   set((s) => ({ imported: s.imported.filter((c) => c.id !== id), anchor: s.anchor === id ? (s.selected[0] ?? 'jpeg') : s.anchor }));
+}
+
+// ───────────────────────────── availability ─────────────────────────────
+
+/** Asks every codec with an available() check whether it can run here (e.g. learned codecs that need WebGPU). */
+export async function probeCodecs(): Promise<void> {
+  const results = await Promise.all(
+    CODECS.filter((c) => c.available).map(async (c) => {
+      try {
+        const r = await c.available!();
+        return [c.id, r === true ? null : r] as const;
+      } catch (e) {
+        return [c.id, messageOf(e)] as const;
+      }
+    }),
+  );
+  const unavailable: Record<string, string> = {};
+  for (const [id, why] of results) if (why) unavailable[id] = why;
+  set({ unavailable });
 }
 
 // ───────────────────────────── URL ─────────────────────────────

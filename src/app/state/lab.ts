@@ -102,6 +102,8 @@ export interface LabState {
   sweep: SweepState;
   equal: EqualBppState;
   toasts: Toast[];
+  /** Codecs whose available() said no, with the reason (e.g. "needs WebGPU"). */
+  unavailable: Record<string, string>;
 }
 
 const initialUrl = typeof location !== 'undefined' ? decodeUrlState(location.search) : decodeUrlState('');
@@ -122,6 +124,7 @@ export const useLab = create<LabState>(() => ({
   sweep: { running: false, done: 0, total: 0, failed: 0, codecs: [], startedAt: 0, elapsedMs: null },
   equal: { running: false, target: null, results: [], done: 0, total: 0 },
   toasts: [],
+  unavailable: {},
 }));
 
 /** The sample named in the URL at page load (opened automatically), if any. */

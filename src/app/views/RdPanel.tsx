@@ -13,6 +13,7 @@ import { RdChart } from './RdChart';
 
 function CodecToggles() {
   const selected = useLab((s) => s.selected);
+  const unavailable = useLab((s) => s.unavailable);
   return (
     <div className="toggles" role="group" aria-label="Codecs on the chart">
       {CODECS.map((c, i) => {
@@ -24,7 +25,8 @@ function CodecToggles() {
             className={`chip${on ? ' on' : ''}`}
             aria-pressed={on}
             data-testid={`codec-toggle-${c.id}`}
-            title={c.description}
+            title={unavailable[c.id] ? `${c.name} cannot run here: ${unavailable[c.id]}` : c.description}
+            disabled={!!unavailable[c.id] && !on}
             onClick={() => toggleCodec(c.id)}
             style={{ ['--chip' as string]: codecColor(c.id, i) }}
           >

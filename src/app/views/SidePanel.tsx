@@ -26,6 +26,7 @@ export function SidePanel({ side }: { side: Side }) {
   const state = useLab((s) => s.sides[side]);
   const other = useLab((s) => s.sides[side === 'left' ? 'right' : 'left']);
   const source = useLab((s) => s.source);
+  const unavailable = useLab((s) => s.unavailable);
   if (!source) return null;
   const { setting, result } = state;
   const codec = setting.kind === 'codec' ? findCodec(setting.codecId) : undefined;
@@ -65,8 +66,9 @@ export function SidePanel({ side }: { side: Side }) {
         <select id={`${id}-codec`} className="codec-select" value={setting.kind === 'original' ? 'original' : setting.codecId} onChange={(e) => onCodec(e.currentTarget.value)} data-testid={`side-codec-${side}`}>
           <option value="original">Original</option>
           {CODECS.map((c) => (
-            <option key={c.id} value={c.id}>
+            <option key={c.id} value={c.id} disabled={!!unavailable[c.id]}>
               {c.name}
+              {unavailable[c.id] ? ` (${unavailable[c.id]})` : ''}
             </option>
           ))}
         </select>
