@@ -74,6 +74,38 @@ async function encodeJob(
   const source = { key: src.key, image: src.image };
   let enc: Omit<Encoded, 'key' | 'bpp'>;
   if (codec.runtime === 'main') {
+    // Page-thread codecs (e.g. WebGPU) run one encode at a time, in request order.
+    const turn = mainTurn;
+    let release!: () => void;
+    mainTurn = new Promise<void>((r) => (release = r));
+    await turn;
+    try {
+      if (opts.signal?.aborted) throw new CodecError('aborted', 'Cancelled.', codec.id);
+      enc = await encodeOnPage(pool, src, codec, options, opts);
+    } finally {
+      release();
+    }
+  } else {
+    const r = await pool.encode(source, codec.id, options, opts);
+    enc = { codecId: codec.id, options, ...r };
+  }
+  const result: Encoded = { ...enc, key, bpp: (enc.bytes.length * 8) / (src.image.width * src.image.height) };
+  cache.set(key, result);
+  recordPoint(src, result);
+  return result;
+}
+
+let mainTurn: Promise<void> = Promise.resolve();
+
+async function encodeOnPage(
+  pool: CodecWorkerPool,
+  src: Source,
+  codec: Codec,
+  options: CodecOptions,
+  opts: { signal?: AbortSignal; onProgress?: (p: EncodeProgress) => void },
+): Promise<Omit<Encoded, 'key' | 'bpp'>> {
+  const source = { key: src.key, image: src.image };
+  {
     let p = mainImpl.get(codec.id);
     if (!p) {
       p = codec.load();
@@ -87,15 +119,8 @@ async function encodeJob(
     });
     opts.onProgress?.({ stage: 'measuring quality', done: 0.8 });
     const metrics = await pool.metrics(source, out.decoded, { signal: opts.signal });
-    enc = { codecId: codec.id, options, ...out, metrics };
-  } else {
-    const r = await pool.encode(source, codec.id, options, opts);
-    enc = { codecId: codec.id, options, ...r };
+    return { codecId: codec.id, options, ...out, metrics };
   }
-  const result: Encoded = { ...enc, key, bpp: (enc.bytes.length * 8) / (src.image.width * src.image.height) };
-  cache.set(key, result);
-  recordPoint(src, result);
-  return result;
 }
 
 function pointOf(codec: Codec, e: Encoded): RdPoint {

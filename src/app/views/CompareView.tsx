@@ -24,7 +24,7 @@ function ImageCanvas({ image, view }: { image: RgbaImage | null; view: View }) {
     if (!c || !image) return;
     if (c.width !== image.width) c.width = image.width;
     if (c.height !== image.height) c.height = image.height;
-    c.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+    c.getContext('2d')?.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
   }, [image]);
   return (
     <canvas
