@@ -7,6 +7,10 @@ import { loadSequential, type LayerSpec } from './network';
 import { conv2d, uploadConv2d } from './ops/conv2d';
 import { relu } from './ops/elementwise';
 import { imageToTensor, tensorToImage } from './ops/image';
+import { abs } from './ops/elementwise';
+import { quantizeDequantize } from './ops/quantize';
+import { bitsMap, defaultScaleTable, gaussianLikelihood, scaleIndex, uploadScaleTable } from './ops/entropy';
+import { iconv, uploadIConv } from './ops/conv2d_int';
 import { randomF32, randomWeights, rng } from './testing/compare';
 import { WeightReader } from './weights';
 
@@ -122,6 +126,59 @@ describe('GpuEngine', () => {
     expect(await kindOf(() => rec.run([y]))).toBe('validation');
     engine.release(xt);
     engine.release(y);
+  });
+
+  it('folds grids beyond the per-dimension workgroup limit in every op family (bit-identical results)', async () => {
+    // Real images exceed 65535 workgroups per dimension (a 4K RGB relu needs ~97k). Forcing a limit of 3 runs
+    // the same folding code on small tensors: tiles are spread over x and z (GEMM) or x and y (elementwise),
+    // and surplus workgroups must return early. Results must equal the unfolded engine's bit for bit.
+    const folded = new GpuEngine(engine.gpu, { maxWorkgroupsPerDimension: 3 });
+    const specs: LayerSpec[] = [
+      { op: 'conv2d', cin: 3, cout: 8, k: 3 },
+      { op: 'gdn', channels: 8 },
+      { op: 'conv2d', cin: 8, cout: 32, k: 3, act: 'relu' },
+      { op: 'depthToSpace' },
+      { op: 'igdn', channels: 8 },
+      { op: 'convTranspose2d', cin: 8, cout: 3, k: 5, pad: 2, outputPad: 1 },
+      { op: 'leakyRelu', alpha: 0.1 },
+    ];
+    const blob = randomWeights(specs, rng(9));
+    const rgba = new Uint8ClampedArray(4 * 61 * 64).map((_, i) => (i * 131) & 255);
+    const table = defaultScaleTable();
+    const iparams = {
+      cin: 3, cout: 5, k: 3, stride: 1, pad: 1,
+      weight: new Int32Array(5 * 3 * 9).map((_, i) => ((i * 37) % 255) - 127),
+      bias: Int32Array.of(1, -2, 3, 4, 5), divisor: Int32Array.of(7, 9, 11, 13, 300),
+      lo: Int32Array.of(0, 0, 0, 0, 0), hi: Int32Array.of(255, 255, 255, 255, 255),
+    };
+    const runOn = async (e: GpuEngine) => {
+      const net = loadSequential(e, specs, new WeightReader(blob));
+      const tab = uploadScaleTable(e, table);
+      const il = uploadIConv(e, iparams);
+      const xi = e.upload(new Int32Array(3 * 40 * 41).map((_, i) => (i % 255) - 127), [3, 40, 41]);
+      const rec = e.record();
+      const x = imageToTensor(rec, { data: rgba, width: 61, height: 64 });
+      const y = net.record(rec, x);
+      const img = tensorToImage(rec, y);
+      const q = quantizeDequantize(rec, y);
+      const scales = abs(rec, y);
+      const lik = gaussianLikelihood(rec, q, null, scales);
+      const bits = bitsMap(rec, lik);
+      const idx = scaleIndex(rec, scales, tab);
+      const ic = iconv(rec, xi, il);
+      const outs = await rec.run([y, img, q, lik, bits, idx, ic]);
+      expect(y.shape).toEqual([3, 256, 244]);
+      for (const t of [x, xi, y, img, q, scales, lik, bits, idx, ic]) e.release(t);
+      net.destroy();
+      return outs;
+    };
+    const [a, b] = [await runOn(engine), await runOn(folded)];
+    a.forEach((arr, i) => {
+      let first = -1;
+      for (let j = 0; j < arr.length && first < 0; j++) if (!Object.is(arr[j], b[i][j])) first = j;
+      expect(first, `output ${i}`).toBe(-1);
+    });
+    folded.pool.trim(); // (not destroy(): it shares the device with `engine`)
   });
 
   it('reports GPU time per dispatch when profiling (timestamp-query)', async () => {

@@ -42,6 +42,11 @@ export interface Dispatch {
 export interface EngineOptions {
   /** Wrap every recording in WebGPU error scopes and throw a typed error on validation/OOM errors (default true). */
   validate?: boolean;
+  /**
+   * Largest workgroup count per grid dimension the ops may use before folding the grid into a second dimension
+   * (default: the device limit, at most 65535). Tests set it low to exercise folding on small tensors.
+   */
+  maxWorkgroupsPerDimension?: number;
 }
 
 export interface EngineCounters {
@@ -88,10 +93,13 @@ const USAGE_UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST
 /** Largest workgroup count per dimension we use (WebGPU's guaranteed minimum of maxComputeWorkgroupsPerDimension). */
 export const MAX_GROUPS = 65535;
 
-/** Splits n workgroups into a 2-D grid [x, y, 1] with x ≤ 65535; shaders recover the linear id as wid.y·nwg.x + wid.x. */
-export function grid1d(groups: number): [number, number, number] {
-  if (groups <= MAX_GROUPS) return [Math.max(1, groups), 1, 1];
-  const y = Math.ceil(groups / MAX_GROUPS);
+/**
+ * Splits n workgroups into a 2-D grid [x, y, 1] with x ≤ max; shaders recover the linear id as wid.y·nwg.x + wid.x
+ * and return early for ids ≥ n (the grid may hold a few more than n).
+ */
+export function grid1d(groups: number, max = MAX_GROUPS): [number, number, number] {
+  if (groups <= max) return [Math.max(1, groups), 1, 1];
+  const y = Math.ceil(groups / max);
   return [Math.ceil(groups / y), y, 1];
 }
 
@@ -106,6 +114,8 @@ export class GpuEngine {
   readonly counters: EngineCounters = { buffersCreated: 0, pipelinesCreated: 0, uniformBuffers: 0, constantBytes: 0 };
   /** The largest storage binding this device allows (bytes). */
   readonly maxBindingBytes: number;
+  /** Grids are folded beyond this many workgroups per dimension (see EngineOptions). */
+  readonly maxGroups: number;
   private readonly validate: boolean;
   private readonly layouts = new Map<string, GPUBindGroupLayout>();
   private readonly modules = new Map<string, GPUShaderModule>();
@@ -126,6 +136,7 @@ export class GpuEngine {
     this.validate = opts.validate ?? true;
     const L = this.device.limits;
     this.maxBindingBytes = Math.min(L.maxStorageBufferBindingSize, L.maxBufferSize);
+    this.maxGroups = Math.max(1, Math.min(opts.maxWorkgroupsPerDimension ?? MAX_GROUPS, L.maxComputeWorkgroupsPerDimension));
     this.pool = new BufferPool((d) => this.createBuffer(d), this.maxBindingBytes);
     gpu.lost.then((info) => {
       this.lostInfo = info;

@@ -1,11 +1,11 @@
 // Small helpers shared by the op descriptors.
 import { GpuEngineError } from '../errors';
-import { grid1d } from '../engine';
+import { grid1d, type GpuEngine } from '../engine';
 import type { Tensor } from '../tensor';
 
 /** Workgroups for one thread per element (workgroup size 256), folded into 2-D when needed. */
-export function elementGrid(n: number): [number, number, number] {
-  return grid1d(Math.ceil(n / 256));
+export function elementGrid(engine: GpuEngine, n: number): [number, number, number] {
+  return grid1d(Math.ceil(n / 256), engine.maxGroups);
 }
 
 export function checkLength(what: string, a: ArrayLike<number> | undefined, n: number): void {
@@ -36,8 +36,8 @@ export function gemmPrelude(t: GemmTile): string {
   return `const WG_M: u32 = ${t.wgM}u;\nconst WG_N: u32 = ${t.wgN}u;\n`;
 }
 /** [x, y, z]: pixel tiles folded over x and z (≤ 65535 each), channel tiles on y. */
-export function gemmGrid(t: GemmTile, mcount: number, npix: number): [number, number, number] {
+export function gemmGrid(engine: GpuEngine, t: GemmTile, mcount: number, npix: number): [number, number, number] {
   const tiles = Math.ceil(npix / (4 * t.wgN));
-  const [x, z] = grid1d(tiles);
+  const [x, z] = grid1d(tiles, engine.maxGroups);
   return [x, Math.ceil(mcount / (4 * t.wgM)), z];
 }

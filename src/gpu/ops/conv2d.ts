@@ -87,7 +87,7 @@ function gemmConvDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: GemmConvLa
     program: program(t),
     uniforms: u.bytes(),
     buffers: [x, l.weight, l.bias ?? engine.dummy, l.taps, y],
-    workgroups: gemmGrid(t, l.cout, g.npix),
+    workgroups: gemmGrid(engine, t, l.cout, g.npix),
     label,
   };
 }

@@ -66,7 +66,7 @@ describe('iconv (WGSL) is bit-identical to the CPU path', () => {
     const xt = engine.upload(x, [5, 6, 7]);
     const rec = engine.record();
     const bad = rec.tensor([6, 6, 7], 'i32');
-    rec.dispatch(iconvDispatch(xt, bad, { ...l, pad: 2 }));
+    rec.dispatch(iconvDispatch(engine, xt, bad, { ...l, pad: 2 }));
     const [got] = await rec.run([bad]);
     expect(firstMismatch(got, iconvCpu(x, [5, 6, 7], p).data)).toBeGreaterThanOrEqual(0);
     engine.release(xt);

@@ -42,7 +42,7 @@ export function uploadIConv(engine: GpuEngine, p: IConvParams): IConvLayer {
   };
 }
 
-export function iconvDispatch(x: Tensor, y: Tensor, l: IConvLayer): Dispatch {
+export function iconvDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: IConvLayer): Dispatch {
   const u = new Uniforms(12)
     .u32(l.cin).u32(x.h).u32(x.w).u32(l.cout)
     .u32(y.h).u32(y.w).u32(y.size).u32(l.k)
@@ -51,7 +51,7 @@ export function iconvDispatch(x: Tensor, y: Tensor, l: IConvLayer): Dispatch {
     program,
     uniforms: u.bytes(),
     buffers: [x, l.weight, l.quant, y],
-    workgroups: elementGrid(y.size),
+    workgroups: elementGrid(engine, y.size),
     label: `iconv ${l.cin}→${l.cout} k${l.k} s${l.stride}`,
   };
 }
@@ -62,6 +62,6 @@ export function iconv(rec: Recorder, x: Tensor, l: IConvLayer): Tensor<'i32'> {
   const shape = iconvOutputShape(x.shape, l);
   if (shape[1] < 1 || shape[2] < 1) throw new GpuEngineError('shape', `iconv: input ${x.h}×${x.w} too small for kernel ${l.k}`);
   const y = rec.tensor(shape, 'i32');
-  rec.dispatch(iconvDispatch(x, y, l));
+  rec.dispatch(iconvDispatch(rec.engine, x, y, l));
   return y;
 }

@@ -16,7 +16,7 @@ export function depthToSpace<D extends DType>(rec: Recorder, x: Tensor<D>, r = 2
     constants: { R: r },
     uniforms: new Uniforms(4).u32(y.c).u32(x.h).u32(x.w).u32(y.size).bytes(),
     buffers: [x, y],
-    workgroups: elementGrid(y.size),
+    workgroups: elementGrid(rec.engine, y.size),
     label: `depthToSpace ×${r}`,
   });
   return y;

@@ -19,7 +19,7 @@ function run(rec: Recorder, e: Entry, a: Tensor, b: Tensor | GPUBuffer | null, a
     program: program(e),
     uniforms: new Uniforms(4).u32(a.size).u32(a.h * a.w).f32(alpha).f32(scale).bytes(),
     buffers: [a, b ?? rec.engine.dummy, y],
-    workgroups: elementGrid(a.size),
+    workgroups: elementGrid(rec.engine, a.size),
     label: e,
   });
   return y;

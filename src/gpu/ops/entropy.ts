@@ -48,7 +48,7 @@ export function scaleIndex(rec: Recorder, scales: Tensor, table: ScaleTable, bou
     program: program('scale_index'),
     uniforms: new Uniforms(8).u32(scales.size).u32(0).u32(table.length).u32(0).f32(bound).f32(0).u32(0).u32(0).bytes(),
     buffers: [scales, table.buffer, rec.engine.dummy, y],
-    workgroups: elementGrid(scales.size),
+    workgroups: elementGrid(rec.engine, scales.size),
     label: 'scaleIndex',
   });
   return y;
@@ -77,7 +77,7 @@ export function gaussianLikelihood(rec: Recorder, values: Tensor, means: Tensor 
     program: program('gaussian_likelihood'),
     uniforms: u.bytes(),
     buffers: [values, means ?? rec.engine.dummy, scales, y],
-    workgroups: elementGrid(values.size),
+    workgroups: elementGrid(rec.engine, values.size),
     label: 'gaussianLikelihood',
   });
   return y;
@@ -92,7 +92,7 @@ export function bitsMap(rec: Recorder, likelihoods: Tensor): Tensor<'f32'> {
     program: program('bits_map'),
     uniforms: new Uniforms(8).u32(hw).u32(likelihoods.c).u32(0).u32(0).f32(0).f32(0).u32(0).u32(0).bytes(),
     buffers: [likelihoods, rec.engine.dummy, rec.engine.dummy, y],
-    workgroups: elementGrid(hw),
+    workgroups: elementGrid(rec.engine, hw),
     label: 'bitsMap',
   });
   return y;

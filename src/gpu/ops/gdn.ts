@@ -48,14 +48,14 @@ export function uploadGdn(engine: GpuEngine, p: GdnParams): GdnLayer {
   };
 }
 
-export function gdnDispatch(x: Tensor, y: Tensor, l: GdnLayer): Dispatch {
+export function gdnDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: GdnLayer): Dispatch {
   const npix = x.h * x.w;
   const t = gemmTile(l.channels);
   return {
     program: program(t),
     uniforms: new Uniforms(4).u32(l.channels).u32(npix).u32(l.inverse ? 1 : 0).u32(padTo4(l.channels) / 4).bytes(),
     buffers: [x, l.gamma, l.beta, y],
-    workgroups: gemmGrid(t, l.channels, npix),
+    workgroups: gemmGrid(engine, t, l.channels, npix),
     label: `${l.inverse ? 'igdn' : 'gdn'} ${l.channels}`,
   };
 }
@@ -64,6 +64,6 @@ export function gdn(rec: Recorder, x: Tensor, l: GdnLayer): Tensor<'f32'> {
   checkF32('gdn', x);
   checkChannels('gdn', x, l.channels);
   const y = rec.tensor(x.shape, 'f32');
-  rec.dispatch(gdnDispatch(x, y, l));
+  rec.dispatch(gdnDispatch(rec.engine, x, y, l));
   return y;
 }

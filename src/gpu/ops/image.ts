@@ -24,7 +24,7 @@ export function imageToTensor(rec: Recorder, img: Rgba8Image): Tensor<'f32'> {
   const packed = new Int32Array(aligned.buffer as ArrayBuffer, aligned.byteOffset, w * h);
   const raw = rec.engine.upload(packed, [1, h, w]);
   const y = rec.tensor([3, h, w], 'f32');
-  rec.dispatch({ program: toChw, uniforms: new Uniforms(4).u32(w * h).bytes(), buffers: [raw, y], workgroups: elementGrid(w * h), label: 'imageToTensor' });
+  rec.dispatch({ program: toChw, uniforms: new Uniforms(4).u32(w * h).bytes(), buffers: [raw, y], workgroups: elementGrid(rec.engine, w * h), label: 'imageToTensor' });
   rec.release(raw);
   return y;
 }
@@ -36,7 +36,7 @@ export function imageToTensor(rec: Recorder, img: Rgba8Image): Tensor<'f32'> {
 export function tensorToImage(rec: Recorder, x: Tensor): Tensor<'i32'> {
   if (x.dtype !== 'f32' || x.c !== 3) throw new GpuEngineError('shape', `tensorToImage: needs a 3-channel f32 tensor, got ${x.c} ${x.dtype}`);
   const y = rec.tensor([1, x.h, x.w], 'i32');
-  rec.dispatch({ program: toRgba, uniforms: new Uniforms(4).u32(x.h * x.w).bytes(), buffers: [x, y], workgroups: elementGrid(x.h * x.w), label: 'tensorToImage' });
+  rec.dispatch({ program: toRgba, uniforms: new Uniforms(4).u32(x.h * x.w).bytes(), buffers: [x, y], workgroups: elementGrid(rec.engine, x.h * x.w), label: 'tensorToImage' });
   return y;
 }
 

@@ -35,7 +35,7 @@ function q(rec: Recorder, e: Entry, x: Tensor, means: Means): Tensor {
     program: programs[e],
     uniforms: new Uniforms(4).u32(x.size).u32(x.h * x.w).u32(mode).u32(0).bytes(),
     buffers: [x, m, y],
-    workgroups: elementGrid(x.size),
+    workgroups: elementGrid(rec.engine, x.size),
     label: e,
   });
   return y;
