@@ -2,7 +2,7 @@
 # runs the tests that cover it, expects them to fail, and restores the file. Run from the repository root:
 #   python3 src/gpu/testing/mutate.py [name filter…]      (about 2–3 minutes on SwiftShader)
 import subprocess, sys, os
-os.chdir('/work/main')
+os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
 M = [
  ('gemm mac uses wrong weight lane', 'src/gpu/shaders/gemm_tile.wgsl', 'c0 += a.x * b;', 'c0 += a.y * b;', 'src/gpu/ops/conv2d.gpu'),
  ('gemm ignores channel-tile offset', 'src/gpu/shaders/gemm_tile.wgsl', 'v = Wt[a_off4 + (k0 + k) * m4 + m0 / 4u + mg];', 'v = Wt[a_off4 + (k0 + k) * m4 + mg];', 'src/gpu/ops/conv2d.gpu'),
