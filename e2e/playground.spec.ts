@@ -107,6 +107,24 @@ test('a codec that fails to load says so, and the other codecs keep working', as
   await expect(page.locator('.side-panel-right .side-error')).toHaveCount(0);
 });
 
+test('a running sweep can be cancelled, and started again with one click on "Sweep"', async ({ page }) => {
+  await openSample(page, 'chelsea', '?codecs=avif,jxl&right=original');
+  const status = page.getByTestId('sweep-status');
+  await expect(status).toHaveAttribute('data-running', 'true');
+  await page.getByRole('button', { name: 'Cancel' }).first().click();
+  await expect(status).toHaveAttribute('data-running', 'false');
+  await expect(status).toContainText(/cancelled at \d+\/20/);
+  const after = await page.getByTestId('rd-point').count();
+  await page.waitForTimeout(1500);
+  expect(await page.getByTestId('rd-point').count()).toBe(after); // nothing more arrives
+  await page.getByRole('button', { name: 'Sweep' }).click();
+  await expect(status).toHaveAttribute('data-running', 'true');
+  await expect(status).toHaveAttribute('data-running', 'false', { timeout: 120_000 });
+  await expect(status).toContainText('20 encodes in');
+  await expect.poll(() => pointsOf(page, 'avif').count()).toBeGreaterThanOrEqual(8);
+  await expect.poll(() => pointsOf(page, 'jxl').count()).toBeGreaterThanOrEqual(8);
+});
+
 test('compare view: synced zoom and pan, pixelated above 100 %, split by drag and keys', async ({ page }) => {
   await openSample(page, 'chelsea', '?codecs=&right=webp');
   const view = page.getByTestId('compare-view');
