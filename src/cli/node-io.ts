@@ -1,0 +1,129 @@
+// Node-side plumbing shared by the batch-evaluation CLI and the Node tests: model packages from a folder,
+// onnxruntime-web's wasm EP (its Node build), and PNG/JPEG decoding through the same @jsquash wasm decoders
+// the app uses (compiled from node_modules with fs: Node's fetch cannot read file:// URLs, jSquash #61).
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ModelPackage } from '../codecs/learned/package';
+import { OrtBackend, type GraphName } from '../codecs/learned/ort-backend';
+import type { RgbaImage } from '../codecs/types';
+
+const require = createRequire(import.meta.url);
+
+export class CliError extends Error {
+  constructor(
+    readonly kind: 'usage' | 'input' | 'model' | 'codec',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Reads public/models/<name>/ (manifest, weights; ONNX graphs on demand). */
+export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage; graph: (g: GraphName) => Promise<Uint8Array> }> {
+  let manifest: unknown;
+  let weights: Uint8Array;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const file = (manifest as { weights?: { file?: string } }).weights?.file ?? 'weights.bin';
+    weights = new Uint8Array(readFileSync(join(dir, file)));
+  } catch (e) {
+    throw new CliError('model', `cannot read the model package in ${dir}: ${(e as Error).message}`);
+  }
+  const pkg = await ModelPackage.create(manifest, weights);
+  const graph = async (g: GraphName) => {
+    const f = pkg.manifest.onnx?.[g];
+    if (!f) throw new CliError('model', `${pkg.name} has no ${g} graph.`);
+    return new Uint8Array(readFileSync(join(dir, f)));
+  };
+  return { pkg, graph };
+}
+
+type OrtNode = typeof import('onnxruntime-web');
+let ortPromise: Promise<OrtNode> | null = null;
+
+/** onnxruntime-web in Node (its wasm EP), with `threads` intra-op threads. */
+export function nodeOrt(threads = 1): Promise<OrtNode> {
+  ortPromise ??= import('onnxruntime-web').then((ort) => {
+    ort.env.wasm.numThreads = threads;
+    ort.env.logLevel = 'error';
+    return ort;
+  });
+  return ortPromise;
+}
+
+/** A model package from a folder with the onnx-wasm backend. */
+export async function loadNodeModel(dir: string, threads = 1) {
+  const { pkg, graph } = await loadPackageDir(dir);
+  const ort = await nodeOrt(threads);
+  return { pkg, backend: new OrtBackend(ort, pkg, { ep: 'wasm', graph }) };
+}
+
+type Decoder = (bytes: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
+const decoders = new Map<string, Promise<Decoder>>();
+
+/** Emscripten init override: instantiate the wasm file from node_modules instead of fetching it. */
+function emscriptenWasm(path: string) {
+  const mod = WebAssembly.compile(readFileSync(require.resolve(path)));
+  return {
+    instantiateWasm: (imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) => {
+      mod.then((m) => WebAssembly.instantiate(m, imports)).then(done);
+      return {};
+    },
+  };
+}
+
+function decoder(kind: 'png' | 'jpeg'): Promise<Decoder> {
+  let d = decoders.get(kind);
+  if (!d) {
+    d =
+      kind === 'png'
+        ? import('@jsquash/png/decode.js').then(async (m) => {
+            await m.init(await WebAssembly.compile(readFileSync(require.resolve('@jsquash/png/codec/pkg/squoosh_png_bg.wasm'))));
+            return (b: ArrayBuffer) => m.default(b);
+          })
+        : import('@jsquash/jpeg/decode.js').then(async (m) => {
+            await m.init(emscriptenWasm('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm') as never);
+            return (b: ArrayBuffer) => m.default(b);
+          });
+    decoders.set(kind, d);
+  }
+  return d;
+}
+
+/** PNG or JPEG file → RGBA image (alpha composited onto white, as the app does). */
+export async function readImageFile(path: string): Promise<RgbaImage> {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).size > 256 * 2 ** 20) throw new Error('larger than 256 MiB');
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new CliError('input', `cannot read ${path}: ${(e as Error).message}`);
+  }
+  const png = bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47;
+  const jpeg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!png && !jpeg) throw new CliError('input', `${path} is neither PNG nor JPEG.`);
+  let im;
+  try {
+    im = await (await decoder(png ? 'png' : 'jpeg'))(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  } catch (e) {
+    throw new CliError('input', `cannot decode ${path}: ${(e as Error).message}`);
+  }
+  const data = new Uint8ClampedArray(im.data);
+  for (let i = 0; i < data.length; i += 4) {
+    const a = data[i + 3];
+    if (a !== 255) {
+      for (let c = 0; c < 3; c++) data[i + c] = Math.round((data[i + c] * a + 255 * (255 - a)) / 255);
+      data[i + 3] = 255;
+    }
+  }
+  return { width: im.width, height: im.height, data };
+}
+
+/** The top-left w × h crop of an image (tests use small crops of the samples). */
+export function crop(im: RgbaImage, w: number, h: number, x0 = 0, y0 = 0): RgbaImage {
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) data.set(im.data.subarray(((y0 + y) * im.width + x0) * 4, ((y0 + y) * im.width + x0 + w) * 4), y * w * 4);
+  return { width: w, height: h, data };
+}

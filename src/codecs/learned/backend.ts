@@ -1,0 +1,58 @@
+// The float transforms of a learned codec behind one interface, so the pipeline (pipeline.ts) is the same
+// whichever runtime computes them: our WGSL engine ('wgsl'), onnxruntime-web's WebGPU EP ('onnx-webgpu') or
+// its wasm EP ('onnx-wasm'). Tensors are planar CHW float32 / int32 arrays (batch 1).
+//
+// Exactness contract: `hyperSynthesis().index` is integer arithmetic and must be bit-identical on every
+// backend (WGSL conv2d_int, ONNX ConvInteger/Div, or the CPU path in int-hyper.ts); the float outputs may
+// differ by rounding. The tests compare backends; the decoder relies on the index alone to interpret a file.
+import type { Shape } from '../../gpu/tensor';
+
+export type BackendKind = 'wgsl' | 'onnx-webgpu' | 'onnx-wasm';
+export const BACKEND_KINDS: readonly BackendKind[] = ['wgsl', 'onnx-webgpu', 'onnx-wasm'];
+
+export interface FloatTensor {
+  data: Float32Array;
+  shape: Shape;
+}
+
+export interface AnalysisOutput {
+  /** Gained latent y (M × H/16 × W/16). */
+  y: FloatTensor;
+  /** Hyper-latent z (Nz × H/64 × W/64) before rounding; null for the factorized model. */
+  z: FloatTensor | null;
+}
+
+export interface HyperSynthesisOutput {
+  /** Scale-table index per y element (M × h × w), values 0 … 63: exact on every backend. */
+  index: Int32Array;
+  /** Means per y element (mean-scale only), float. */
+  means: Float32Array | null;
+}
+
+export interface LearnedBackend {
+  readonly kind: BackendKind;
+  /** Human-readable: backend and device, e.g. "wgsl on NVIDIA / ampere". */
+  readonly label: string;
+  /** x: 3×H×W in [0, 1] (H, W multiples of the downsampling); gain: M per-channel gains. */
+  analyze(x: Float32Array, height: number, width: number, gain: Float32Array): Promise<AnalysisOutput>;
+  /** zHat: Nz × h × w integers in [−127, 127]. */
+  hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput>;
+  /** yHat: M × h × w; invGain: M values. Returns 3 × 16h × 16w. */
+  synthesize(yHat: Float32Array, shape: Shape, invGain: Float32Array): Promise<FloatTensor>;
+  /** Frees sessions / GPU buffers. */
+  dispose(): void;
+}
+
+/** A backend failure: `kind` says whether falling back to another backend can help. */
+export type BackendErrorKind = 'unavailable' | 'device-lost' | 'out-of-memory' | 'failed';
+
+export class BackendError extends Error {
+  constructor(
+    readonly kind: BackendErrorKind,
+    readonly backend: BackendKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}

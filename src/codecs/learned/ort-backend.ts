@@ -1,0 +1,108 @@
+// The 'onnx-wasm' and 'onnx-webgpu' backends: onnxruntime-web sessions on the model package's ONNX graphs
+// (docs/model-package.md "ONNX graphs"). The caller passes the ort module, because the right entry point differs:
+// the browser imports 'onnxruntime-web/wasm' or 'onnxruntime-web/webgpu', Node imports 'onnxruntime-web'.
+// hyper_synthesis.onnx (integer ops) always runs on the wasm EP: ConvInteger has no WebGPU kernel anyway, and
+// the table index must be exact.
+import type * as Ort from 'onnxruntime-web';
+import type { Shape } from '../../gpu/tensor';
+import { BackendError, type AnalysisOutput, type BackendKind, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
+import type { ModelPackage } from './package';
+
+type OrtModule = typeof Ort;
+export type GraphName = 'analysis' | 'hyper_analysis' | 'hyper_synthesis' | 'synthesis';
+
+export interface OrtBackendOptions {
+  /** 'wasm' → kind 'onnx-wasm'; 'webgpu' → 'onnx-webgpu'. */
+  ep: 'wasm' | 'webgpu';
+  /** The bytes of one of the package's graphs (fetched lazily: a decoder never needs the analysis). */
+  graph: (name: GraphName) => Promise<Uint8Array>;
+}
+
+function mapError(e: unknown, kind: BackendKind, what: string): BackendError {
+  if (e instanceof BackendError) return e;
+  const msg = String((e as Error)?.message ?? e);
+  const k = /out of memory|\bOOM\b|bad_alloc|Cannot enlarge memory|allocation failed/i.test(msg)
+    ? 'out-of-memory'
+    : /device (was )?lost|DeviceLost/i.test(msg)
+      ? 'device-lost'
+      : 'failed';
+  return new BackendError(k, kind, `onnxruntime (${kind}) ${what}: ${msg}`);
+}
+
+function dims3(d: readonly number[], what: string, kind: BackendKind): Shape {
+  if (d.length !== 4 || d[0] !== 1) throw new BackendError('failed', kind, `${what} has dims [${d.join(', ')}], expected [1, C, H, W].`);
+  return [d[1], d[2], d[3]];
+}
+
+export class OrtBackend implements LearnedBackend {
+  readonly kind: BackendKind;
+  readonly label: string;
+  private readonly sessions = new Map<GraphName, Promise<Ort.InferenceSession>>();
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly pkg: ModelPackage,
+    private readonly o: OrtBackendOptions,
+  ) {
+    this.kind = o.ep === 'webgpu' ? 'onnx-webgpu' : 'onnx-wasm';
+    this.label = `onnxruntime-web ${ort.env.versions?.web ?? ''} (${o.ep} EP)`.replace('  ', ' ');
+  }
+
+  private session(name: GraphName): Promise<Ort.InferenceSession> {
+    let s = this.sessions.get(name);
+    if (!s) {
+      const ep = name === 'hyper_synthesis' ? 'wasm' : this.o.ep;
+      s = this.o
+        .graph(name)
+        .then((bytes) => this.ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' }))
+        .catch((e: unknown) => {
+          this.sessions.delete(name);
+          const err = mapError(e, this.kind, `could not load ${name}.onnx`);
+          throw new BackendError(err.kind === 'failed' ? 'unavailable' : err.kind, this.kind, err.message);
+        });
+      this.sessions.set(name, s);
+    }
+    return s;
+  }
+
+  private async run(name: GraphName, feeds: Record<string, Ort.Tensor>): Promise<Ort.InferenceSession.OnnxValueMapType> {
+    const s = await this.session(name);
+    try {
+      return await s.run(feeds);
+    } catch (e) {
+      throw mapError(e, this.kind, `failed running ${name}`);
+    }
+  }
+
+  private f32(t: Ort.Tensor, what: string): FloatTensor {
+    return { data: t.data as Float32Array, shape: dims3(t.dims, what, this.kind) };
+  }
+
+  async analyze(x: Float32Array, height: number, width: number, gain: Float32Array): Promise<AnalysisOutput> {
+    const T = this.ort.Tensor;
+    const r = await this.run('analysis', { x: new T('float32', x, [1, 3, height, width]), gain: new T('float32', gain, [gain.length]) });
+    const y = this.f32(r.y as Ort.Tensor, 'y');
+    if (this.pkg.manifest.architecture === 'factorized') return { y, z: null };
+    const h = await this.run('hyper_analysis', { y: new T('float32', y.data, [1, ...y.shape]) });
+    return { y, z: this.f32(h.z as Ort.Tensor, 'z') };
+  }
+
+  async hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput> {
+    const r = await this.run('hyper_synthesis', { z_hat: new this.ort.Tensor('int32', zHat, [1, ...shape]) });
+    const index = r.index as Ort.Tensor;
+    if (index.type !== 'int32') throw new BackendError('failed', this.kind, `hyper_synthesis index is ${index.type}, expected int32.`);
+    const means = r.means as Ort.Tensor | undefined;
+    return { index: index.data as Int32Array, means: means ? (means.data as Float32Array) : null };
+  }
+
+  async synthesize(yHat: Float32Array, shape: Shape, invGain: Float32Array): Promise<FloatTensor> {
+    const T = this.ort.Tensor;
+    const r = await this.run('synthesis', { y_hat: new T('float32', yHat, [1, ...shape]), inv_gain: new T('float32', invGain, [invGain.length]) });
+    return this.f32(r.x_hat as Ort.Tensor, 'x_hat');
+  }
+
+  dispose(): void {
+    for (const s of this.sessions.values()) s.then((x) => x.release()).catch(() => {});
+    this.sessions.clear();
+  }
+}
