@@ -361,9 +361,9 @@ export function toggleCodec(id: string): void {
   if (get().source && (on || get().sweep.running)) startSweep(ordered);
 }
 
+/** Registry order: the order codecs are listed in src/codecs/registry.ts. */
 function order(id: string): number {
-  const i = ['jpeg', 'webp', 'avif', 'jxl'].indexOf(id);
-  return i < 0 ? 100 : i;
+  return CODECS.findIndex((c) => c.id === id);
 }
 
 // ───────────────────────────── equal bpp ─────────────────────────────

@@ -121,13 +121,13 @@ export function RdChart({ logX }: { logX: boolean }) {
 
   const series = selected
     .filter((id) => curves[id])
-    .map((id, i) => {
+    .map((id) => {
       const codec = findCodec(id)!;
       const data: Datum[] = curves[id].points
         .map((p) => ({ ...p, x: p.bpp, y: yOf(metric, p.psnr, p.msssim), kind: 'point' as const, series: codec.name }))
         .filter((d) => Number.isFinite(d.y) && d.x > 0)
         .sort((a, b) => a.x - b.x);
-      return { id, name: codec.name, color: codecColor(id, i), data };
+      return { id, name: codec.name, color: codecColor(id), data };
     });
   const overlays = imported.map((c, i) => ({
     id: c.id,

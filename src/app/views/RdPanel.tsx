@@ -16,7 +16,7 @@ function CodecToggles() {
   const unavailable = useLab((s) => s.unavailable);
   return (
     <div className="toggles" role="group" aria-label="Codecs on the chart">
-      {CODECS.map((c, i) => {
+      {CODECS.map((c) => {
         const on = selected.includes(c.id);
         return (
           <button
@@ -28,7 +28,7 @@ function CodecToggles() {
             title={unavailable[c.id] ? `${c.name} cannot run here: ${unavailable[c.id]}` : c.description}
             disabled={!!unavailable[c.id] && !on}
             onClick={() => toggleCodec(c.id)}
-            style={{ ['--chip' as string]: codecColor(c.id, i) }}
+            style={{ ['--chip' as string]: codecColor(c.id) }}
           >
             <span className="chip-dot" aria-hidden="true" />
             {c.name}

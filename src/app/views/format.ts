@@ -1,3 +1,5 @@
+import { CODECS } from '../../codecs/registry';
+
 // Number formatting shared by the views.
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -22,8 +24,11 @@ export const CODEC_COLORS: Record<string, string> = {
 const EXTRA = ['#ff8a65', '#9ccc65', '#4dd0e1', '#f06292', '#ba68c8', '#ffd54f'];
 const IMPORTED = ['#ef8fa0', '#b0bec5', '#a1887f', '#90caf9', '#ffe082', '#80cbc4'];
 
-export function codecColor(id: string, index = 0): string {
-  return CODEC_COLORS[id] ?? EXTRA[index % EXTRA.length];
+/** A codec's colour: fixed for the classical four, else by its position in the registry (stable while toggling). */
+export function codecColor(id: string): string {
+  if (CODEC_COLORS[id]) return CODEC_COLORS[id];
+  const i = CODECS.filter((c) => !CODEC_COLORS[c.id]).findIndex((c) => c.id === id);
+  return EXTRA[Math.max(0, i) % EXTRA.length];
 }
 export function importedColor(index: number): string {
   return IMPORTED[index % IMPORTED.length];
