@@ -1,0 +1,73 @@
+// The Codec metadata shared by the three learned codecs (src/codecs/{factorized,hyperprior,mean-scale}/index.ts):
+// options (rate t, backend), sweep, credits. Cheap to import: the implementation (ORT, WebGPU engine, weights)
+// is behind load().
+import type { Codec, Credit } from '../types';
+import type { BackendChoice } from './choose';
+
+export const BACKEND_CHOICES: readonly { value: BackendChoice; label: string }[] = [
+  { value: 'auto', label: 'Auto' },
+  { value: 'wgsl', label: 'WGSL (our WebGPU kernels)' },
+  { value: 'onnx-webgpu', label: 'onnxruntime WebGPU' },
+  { value: 'onnx-wasm', label: 'onnxruntime wasm (CPU)' },
+];
+
+/** Eight rate points from 0 to 1 (a step of 0.01 keeps them on the option's grid). */
+export const RATE_SWEEP: readonly number[] = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1];
+
+export const COMMON_CREDITS: readonly Credit[] = [
+  { what: 'Gain units for a continuous rate: Cui et al., CVPR 2021', license: 'paper', url: 'https://arxiv.org/abs/2003.02012' },
+  { what: 'Integer hyper-synthesis: Ballé, Johnston, Minnen, ICLR 2019', license: 'paper', url: 'https://arxiv.org/abs/1810.12418' },
+  { what: 'GDN: Ballé, Laparra, Simoncelli, ICLR 2016', license: 'paper', url: 'https://arxiv.org/abs/1511.06281' },
+  { what: 'Layer and entropy-model conventions after CompressAI (InterDigital; no code copied)', license: 'BSD-3-Clause-Clear', url: 'https://github.com/InterDigitalInc/CompressAI' },
+  { what: 'onnxruntime-web (Microsoft)', license: 'MIT', url: 'https://github.com/microsoft/onnxruntime' },
+  { what: 'Weights trained by RD Lab (tools/train) on free-licensed photos', license: 'see tools/train/README.md' },
+];
+
+export interface LearnedCodecSpec {
+  /** Codec id = model package name (public/models/<id>/). */
+  id: 'factorized' | 'hyperprior' | 'mean-scale';
+  name: string;
+  description: string;
+  /** The model's paper, as in its manifest's `paper` (a unit test checks they agree). */
+  paper: Credit;
+}
+
+export function learnedCodec(spec: LearnedCodecSpec): Codec {
+  return {
+    id: spec.id,
+    name: spec.name,
+    family: 'learned',
+    description: spec.description,
+    credits: [spec.paper, ...COMMON_CREDITS],
+    extension: 'rdlb',
+    mimeType: 'image/x-rdlab',
+    // onnxruntime's wasm EP blocks the thread it runs on; a worker keeps the page responsive (WebGPU works
+    // in dedicated workers in Chromium too).
+    runtime: 'worker',
+    // Beyond ~4 MP the wasm heap (first layer: 96 × H/2 × W/2 floats, plus onnxruntime's workspace) gets tight.
+    maxPixels: 2048 * 2048,
+    options: [
+      {
+        kind: 'number',
+        key: 'rate',
+        label: 'Rate',
+        min: 0,
+        max: 1,
+        step: 0.01,
+        default: 0.5,
+        help: 'Rate parameter t of one variable-rate model (gain units): 0 = fewest bits, 1 = most.',
+      },
+      {
+        kind: 'select',
+        key: 'backend',
+        label: 'Backend',
+        advanced: true,
+        default: 'auto',
+        choices: BACKEND_CHOICES,
+        help: 'Auto: our WGSL kernels on a hardware GPU, onnxruntime wasm otherwise. Files decode identically on every backend.',
+      },
+    ],
+    quality: { key: 'rate', sweep: RATE_SWEEP, higherIsMoreBits: true },
+    load: () => import('./implementation').then((m) => m.implementationFor(spec.id)),
+  };
+}

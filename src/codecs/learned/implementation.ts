@@ -1,0 +1,99 @@
+// The learned codecs' CodecImplementation (runs in a codec worker): loads the model package and a backend,
+// encodes with pipeline.ts, decodes the file again for `decoded`, and maps every failure to a CodecError.
+import { CodecError, type CodecImplementation, type CodecOptions, type EncodeContext, type EncodeOutput, type RgbaImage } from '../types';
+import { BackendError } from './backend';
+import { markGpuLost, resolveBackend, type BackendChoice, type ResolvedBackend } from './choose';
+import { backendFor, dropGpu, loadPackage } from './loader';
+import type { ModelPackage } from './package';
+import { decodeFile, encodeImage } from './pipeline';
+
+function codecError(e: unknown, id: string, during: 'encode-failed' | 'decode-failed', backend?: ResolvedBackend): CodecError {
+  if (e instanceof CodecError) return e;
+  const msg = String((e as Error)?.message ?? e);
+  if (e instanceof BackendError) {
+    if (e.kind === 'device-lost') {
+      markGpuLost(msg);
+      dropGpu();
+      return new CodecError(during, `${id}: the GPU device was lost (${msg}). Auto now uses onnxruntime (wasm); try again.`, id);
+    }
+    if (e.kind === 'out-of-memory') return new CodecError('out-of-memory', `${id} ran out of memory on ${e.backend} (${msg}).`, id);
+    if (e.kind === 'unavailable') return new CodecError('unavailable', `${id}: backend ${e.backend} is not available here (${msg}).`, id);
+  }
+  if (/out of memory|Cannot enlarge memory|allocation failed/i.test(msg)) return new CodecError('out-of-memory', `${id} ran out of memory (${msg}).`, id);
+  return new CodecError(during, `${id} failed${backend ? ` on ${backend.kind}` : ''} (${msg}).`, id);
+}
+
+async function setup(id: string, choice: BackendChoice) {
+  let pkg: ModelPackage;
+  try {
+    pkg = await loadPackage(id);
+  } catch (e) {
+    throw new CodecError('load-failed', `${id}: the model could not be loaded (${(e as Error)?.message ?? e}).`, id);
+  }
+  const resolved = await resolveBackend(choice);
+  try {
+    return { pkg, resolved, backend: await backendFor(pkg, resolved.kind) };
+  } catch (e) {
+    const msg = String((e as Error)?.message ?? e);
+    throw new CodecError('unavailable', `${id}: backend ${resolved.kind} is not available here (${msg}).`, id);
+  }
+}
+
+const fmtBits = (b: number) => (b >= 8192 ? `${(b / 8192).toFixed(1)} KiB` : `${Math.round(b / 8)} B`);
+
+export function implementationFor(id: string): CodecImplementation {
+  return {
+    async encode(image: RgbaImage, options: CodecOptions, ctx: EncodeContext): Promise<EncodeOutput> {
+      ctx.onProgress({ stage: 'loading model', done: 0 });
+      const { pkg, resolved, backend } = await setup(id, options.backend as BackendChoice);
+      const t0 = performance.now();
+      let enc;
+      try {
+        enc = await encodeImage(pkg, backend, image, options.rate as number, {
+          signal: ctx.signal,
+          onProgress: (p) => ctx.onProgress({ stage: p.stage, done: 0.05 + 0.6 * p.done }),
+        });
+      } catch (e) {
+        throw codecError(e, id, 'encode-failed', resolved);
+      }
+      const t1 = performance.now();
+      let dec;
+      try {
+        dec = await decodeFile(pkg, backend, enc.bytes, {
+          signal: ctx.signal,
+          onProgress: (p) => ctx.onProgress({ stage: p.stage === 'synthesis transform' ? 'decoding: synthesis' : `decoding: ${p.stage}`, done: 0.65 + 0.35 * p.done }),
+        });
+      } catch (e) {
+        throw codecError(e, id, 'decode-failed', resolved);
+      }
+      const t2 = performance.now();
+      ctx.onProgress({ stage: 'done', done: 1 });
+      const stages: Record<string, number> = {};
+      for (const [k, v] of Object.entries(enc.stageMs)) stages[`encode: ${k}`] = v;
+      for (const [k, v] of Object.entries(dec.stageMs)) stages[`decode: ${k}`] = v;
+      const yBits = enc.latents[0].bits;
+      const zBits = enc.latents[1]?.bits ?? 0;
+      const notes = [`Backend: ${backend.label} — ${resolved.reason}.`];
+      notes.push(
+        zBits > 0
+          ? `Latents: y ${fmtBits(yBits)}, z ${fmtBits(zBits)} (side information ${((100 * zBits) / (yBits + zBits)).toFixed(1)} %); header ${enc.bytes.length - Math.ceil((yBits + zBits) / 8)} B over the ideal code length.`
+          : `Latent y ${fmtBits(yBits)}; header ${enc.bytes.length - Math.ceil(yBits / 8)} B over the ideal code length.`,
+      );
+      return {
+        bytes: enc.bytes,
+        decoded: dec.image,
+        timings: { encodeMs: t1 - t0, decodeMs: t2 - t1, stages },
+        extras: { bitMap: enc.bitMap, latents: enc.latents, notes },
+      };
+    },
+
+    async decode(bytes: Uint8Array): Promise<RgbaImage> {
+      const { pkg, resolved, backend } = await setup(id, 'auto');
+      try {
+        return (await decodeFile(pkg, backend, bytes)).image;
+      } catch (e) {
+        throw codecError(e, id, 'decode-failed', resolved);
+      }
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// Browser/worker side: model packages fetched lazily from /models/<name>/ (public/ is served at the site root),
+// cached per worker, and the backends that run them, created once per (model, backend). Node code (CLI, tests)
+// uses src/cli/node-io.ts instead.
+import type * as Ort from 'onnxruntime-web';
+import { GpuEngine } from '../../gpu';
+import { BackendError, type BackendKind, type LearnedBackend } from './backend';
+import { markGpuLost } from './choose';
+import { OrtBackend, type GraphName } from './ort-backend';
+import { ModelPackage } from './package';
+import { WgslBackend } from './wgsl-backend';
+
+/** Base URL of the model packages: `<site base>models/`. */
+export function modelsBaseUrl(): string {
+  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
+  const here = typeof location !== 'undefined' ? location.href : 'http://localhost/';
+  return new URL(`${base}models/`, here).href;
+}
+
+const packages = new Map<string, Promise<ModelPackage>>();
+const graphs = new Map<string, Promise<Uint8Array>>();
+
+/** The package `name` (manifest + weights, SHA-256 checked), fetched once per worker. */
+export function loadPackage(name: string, baseUrl = modelsBaseUrl()): Promise<ModelPackage> {
+  const key = baseUrl + name;
+  let p = packages.get(key);
+  if (!p) {
+    p = ModelPackage.fetch(`${baseUrl}${name}/`);
+    p.catch(() => packages.delete(key));
+    packages.set(key, p);
+  }
+  return p;
+}
+
+function loadGraph(pkg: ModelPackage, g: GraphName, baseUrl: string): Promise<Uint8Array> {
+  const file = pkg.manifest.onnx?.[g];
+  if (!file) return Promise.reject(new BackendError('unavailable', 'onnx-wasm', `${pkg.name} has no ${g} graph.`));
+  const url = `${baseUrl}${pkg.name}/${file}`;
+  let p = graphs.get(url);
+  if (!p) {
+    p = fetch(url).then(async (r) => {
+      if (!r.ok) throw new BackendError('unavailable', 'onnx-wasm', `could not load ${url} (HTTP ${r.status}).`);
+      return new Uint8Array(await r.arrayBuffer());
+    });
+    p.catch(() => graphs.delete(url));
+    graphs.set(url, p);
+  }
+  return p;
+}
+
+// ───────────── onnxruntime-web: one module per entry point, configured once ─────────────
+
+type OrtModule = typeof Ort;
+let ortWasm: Promise<OrtModule> | null = null;
+let ortWebGpu: Promise<OrtModule> | null = null;
+
+function configure(ort: OrtModule): OrtModule {
+  // Threads need cross-origin isolation (SharedArrayBuffer); without it onnxruntime would warn and use one.
+  const iso = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+  ort.env.wasm.numThreads = iso ? Math.max(1, Math.min(4, cores)) : 1;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  return ort;
+}
+
+function ortFor(kind: 'onnx-wasm' | 'onnx-webgpu'): Promise<OrtModule> {
+  if (kind === 'onnx-wasm') return (ortWasm ??= import('onnxruntime-web/wasm').then((m) => configure(m as unknown as OrtModule)));
+  return (ortWebGpu ??= import('onnxruntime-web/webgpu').then((m) => configure(m as unknown as OrtModule)));
+}
+
+// ───────────── WebGPU engine: one per worker, dropped when the device is lost ─────────────
+
+let engine: Promise<GpuEngine> | null = null;
+
+export function gpuEngine(): Promise<GpuEngine> {
+  if (!engine) {
+    const p = GpuEngine.create({
+      onLost: (info) => {
+        markGpuLost(`${info.reason}: ${info.message}`);
+        dropGpu();
+      },
+    });
+    p.catch(() => {
+      if (engine === p) engine = null;
+    });
+    engine = p;
+  }
+  return engine;
+}
+
+const backends = new Map<string, Promise<LearnedBackend>>();
+
+/** Forgets every GPU-side backend (after a device loss); the next encode builds them again or falls back. */
+export function dropGpu(): void {
+  for (const [k, b] of backends) {
+    if (!k.endsWith('|onnx-wasm')) {
+      backends.delete(k);
+      b.then((x) => x.dispose()).catch(() => {});
+    }
+  }
+  engine = null;
+}
+
+/** The backend of `kind` for a package (created once; WebGPU ones share the worker's engine / device). */
+export function backendFor(pkg: ModelPackage, kind: BackendKind, baseUrl = modelsBaseUrl()): Promise<LearnedBackend> {
+  const key = `${pkg.hash.join(',')}|${kind}`;
+  let b = backends.get(key);
+  if (!b) {
+    b =
+      kind === 'wgsl'
+        ? gpuEngine().then((e) => new WgslBackend(e, pkg))
+        : ortFor(kind).then((ort) => new OrtBackend(ort, pkg, { ep: kind === 'onnx-webgpu' ? 'webgpu' : 'wasm', graph: (g) => loadGraph(pkg, g, baseUrl) }));
+    b.catch(() => backends.delete(key));
+    backends.set(key, b);
+  }
+  return b;
+}
