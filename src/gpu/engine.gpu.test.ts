@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpuEngine, Uniforms } from './engine';
 import { GpuEngineError, type GpuEngineErrorKind } from './errors';
 import { loadSequential, type LayerSpec } from './network';
-import { conv2d, uploadConv2d } from './ops/conv2d';
+import { conv2d, conv2dDispatch, uploadConv2d } from './ops/conv2d';
 import { relu } from './ops/elementwise';
 import { imageToTensor, tensorToImage } from './ops/image';
 import { abs } from './ops/elementwise';
@@ -120,12 +120,18 @@ describe('GpuEngine', () => {
     const xt = engine.upload(new Float32Array(8), [2, 2, 2]);
     const rec = engine.record();
     const y = rec.tensor([2, 2, 2], 'f32');
-    const { conv2dDispatch } = await import('./ops/conv2d');
     const d = conv2dDispatch(engine, xt, y, layer);
     rec.dispatch({ ...d, uniforms: new Uniforms(4).u32(1).bytes() });
     expect(await kindOf(() => rec.run([y]))).toBe('validation');
-    engine.release(xt);
     engine.release(y);
+    // the engine stays usable and the failed run's staging buffer went back to the pool
+    const rec2 = engine.record();
+    const z = relu(rec2, xt);
+    const [zd] = await rec2.run([z]);
+    expect(Array.from(zd)).toEqual(new Array(8).fill(0));
+    engine.release(xt);
+    engine.release(z);
+    expect(engine.pool.stats.bytesInUse).toBe(0);
   });
 
   it('folds grids beyond the per-dimension workgroup limit in every op family (bit-identical results)', async () => {

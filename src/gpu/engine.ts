@@ -90,6 +90,9 @@ const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
 const USAGE_STORAGE_CONST = 0x80 | 0x8 | 0x4; // STORAGE | COPY_DST | COPY_SRC
 const USAGE_UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST
 
+/** Uniform buffers kept before the cache is emptied (each is 16–96 bytes; a network has a few per layer). */
+const UNIFORM_CACHE_MAX = 4096;
+
 /** Largest workgroup count per dimension we use (WebGPU's guaranteed minimum of maxComputeWorkgroupsPerDimension). */
 export const MAX_GROUPS = 65535;
 
@@ -213,6 +216,12 @@ export class GpuEngine {
   record(opts: { profile?: boolean } = {}): Recorder {
     this.checkAlive();
     if (this.active) throw new GpuEngineError('busy', 'another recording is open: run() or discard() it first');
+    if (this.uniformCache.size > UNIFORM_CACHE_MAX) {
+      // Many different image sizes: start over. No recording is open, and submitted work may still use the
+      // buffers, which WebGPU allows (destroy takes effect once the queue is done with them).
+      for (const b of this.uniformCache.values()) b.destroy();
+      this.uniformCache.clear();
+    }
     const r = new Recorder(this, opts.profile ?? false, this.validate);
     this.active = r;
     return r;
@@ -408,6 +417,7 @@ export class Recorder {
     read: T = [] as unknown as T,
   ): Promise<{ [K in keyof T]: T[K] extends Tensor<infer D> ? TypedArrayFor<D> : never }> {
     this.ensureOpen();
+    for (const t of read) void t.buffer; // typed 'released' error before anything is encoded
     const engine = this.engine;
     const device = engine.device;
     const enc = device.createCommandEncoder({ label: 'recording' });
@@ -474,30 +484,35 @@ export class Recorder {
       mapped = e;
     }
     const [valErr, oomErr] = await errors;
-    if (engine.lost) {
-      throw new GpuEngineError('device-lost', `the GPU device was lost during a run (${engine.lost.reason}): ${engine.lost.message}`);
-    }
-    if (valErr) throw new GpuEngineError('validation', `WebGPU validation error: ${valErr.message}`);
-    if (oomErr) throw new GpuEngineError('out-of-memory', `WebGPU out of memory: ${oomErr.message}`);
-    if (mapped) {
+    const lost = engine.lost;
+    let failure: GpuEngineError | null = null;
+    if (lost) failure = new GpuEngineError('device-lost', `the GPU device was lost during a run (${lost.reason}): ${lost.message}`);
+    else if (valErr) failure = new GpuEngineError('validation', `WebGPU validation error: ${valErr.message}`);
+    else if (oomErr) failure = new GpuEngineError('out-of-memory', `WebGPU out of memory: ${oomErr.message}`);
+    else if (mapped) {
       // mapAsync only fails when the device went away (or the buffer was destroyed by engine.destroy()).
-      throw new GpuEngineError('device-lost', `readback failed: ${(mapped as Error).message}`);
+      failure = new GpuEngineError('device-lost', `readback failed: ${(mapped as Error).message}`);
     }
-    const out = read.map((t, i) => {
-      const s = staging[i];
-      const bytes = s.getMappedRange(0, t.byteLength).slice(0);
-      s.unmap();
-      engine.pool.release(s);
-      return t.dtype === 'i32' ? new Int32Array(bytes) : new Float32Array(bytes);
-    });
-    if (tsStaging && querySet && resolveBuf) {
-      const ts = new BigInt64Array(tsStaging.getMappedRange().slice(0));
-      tsStaging.unmap();
-      this.timings = labels.map((label, i) => ({ label, ms: Number(ts[2 * i + 1] - ts[2 * i]) / 1e6 }));
-      tsStaging.destroy();
-      resolveBuf.destroy();
-      querySet.destroy();
+    let out: (Float32Array | Int32Array)[] = [];
+    if (!failure) {
+      out = read.map((t, i) => {
+        const bytes = staging[i].getMappedRange(0, t.byteLength).slice(0);
+        return t.dtype === 'i32' ? new Int32Array(bytes) : new Float32Array(bytes);
+      });
+      if (tsStaging) {
+        const ts = new BigInt64Array(tsStaging.getMappedRange().slice(0));
+        this.timings = labels.map((label, i) => ({ label, ms: Number(ts[2 * i + 1] - ts[2 * i]) / 1e6 }));
+      }
     }
+    // Staging buffers go back to the pool on every path (a validation error must not leak them).
+    for (const st of staging) {
+      if (st.mapState === 'mapped') st.unmap();
+      if (!lost) engine.pool.release(st);
+    }
+    tsStaging?.destroy();
+    resolveBuf?.destroy();
+    querySet?.destroy();
+    if (failure) throw failure;
     return out as never;
   }
 }

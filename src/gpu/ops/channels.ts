@@ -3,8 +3,10 @@
 import type { Recorder } from '../engine';
 import { GpuEngineError } from '../errors';
 import type { DType, Tensor } from '../tensor';
+import { checkLive } from './common';
 
 export function sliceChannels<D extends DType>(rec: Recorder, x: Tensor<D>, start: number, count: number): Tensor<D> {
+  checkLive('sliceChannels', x);
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > x.c) {
     throw new GpuEngineError('params', `sliceChannels: [${start}, ${start + count}) out of ${x.c} channels`);
   }
@@ -16,6 +18,7 @@ export function sliceChannels<D extends DType>(rec: Recorder, x: Tensor<D>, star
 
 export function concatChannels<D extends DType>(rec: Recorder, parts: readonly Tensor<D>[]): Tensor<D> {
   if (parts.length === 0) throw new GpuEngineError('params', 'concatChannels: nothing to concatenate');
+  checkLive('concatChannels', ...parts);
   const [f] = parts;
   for (const p of parts) {
     if (p.h !== f.h || p.w !== f.w || p.dtype !== f.dtype) throw new GpuEngineError('shape', 'concatChannels: parts differ in size or dtype');

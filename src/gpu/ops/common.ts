@@ -20,7 +20,13 @@ export function checkChannels(op: string, x: Tensor, c: number): void {
   if (x.c !== c) throw new GpuEngineError('shape', `${op}: input has ${x.c} channels, layer expects ${c}`);
 }
 
+/** Inputs are checked before an op allocates its output, so a failing op leaks nothing. */
+export function checkLive(op: string, ...ts: Tensor[]): void {
+  for (const t of ts) if (t.released) throw new GpuEngineError('released', `${op}: input tensor was released`);
+}
+
 export function checkF32(op: string, x: Tensor): void {
+  checkLive(op, x);
   if (x.dtype !== 'f32') throw new GpuEngineError('shape', `${op}: needs an f32 tensor, got ${x.dtype}`);
 }
 

@@ -5,7 +5,7 @@ import { Uniforms, type Dispatch, type GpuEngine, type Program, type Recorder } 
 import { GpuEngineError } from '../errors';
 import { iconvOutputShape, IConvError, validateIConv, type IConvParams } from '../int/iconv';
 import type { Tensor } from '../tensor';
-import { checkChannels, elementGrid } from './common';
+import { checkChannels, checkLive, elementGrid } from './common';
 
 const program: Program = { id: 'conv2d_int/iconv', code, entryPoint: 'iconv', bindings: ['read', 'read', 'read', 'write'] };
 
@@ -57,6 +57,7 @@ export function iconvDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: IConvL
 }
 
 export function iconv(rec: Recorder, x: Tensor, l: IConvLayer): Tensor<'i32'> {
+  checkLive('iconv', x);
   if (x.dtype !== 'i32') throw new GpuEngineError('shape', `iconv: needs an i32 tensor, got ${x.dtype}`);
   checkChannels('iconv', x, l.cin);
   const shape = iconvOutputShape(x.shape, l);

@@ -3,11 +3,12 @@ import code from '../shaders/depth_to_space.wgsl?raw';
 import { Uniforms, type Program, type Recorder } from '../engine';
 import { GpuEngineError } from '../errors';
 import type { DType, Tensor } from '../tensor';
-import { checkInt, elementGrid } from './common';
+import { checkInt, checkLive, elementGrid } from './common';
 
 const program: Program = { id: 'depth_to_space', code, entryPoint: 'depth_to_space', bindings: ['read', 'write'] };
 
 export function depthToSpace<D extends DType>(rec: Recorder, x: Tensor<D>, r = 2): Tensor<D> {
+  checkLive('depthToSpace', x);
   checkInt('depthToSpace factor', r, 1, 8);
   if (x.c % (r * r) !== 0) throw new GpuEngineError('shape', `depthToSpace: ${x.c} channels are not divisible by ${r * r}`);
   const y = rec.tensor([x.c / (r * r), x.h * r, x.w * r], x.dtype);

@@ -3,7 +3,7 @@ import code from '../shaders/elementwise.wgsl?raw';
 import { Uniforms, type GpuEngine, type Program, type Recorder } from '../engine';
 import { GpuEngineError } from '../errors';
 import { shapeStr, type Tensor } from '../tensor';
-import { checkF32, checkLength, elementGrid } from './common';
+import { checkF32, checkLength, checkLive, elementGrid } from './common';
 
 type Entry = 'relu' | 'leaky_relu' | 'abs_' | 'add' | 'mul_channel' | 'i32_to_f32';
 const programs = new Map<Entry, Program>();
@@ -63,6 +63,7 @@ export function mulChannel(rec: Recorder, x: Tensor, v: { readonly channels: num
 
 /** f32(x) · scale (exact for |x| < 2²⁴ and power-of-two scales). */
 export function toFloat(rec: Recorder, x: Tensor, scale = 1): Tensor<'f32'> {
+  checkLive('toFloat', x);
   if (x.dtype !== 'i32') throw new GpuEngineError('shape', `toFloat: needs an i32 tensor, got ${x.dtype}`);
   return run(rec, 'i32_to_f32', x, null, 0, scale);
 }

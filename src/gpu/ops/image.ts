@@ -3,7 +3,7 @@ import code from '../shaders/image.wgsl?raw';
 import { Uniforms, type Program, type Recorder } from '../engine';
 import { GpuEngineError } from '../errors';
 import type { Tensor } from '../tensor';
-import { elementGrid } from './common';
+import { checkLive, elementGrid } from './common';
 
 const toChw: Program = { id: 'image/rgba8_to_chw', code, entryPoint: 'rgba8_to_chw', bindings: ['read', 'write'] };
 const toRgba: Program = { id: 'image/chw_to_rgba8', code, entryPoint: 'chw_to_rgba8', bindings: ['read', 'write'] };
@@ -34,6 +34,7 @@ export function imageToTensor(rec: Recorder, img: Rgba8Image): Tensor<'f32'> {
  * Read it back and pass the Int32Array to rgbaBytes().
  */
 export function tensorToImage(rec: Recorder, x: Tensor): Tensor<'i32'> {
+  checkLive('tensorToImage', x);
   if (x.dtype !== 'f32' || x.c !== 3) throw new GpuEngineError('shape', `tensorToImage: needs a 3-channel f32 tensor, got ${x.c} ${x.dtype}`);
   const y = rec.tensor([1, x.h, x.w], 'i32');
   rec.dispatch({ program: toRgba, uniforms: new Uniforms(4).u32(x.h * x.w).bytes(), buffers: [x, y], workgroups: elementGrid(rec.engine, x.h * x.w), label: 'tensorToImage' });
