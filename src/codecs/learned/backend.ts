@@ -39,6 +39,8 @@ export interface LearnedBackend {
   hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput>;
   /** yHat: M × h × w; invGain: M values. Returns 3 × 16h × 16w. */
   synthesize(yHat: Float32Array, shape: Shape, invGain: Float32Array): Promise<FloatTensor>;
+  /** Creates sessions / uploads weights ahead of the first call, so encode timings exclude them. */
+  prepare(): Promise<void>;
   /** Frees sessions / GPU buffers. */
   dispose(): void;
 }

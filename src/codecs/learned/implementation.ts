@@ -32,8 +32,11 @@ async function setup(id: string, choice: BackendChoice) {
   }
   const resolved = await resolveBackend(choice);
   try {
-    return { pkg, resolved, backend: await backendFor(pkg, resolved.kind) };
+    const backend = await backendFor(pkg, resolved.kind);
+    await backend.prepare();
+    return { pkg, resolved, backend };
   } catch (e) {
+    if (e instanceof BackendError && e.kind === 'device-lost') throw codecError(e, id, 'encode-failed', resolved);
     const msg = String((e as Error)?.message ?? e);
     throw new CodecError('unavailable', `${id}: backend ${resolved.kind} is not available here (${msg}).`, id);
   }

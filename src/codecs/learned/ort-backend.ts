@@ -101,6 +101,11 @@ export class OrtBackend implements LearnedBackend {
     return this.f32(r.x_hat as Ort.Tensor, 'x_hat');
   }
 
+  async prepare(): Promise<void> {
+    const names = Object.keys(this.pkg.manifest.onnx ?? {}) as GraphName[];
+    await Promise.all(names.map((n) => this.session(n)));
+  }
+
   dispose(): void {
     for (const s of this.sessions.values()) s.then((x) => x.release()).catch(() => {});
     this.sessions.clear();

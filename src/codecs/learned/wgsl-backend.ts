@@ -266,6 +266,18 @@ export class WgslBackend implements LearnedBackend {
     return { data: x as Float32Array, shape: outShape };
   }
 
+  async prepare(): Promise<void> {
+    const t = this.pkg.manifest.transforms;
+    this.guard(() => {
+      this.net('analysis');
+      this.net('synthesis');
+      if (t.hyper_analysis) this.net('hyper_analysis');
+      if (t.hyper_synthesis_int) this.net('hyper_int');
+      if (t.scale_index_int) this.net('index_int');
+      if (t.means) this.net('means');
+    });
+  }
+
   dispose(): void {
     for (const n of Object.values(this.nets)) if (n) destroyOps(n);
     for (const k of Object.keys(this.nets)) delete this.nets[k as keyof WgslBackend['nets']];
