@@ -199,6 +199,25 @@ def build_package(net, model, weight_dtype="f16"):
     return manifest, w
 
 
+def f16_check(net, model, manifest16, blob16):
+    """PSNR / bpp of the f16 package minus the f32 one, on 3 validation photos at t = 0, 0.5, 1."""
+    import glob
+    from data import DATA
+    from eval import evaluate
+    from package_io import tensors_from_blob
+    files = sorted(glob.glob(os.path.join(DATA, "val", "*.png")))[:3]
+    m32, w32 = build_package(net, model, "f32")
+    b32 = w32.blob()
+    m32["weights"] = {"file": "weights.bin", "bytes": len(b32), "sha256": sha256(b32), "tensors": w32.table}
+    ts = [0.0, 0.5, 1.0]
+    r16 = evaluate(manifest16, tensors_from_blob(manifest16, blob16), files, ts)
+    r32 = evaluate(m32, tensors_from_blob(m32, b32), files, ts)
+    dp = [a - b for a, b in zip(r16["psnr-rgb"], r32["psnr-rgb"])]
+    db = [(a - b) / b * 100 for a, b in zip(r16["bpp"], r32["bpp"])]
+    return (f"PSNR difference (f16 − f32) {', '.join(f'{v:+.4f}' for v in dp)} dB, bpp difference "
+            f"{', '.join(f'{v:+.3f}' for v in db)}% at t = 0, 0.5, 1 on 3 validation photos")
+
+
 def sha256(b):
     return hashlib.sha256(b).hexdigest()
 
@@ -209,6 +228,7 @@ def main():
     ap.add_argument("--ckpt")
     ap.add_argument("--weight-dtype", choices=["f16", "f32"], default="f16")
     ap.add_argument("--no-onnx", action="store_true")
+    ap.add_argument("--f16-check", action="store_true", help="measure f16 vs f32 weights on 3 validation photos")
     args = ap.parse_args()
     ckpt = args.ckpt or os.path.join(HERE, "runs", args.model, "ckpt.pt")
     net, ck = load_checkpoint(args.model, ckpt)
@@ -228,6 +248,9 @@ def main():
     if not args.no_onnx:
         import onnx_export
         manifest["onnx"] = onnx_export.export_all(net, args.model, out, manifest)
+    if args.f16_check and args.weight_dtype == "f16":
+        manifest["f16_check"] = f16_check(net, args.model, manifest, blob)
+        print(f"[export] f16 check: {manifest['f16_check']}")
     with open(os.path.join(out, "weights.bin"), "wb") as f:
         f.write(blob)
     old = os.path.join(out, "manifest.json")

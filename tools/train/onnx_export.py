@@ -104,7 +104,13 @@ def _export_torch(module, args, path, inputs, outputs, dyn):
     onnx.save(m, path)
 
 
-def _int_hyper_synthesis(net, path, with_means):
+def _as_shipped(t, weight_dtype):
+    """Float weights exactly as weights.bin holds them (f16-rounded when the package ships f16), as f32."""
+    a = t.detach().cpu().numpy()
+    return (a.astype(np.float16) if weight_dtype == "f16" else a).astype(np.float32)
+
+
+def _int_hyper_synthesis(net, path, with_means, weight_dtype="f16"):
     from export import int_layer
     nodes, inits = [], []
 
@@ -146,7 +152,7 @@ def _int_hyper_synthesis(net, path, with_means):
             if isinstance(layer, torch.nn.Conv2d):
                 k = layer.kernel_size[0]
                 nodes.append(helper.make_node(
-                    "Conv", [cur, const(f"mean{i}_w", layer.weight.detach().numpy().astype(np.float32)),
+                    "Conv", [cur, const(f"mean{i}_w", _as_shipped(layer.weight, weight_dtype)),
                              const(f"mean{i}_b", layer.bias.detach().numpy().astype(np.float32))],
                     [f"m{i + 1}"], pads=[k // 2] * 4, kernel_shape=[k, k]))
             else:
@@ -181,6 +187,7 @@ def export_all(net, model, out, manifest):
             _export_torch(_HyperAnalysis(net, not isinstance(net, MeanScale)), (y,), os.path.join(out, "hyper_analysis.onnx"),
                           ["y"], ["z"], {"y": {2: "h", 3: "w"}, "z": {2: "hz", 3: "wz"}})
             files["hyper_analysis"] = "hyper_analysis.onnx"
-            _int_hyper_synthesis(net, os.path.join(out, "hyper_synthesis.onnx"), isinstance(net, MeanScale))
+            _int_hyper_synthesis(net, os.path.join(out, "hyper_synthesis.onnx"), isinstance(net, MeanScale),
+                                 manifest.get("weight_dtype", "f16"))
             files["hyper_synthesis"] = "hyper_synthesis.onnx"
     return files
