@@ -1,6 +1,7 @@
 // Shared plumbing for the classical (@jsquash / Emscripten) codecs: timing, progress, round-trip decode and the
 // mapping of wasm failures to CodecError kinds. Runs inside a codec worker.
 import { CodecError, throwIfAborted, type Codec, type CodecImplementation, type CodecOptions, type EncodeContext, type EncodeOutput, type RgbaImage } from './types';
+import { resolveOptions } from './options';
 
 type Named = Pick<Codec, 'id' | 'name'>;
 
@@ -99,4 +100,34 @@ export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 export async function selfTest(impl: CodecImplementation, options: CodecOptions): Promise<void> {
   const tiny: RgbaImage = { width: 16, height: 16, data: new Uint8ClampedArray(16 * 16 * 4).fill(160) };
   await impl.encode(tiny, options, { signal: new AbortController().signal, onProgress: () => {} });
+}
+
+/**
+ * A classical codec's implementation from its two wasm calls, self-tested before it is returned (so a broken
+ * .wasm fails load()). `encodeFile` makes the file from the image and the options; `decode` turns a file back
+ * into pixels for the round trip; `openFile` (default: `decode`) decodes files the visitor opens.
+ */
+export async function wasmImplementation(
+  codec: Codec,
+  encodeFile: (image: RgbaImage, options: CodecOptions) => Promise<ArrayBuffer | Uint8Array>,
+  decode: (bytes: Uint8Array) => Promise<RgbaImage>,
+  openFile: (bytes: Uint8Array) => Promise<RgbaImage> = decode,
+): Promise<CodecImplementation> {
+  const implementation: CodecImplementation = {
+    encode: (image, options, ctx) => roundTrip(codec, image, ctx, () => encodeFile(image, options), decode),
+    decode: openFile,
+  };
+  await selfTest(implementation, resolveOptions(codec));
+  return implementation;
+}
+
+/** Instantiates an Emscripten glue module without running its main() (the single-threaded encoders). */
+export function instantiate<M>(factory: unknown): Promise<M> {
+  return (factory as EmscriptenFactory<M>)({ noInitialRun: true });
+}
+
+/** An Emscripten encoder's/decoder's result, or an error saying that `what` (e.g. "the AVIF encoder") returned nothing. */
+export function required<T>(out: T | null | undefined, what: string): T {
+  if (out === null || out === undefined) throw new Error(`${what} returned nothing`);
+  return out;
 }

@@ -3,56 +3,39 @@
 // and need cross-origin isolation (see README "Vite and the codec workers").
 import avifEncoderFactory from '@jsquash/avif/codec/enc/avif_enc.js';
 import decodeAvif, { init as initDecoder } from '@jsquash/avif/decode.js';
-import type { CodecImplementation, RgbaImage } from '../types';
-import { resolveOptions } from '../options';
 import { avif as codec } from './index';
-import { exactBuffer, roundTrip, selfTest, type EmscriptenFactory } from '../wasm';
+import { exactBuffer, instantiate, required, wasmImplementation } from '../wasm';
 
 interface AvifEncoderModule {
   encode(data: Uint8Array, width: number, height: number, options: Record<string, unknown>): Uint8Array | null;
 }
 
-const encoder = await (avifEncoderFactory as unknown as EmscriptenFactory<AvifEncoderModule>)({ noInitialRun: true });
+const encoder = await instantiate<AvifEncoderModule>(avifEncoderFactory);
 await initDecoder();
 
 const SUBSAMPLE: Record<string, number> = { '420': 1, '422': 2, '444': 3 };
 const TUNE: Record<string, number> = { auto: 0, psnr: 1, ssim: 2 };
 
-async function decode(bytes: Uint8Array): Promise<RgbaImage> {
-  const im = await decodeAvif(exactBuffer(bytes));
-  if (!im) throw new Error('the AVIF decoder returned nothing');
-  return im;
-}
-
-export const implementation: CodecImplementation = {
-  encode: (image, o, ctx) =>
-    roundTrip(
-      codec,
-      image,
-      ctx,
-      async () => {
-        const lossless = o.lossless as boolean;
-        const out = encoder.encode(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.width, image.height, {
-          quality: lossless ? 100 : (o.quality as number),
-          qualityAlpha: -1,
-          denoiseLevel: o.denoise as number,
-          tileColsLog2: 0,
-          tileRowsLog2: 0,
-          speed: o.speed as number,
-          subsample: lossless ? 3 : SUBSAMPLE[o.subsample as string],
-          chromaDeltaQ: false,
-          sharpness: 0,
-          tune: TUNE[o.tune as string],
-          enableSharpYUV: o.sharpYuv as boolean,
-          bitDepth: 8,
-          lossless,
-        });
-        if (!out) throw new Error('the AVIF encoder returned nothing');
-        return out.slice();
-      },
-      decode,
-    ),
-  decode,
-};
-
-await selfTest(implementation, resolveOptions(codec));
+export const implementation = await wasmImplementation(
+  codec,
+  async (image, o) => {
+    const lossless = o.lossless as boolean;
+    const out = encoder.encode(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.width, image.height, {
+      quality: lossless ? 100 : (o.quality as number),
+      qualityAlpha: -1,
+      denoiseLevel: o.denoise as number,
+      tileColsLog2: 0,
+      tileRowsLog2: 0,
+      speed: o.speed as number,
+      subsample: lossless ? 3 : SUBSAMPLE[o.subsample as string],
+      chromaDeltaQ: false,
+      sharpness: 0,
+      tune: TUNE[o.tune as string],
+      enableSharpYUV: o.sharpYuv as boolean,
+      bitDepth: 8,
+      lossless,
+    });
+    return required(out, 'the AVIF encoder').slice();
+  },
+  async (bytes) => required(await decodeAvif(exactBuffer(bytes)), 'the AVIF decoder'),
+);

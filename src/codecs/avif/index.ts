@@ -1,4 +1,5 @@
 import type { Codec } from '../types';
+import { jsquashCredit, QUALITY_AXIS, qualityOption } from '../classical';
 
 /** AVIF (libavif + libaom) through @jsquash/avif, single-threaded build. */
 export const avif: Codec = {
@@ -12,13 +13,13 @@ export const avif: Codec = {
   credits: [
     { what: 'libavif, AOMedia', license: 'BSD-2-Clause', url: 'https://github.com/AOMediaCodec/libavif' },
     { what: 'libaom (AV1), AOMedia', license: 'BSD-2-Clause + AOM patent licence', url: 'https://aomedia.googlesource.com/aom' },
-    { what: '@jsquash/avif wasm build (from Squoosh)', license: 'Apache-2.0', url: 'https://github.com/jamsinclair/jSquash' },
+    jsquashCredit('avif'),
   ],
   extension: 'avif',
   mimeType: 'image/avif',
   runtime: 'worker',
   options: [
-    { kind: 'number', key: 'quality', label: 'Quality', min: 0, max: 100, step: 1, default: 50 },
+    qualityOption(50),
     { kind: 'number', key: 'speed', label: 'Speed', min: 0, max: 10, step: 1, default: 6, help: 'libaom speed: 0 = slowest and smallest.' },
     {
       kind: 'select',
@@ -46,6 +47,6 @@ export const avif: Codec = {
     { kind: 'boolean', key: 'sharpYuv', label: 'Sharp YUV', default: false, advanced: true },
     { kind: 'number', key: 'denoise', label: 'Denoise', min: 0, max: 50, step: 1, default: 0, advanced: true },
   ],
-  quality: { key: 'quality', sweep: [10, 20, 30, 40, 50, 60, 70, 80, 90, 95], higherIsMoreBits: true },
+  quality: QUALITY_AXIS,
   load: () => import('./encode').then((m) => m.implementation),
 };

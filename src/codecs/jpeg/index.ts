@@ -1,4 +1,5 @@
 import type { Codec } from '../types';
+import { jsquashCredit, QUALITY_AXIS, qualityOption } from '../classical';
 
 /** MozJPEG through @jsquash/jpeg (wasm). */
 export const jpeg: Codec = {
@@ -10,13 +11,13 @@ export const jpeg: Codec = {
     'tables; the baseline every other codec is measured against.',
   credits: [
     { what: 'MozJPEG (libjpeg-turbo fork), Mozilla', license: 'IJG / BSD-3-Clause / zlib', url: 'https://github.com/mozilla/mozjpeg' },
-    { what: '@jsquash/jpeg wasm build (from Squoosh)', license: 'Apache-2.0', url: 'https://github.com/jamsinclair/jSquash' },
+    jsquashCredit('jpeg'),
   ],
   extension: 'jpg',
   mimeType: 'image/jpeg',
   runtime: 'worker',
   options: [
-    { kind: 'number', key: 'quality', label: 'Quality', min: 0, max: 100, step: 1, default: 75, help: 'Scales the quantisation tables; higher = more bits.' },
+    qualityOption(75, 'Scales the quantisation tables; higher = more bits.'),
     { kind: 'boolean', key: 'progressive', label: 'Progressive', default: true, help: 'Several scans from coarse to fine; usually also smaller.' },
     {
       kind: 'select',
@@ -51,6 +52,6 @@ export const jpeg: Codec = {
     { kind: 'boolean', key: 'trellisMultipass', label: 'Trellis multipass', default: false, advanced: true },
     { kind: 'number', key: 'smoothing', label: 'Smoothing', min: 0, max: 100, step: 1, default: 0, advanced: true },
   ],
-  quality: { key: 'quality', sweep: [10, 20, 30, 40, 50, 60, 70, 80, 90, 95], higherIsMoreBits: true },
+  quality: QUALITY_AXIS,
   load: () => import('./encode').then((m) => m.implementation),
 };

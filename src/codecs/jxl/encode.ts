@@ -2,45 +2,34 @@
 // directly (see avif/encode.ts for why).
 import jxlEncoderFactory from '@jsquash/jxl/codec/enc/jxl_enc.js';
 import decodeJxl, { init as initDecoder } from '@jsquash/jxl/decode.js';
-import type { CodecImplementation } from '../types';
-import { resolveOptions } from '../options';
 import { jxl as codec } from './index';
-import { exactBuffer, roundTrip, selfTest, type EmscriptenFactory } from '../wasm';
+import { exactBuffer, instantiate, required, wasmImplementation } from '../wasm';
 
 interface JxlEncoderModule {
   encode(data: Uint8ClampedArray, width: number, height: number, options: Record<string, unknown>): Uint8Array | null;
 }
 
-const encoder = await (jxlEncoderFactory as unknown as EmscriptenFactory<JxlEncoderModule>)({ noInitialRun: true });
+const encoder = await instantiate<JxlEncoderModule>(jxlEncoderFactory);
 await initDecoder();
 
-export const implementation: CodecImplementation = {
-  encode: (image, o, ctx) =>
-    roundTrip(
-      codec,
-      image,
-      ctx,
-      async () => {
-        const lossless = o.lossless as boolean;
-        const q = o.quality as number;
-        const out = encoder.encode(image.data, image.width, image.height, {
-          effort: o.effort as number,
-          quality: lossless ? 100 : q,
-          progressive: o.progressive as boolean,
-          epf: Number(o.epf),
-          lossyPalette: false,
-          decodingSpeedTier: 0,
-          photonNoiseIso: o.photonNoise as number,
-          // Squoosh does the same: the VarDCT path is not meant for distances this large.
-          lossyModular: !lossless && q < 7,
-          lossless,
-        });
-        if (!out) throw new Error('the JPEG XL encoder returned nothing');
-        return out.slice();
-      },
-      (bytes) => decodeJxl(exactBuffer(bytes)),
-    ),
-  decode: (bytes) => decodeJxl(exactBuffer(bytes)),
-};
-
-await selfTest(implementation, resolveOptions(codec));
+export const implementation = await wasmImplementation(
+  codec,
+  async (image, o) => {
+    const lossless = o.lossless as boolean;
+    const q = o.quality as number;
+    const out = encoder.encode(image.data, image.width, image.height, {
+      effort: o.effort as number,
+      quality: lossless ? 100 : q,
+      progressive: o.progressive as boolean,
+      epf: Number(o.epf),
+      lossyPalette: false,
+      decodingSpeedTier: 0,
+      photonNoiseIso: o.photonNoise as number,
+      // Squoosh does the same: the VarDCT path is not meant for distances this large.
+      lossyModular: !lossless && q < 7,
+      lossless,
+    });
+    return required(out, 'the JPEG XL encoder').slice();
+  },
+  (bytes) => decodeJxl(exactBuffer(bytes)),
+);

@@ -1,4 +1,5 @@
 import type { Codec } from '../types';
+import { jsquashCredit, QUALITY_AXIS, qualityOption } from '../classical';
 
 /** JPEG XL (libjxl) through @jsquash/jxl, single-threaded build. */
 export const jxl: Codec = {
@@ -10,13 +11,13 @@ export const jxl: Codec = {
     'Butteraugli distance target, ANS entropy coding. Quality maps to distance: q ≥ 30 → d = 0.1 + (100 − q)·0.09.',
   credits: [
     { what: 'libjxl, the JPEG XL reference implementation', license: 'BSD-3-Clause', url: 'https://github.com/libjxl/libjxl' },
-    { what: '@jsquash/jxl wasm build (from Squoosh)', license: 'Apache-2.0', url: 'https://github.com/jamsinclair/jSquash' },
+    jsquashCredit('jxl'),
   ],
   extension: 'jxl',
   mimeType: 'image/jxl',
   runtime: 'worker',
   options: [
-    { kind: 'number', key: 'quality', label: 'Quality', min: 0, max: 100, step: 1, default: 75 },
+    qualityOption(75),
     { kind: 'number', key: 'effort', label: 'Effort', min: 1, max: 9, step: 1, default: 7, help: 'Encoder effort: higher = slower and smaller.' },
     { kind: 'boolean', key: 'progressive', label: 'Progressive', default: false },
     { kind: 'boolean', key: 'lossless', label: 'Lossless', default: false },
@@ -36,6 +37,6 @@ export const jxl: Codec = {
     },
     { kind: 'number', key: 'photonNoise', label: 'Photon noise ISO', min: 0, max: 50000, step: 100, default: 0, advanced: true },
   ],
-  quality: { key: 'quality', sweep: [10, 20, 30, 40, 50, 60, 70, 80, 90, 95], higherIsMoreBits: true },
+  quality: QUALITY_AXIS,
   load: () => import('./encode').then((m) => m.implementation),
 };
