@@ -20,7 +20,7 @@ import {
   type TableIndex,
 } from '../src/codecs/entropy';
 import { DEFAULT_LOOKUP_BITS } from '../src/codecs/entropy/rans';
-import { mulberry32, gaussian } from '../src/codecs/entropy/testing';
+import { mulberry32, gaussian, tablesFromRows } from '../src/codecs/entropy/testing';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -99,14 +99,7 @@ function factorizedCase(C: number, H: number, W: number, seed: number) {
     widths.push(b);
     offsets.push(-half);
   }
-  const lengths = rows.map((r) => r.length);
-  const cdf = new Int32Array(lengths.reduce((a, b) => a + b, 0));
-  let pos = 0;
-  for (const r of rows) {
-    cdf.set(r, pos);
-    pos += r.length;
-  }
-  const tables = createTables({ cdf, lengths, offsets });
+  const tables = tablesFromRows(rows, offsets);
   const n = C * H * W;
   const symbols = new Int32Array(n);
   for (let c = 0; c < C; c++) {

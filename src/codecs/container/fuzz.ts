@@ -11,7 +11,6 @@
 import {
   EntropyError,
   buildGaussianTables,
-  createTables,
   decodeTensor,
   defaultScaleTable,
   encodeTensor,
@@ -21,7 +20,7 @@ import {
   type GaussianTables,
   type TableIndex,
 } from '../entropy';
-import { gaussian, mulberry32, randInt } from '../entropy/testing';
+import { gaussian, mulberry32, randInt, tablesFromRows } from '../entropy/testing';
 import { crc32 } from './crc32';
 import { ContainerError } from './errors';
 import { readContainer, writeContainer, type ContainerTensor } from './format';
@@ -96,14 +95,7 @@ function tablesForFuzz(): { gauss: GaussianTables; fact: CdfTables } {
       rows.push(pmfToQuantizedCdf(pmf, 16));
       offsets.push(-half);
     }
-    const lengths = rows.map((r) => r.length);
-    const cdf = new Int32Array(lengths.reduce((a, b) => a + b, 0));
-    let pos = 0;
-    for (const r of rows) {
-      cdf.set(r, pos);
-      pos += r.length;
-    }
-    factorizedTables = createTables({ cdf, lengths, offsets });
+    factorizedTables = tablesFromRows(rows, offsets);
   }
   return { gauss: gaussianTables, fact: factorizedTables };
 }

@@ -20,7 +20,7 @@ import {
   type CdfTables,
   type TableIndex,
 } from './index';
-import { gaussian, mulberry32, randInt } from './testing';
+import { gaussian, mulberry32, randInt, tablesFromRows } from './testing';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -38,14 +38,7 @@ function randomTables(rnd: () => number, T: number, maxBins: number, maxOffset =
     rows.push(pmfToQuantizedCdf(pmf, 16));
     offsets.push(randInt(rnd, -maxOffset, maxOffset));
   }
-  const lengths = rows.map((r) => r.length);
-  const cdf = new Int32Array(lengths.reduce((a, b) => a + b, 0));
-  let pos = 0;
-  for (const r of rows) {
-    cdf.set(r, pos);
-    pos += r.length;
-  }
-  return createTables({ cdf, lengths, offsets });
+  return tablesFromRows(rows, offsets);
 }
 
 /** Symbols drawn from each element's own table (so they are mostly in range), with some escapes mixed in. */

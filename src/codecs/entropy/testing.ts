@@ -1,24 +1,17 @@
-// Seeded random numbers shared by the tests, the benchmark and the fuzzer (reproducible everywhere).
+// Helpers shared by the entropy/container tests, the rANS benchmark (bench/rans.ts) and the fuzzer
+// (container/fuzz.ts): the seeded random numbers (src/testing/random.ts) and table sets built from CDF rows.
+import { createTables, type CdfTables } from './tables';
 
-/** mulberry32: a small 32-bit PRNG; returns a function giving uniform floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { gaussian, mulberry32, randInt } from '../../testing/random';
 
-/** A standard normal sample (Box–Muller) from a uniform source. */
-export function gaussian(rnd: () => number): number {
-  const u = 1 - rnd(); // (0, 1]
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
-}
-
-/** Uniform integer in [lo, hi] (inclusive). */
-export function randInt(rnd: () => number, lo: number, hi: number): number {
-  return lo + Math.floor(rnd() * (hi - lo + 1));
+/** A table set from one quantized CDF row per table (pmfToQuantizedCdf output) and each table's offset. */
+export function tablesFromRows(rows: readonly Int32Array[], offsets: readonly number[]): CdfTables {
+  const lengths = rows.map((r) => r.length);
+  const cdf = new Int32Array(lengths.reduce((a, b) => a + b, 0));
+  let pos = 0;
+  for (const r of rows) {
+    cdf.set(r, pos);
+    pos += r.length;
+  }
+  return createTables({ cdf, lengths, offsets });
 }

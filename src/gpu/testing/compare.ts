@@ -1,17 +1,10 @@
 // Test helpers shared by the unit and GPU tests: seeded random tensors and a tolerance check that reports the
 // worst element. Tolerances are |got − ref| ≤ atol + rtol·|ref| per element (stated per op in src/gpu/README.md).
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { randInt } from '../../testing/random';
+
+/** Deterministic PRNG (mulberry32, src/testing/random.ts) so failures reproduce. */
+export { mulberry32 as rng } from '../../testing/random';
 
 /** n values uniform in [lo, hi), rounded to binary32 (so the GPU and the reference see the same inputs). */
 export function randomF32(rand: () => number, n: number, lo = -1, hi = 1): Float32Array {
@@ -23,7 +16,7 @@ export function randomF32(rand: () => number, n: number, lo = -1, hi = 1): Float
 /** n integers uniform in [lo, hi]. */
 export function randomInt(rand: () => number, n: number, lo: number, hi: number): Int32Array {
   const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + Math.floor((hi - lo + 1) * rand());
+  for (let i = 0; i < n; i++) a[i] = randInt(rand, lo, hi);
   return a;
 }
 
