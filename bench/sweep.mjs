@@ -7,28 +7,20 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
-import { chromium } from 'playwright';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { arg, flag, launchChromium, machineInfo, root, viteConfig } from './run-page.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const sample = arg('sample', 'dandelions');
 const codecs = arg('codecs', 'jpeg,webp,avif,jxl');
 const workerCounts = arg('workers', '1,0').split(',').map(Number);
 const outDir = path.join(os.tmpdir(), 'rdlab-bench-dist');
 
-if (!args.includes('--no-build')) {
-  await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+if (!flag('no-build')) {
+  await build({ root, configFile: viteConfig, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
 }
-const server = await preview({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 4199, strictPort: false } });
+const server = await preview({ root, configFile: viteConfig, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 4199, strictPort: false } });
 const base = server.resolvedUrls?.local?.[0] ?? 'http://127.0.0.1:4199/';
-const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+const browser = await launchChromium();
 
 async function run(workers) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
@@ -83,7 +75,6 @@ let code = 0;
 try {
   const runs = [];
   for (const w of workerCounts) runs.push(await run(w));
-  const cpus = os.cpus();
   const one = runs.find((r) => r.workers === 1);
   const out = {
     bench: 'sweep',
@@ -95,16 +86,7 @@ try {
     whatIsTimed: 'from opening the image to the last RD point: encode + decode + PSNR + MS-SSIM for every setting, codec wasm loading included (fresh page each run)',
     runs: runs.map(({ image, adapter, ...r }) => r),
     speedupVs1Worker: one ? Object.fromEntries(runs.filter((r) => r !== one).map((r) => [`${r.workers} workers`, Number((one.elapsedMs / r.elapsedMs).toFixed(2))])) : undefined,
-    machine: {
-      cpu: cpus[0]?.model ?? 'unknown',
-      logicalCores: cpus.length,
-      loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      os: `${os.type()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-      chromium: browser.version(),
-      webgpuAdapter: runs[0]?.adapter,
-    },
+    machine: { ...machineInfo(browser), webgpuAdapter: runs[0]?.adapter },
   };
   console.log(JSON.stringify(out, null, 2));
 } catch (e) {
