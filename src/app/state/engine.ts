@@ -23,7 +23,7 @@ const sweepPool = new CodecWorkerPool({ size: SWEEP_WORKERS });
 let utilPool: CodecWorkerPool | null = null;
 
 /** Finished encodes, shared by sides, sweeps and equal-bpp (budget: decoded pixels dominate). */
-const cache = new LruCache<Encoded>(384 * 2 ** 20, (e) => e.decoded.data.byteLength + e.bytes.byteLength);
+const cache = new LruCache<Encoded>(384 * 2 ** 20, (e) => e.decoded.data.byteLength + e.bytes.byteLength + (e.extras?.bitMap?.bitsPerPixel.byteLength ?? 0));
 
 const set = useLab.setState;
 const get = useLab.getState;
@@ -210,8 +210,13 @@ export function setSide(side: Side, setting: SideSetting, immediate = false): vo
 }
 
 export function swapSides(): void {
-  const { left, right } = get().sides;
-  set({ sides: { left: right, right: left } });
+  const { sides, bitsOverlay } = get();
+  set({ sides: { left: sides.right, right: sides.left }, bitsOverlay: { left: bitsOverlay.right, right: bitsOverlay.left } });
+}
+
+/** Shows or hides the bit-allocation map over a side (only drawn while that side has one). */
+export function toggleBitsOverlay(side: Side): void {
+  set((s) => ({ bitsOverlay: { ...s.bitsOverlay, [side]: !s.bitsOverlay[side] } }));
 }
 
 /** Loads the encode behind an RD point into a compare side. */

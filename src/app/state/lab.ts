@@ -104,6 +104,8 @@ export interface LabState {
   toasts: Toast[];
   /** Codecs whose available() said no, with the reason (e.g. "needs WebGPU"). */
   unavailable: Record<string, string>;
+  /** Per side: overlay the learned codec's bit-allocation map ("Bits" toggle in the compare view). */
+  bitsOverlay: Record<Side, boolean>;
 }
 
 const initialUrl = typeof location !== 'undefined' ? decodeUrlState(location.search) : decodeUrlState('');
@@ -125,6 +127,7 @@ export const useLab = create<LabState>(() => ({
   equal: { running: false, target: null, results: [], done: 0, total: 0 },
   toasts: [],
   unavailable: {},
+  bitsOverlay: { left: false, right: false },
 }));
 
 /** The sample named in the URL at page load (opened automatically), if any. */

@@ -1,11 +1,14 @@
 // Two images, one split: the left image shows left of the handle, the right image right of it. Both share one
 // zoom/pan transform, so they stay in sync by construction. Wheel, pinch, drag, buttons and keys zoom and pan;
-// above 100 % the pixels are drawn as squares.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+// above 100 % the pixels are drawn as squares. A side showing a learned codec can overlay its bit-allocation map
+// ("Bits"), drawn as a second canvas with the same transform, with a legend in bits/pixel (./bitmap.ts).
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { findCodec } from '../../codecs/registry';
 import { settingLabel } from '../../codecs/options';
-import type { RgbaImage } from '../../codecs/types';
+import type { BitAllocationMap, RgbaImage } from '../../codecs/types';
+import { toggleBitsOverlay } from '../state/engine';
 import { useLab, type Side, type SideState } from '../state/lab';
+import { bitMapScale, bitMapToRgba, fmtBits, viridisGradient, type BitMapScale } from './bitmap';
 
 interface View {
   scale: number;
@@ -17,7 +20,7 @@ const MIN_SCALE = 0.05;
 const MAX_SCALE = 32;
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-function ImageCanvas({ image, view }: { image: RgbaImage | null; view: View }) {
+function ImageCanvas({ image, view, className = 'compare-canvas', testId, side }: { image: RgbaImage | null; view: View; className?: string; testId?: string; side?: Side }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = ref.current;
@@ -29,7 +32,9 @@ function ImageCanvas({ image, view }: { image: RgbaImage | null; view: View }) {
   return (
     <canvas
       ref={ref}
-      className="compare-canvas"
+      className={className}
+      data-testid={testId}
+      data-side={side}
       style={{
         transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})`,
         imageRendering: view.scale > 1 ? 'pixelated' : 'auto',
@@ -50,7 +55,45 @@ function sideImage(s: SideState, original: RgbaImage): RgbaImage | null {
   return s.result?.decoded ?? null;
 }
 
-function SideTag({ side, state, name }: { side: Side; state: SideState; name: string }) {
+/** Whether a side shows a learned codec (the only ones with a bit-allocation map). */
+function showsLearned(s: SideState): boolean {
+  return s.setting.kind === 'codec' && findCodec(s.setting.codecId)?.family === 'learned';
+}
+
+/** The bit map of the result a side shows, if it has one of the image's size. */
+function sideBitMap(s: SideState, original: RgbaImage): BitAllocationMap | null {
+  if (!showsLearned(s) || !s.result) return null;
+  const m = s.result.extras?.bitMap;
+  return m && m.width === original.width && m.height === original.height ? m : null;
+}
+
+/** A side's bit map, coloured, with its scale (computed once per result). */
+function useBitOverlay(map: BitAllocationMap | null): { image: RgbaImage; scale: BitMapScale } | null {
+  return useMemo(() => {
+    if (!map) return null;
+    const scale = bitMapScale(map);
+    return { image: bitMapToRgba(map, scale.top), scale };
+  }, [map]);
+}
+
+function BitsLegend({ side, scale }: { side: Side; scale: BitMapScale }) {
+  const last = scale.ticks.length - 1;
+  return (
+    <span className="bits-legend" data-testid={`bitmap-legend-${side}`} aria-label={`Colour scale: 0 to ${fmtBits(scale.top)} bits per pixel; mean ${fmtBits(scale.mean)}`}>
+      <span className="bits-legend-bar" style={{ backgroundImage: viridisGradient() }} aria-hidden="true" />
+      <span className="bits-legend-ticks" aria-hidden="true">
+        {scale.ticks.map((t, i) => (
+          <span key={i}>{`${i === last && scale.clipped ? '≥ ' : ''}${fmtBits(t)}`}</span>
+        ))}
+      </span>
+      <span className="bits-legend-caption">
+        bits/pixel · mean {fmtBits(Number(scale.mean.toPrecision(3)))}
+      </span>
+    </span>
+  );
+}
+
+function SideTag({ side, state, name, bits }: { side: Side; state: SideState; name: string; bits: { on: boolean; scale: BitMapScale | null } }) {
   const working = state.status === 'working';
   const pct = state.progress ? Math.round(state.progress.done * 100) : 0;
   return (
@@ -62,6 +105,20 @@ function SideTag({ side, state, name }: { side: Side; state: SideState; name: st
         </span>
       )}
       {state.status === 'error' && <span className="tag-error">failed</span>}
+      {showsLearned(state) && (
+        <button
+          type="button"
+          className="bits-toggle"
+          aria-pressed={bits.on}
+          disabled={!bits.scale}
+          title={bits.scale ? 'Overlay where this codec spends its bits (bits per pixel)' : 'No bit-allocation map yet'}
+          onClick={() => toggleBitsOverlay(side)}
+          data-testid={`bits-toggle-${side}`}
+        >
+          Bits
+        </button>
+      )}
+      {bits.on && bits.scale && <BitsLegend side={side} scale={bits.scale} />}
     </div>
   );
 }
@@ -70,6 +127,9 @@ export function CompareView() {
   const source = useLab((s) => s.source);
   const left = useLab((s) => s.sides.left);
   const right = useLab((s) => s.sides.right);
+  const bitsOn = useLab((s) => s.bitsOverlay);
+  const leftBits = useBitOverlay(source ? sideBitMap(left, source.image) : null);
+  const rightBits = useBitOverlay(source ? sideBitMap(right, source.image) : null);
   const vp = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<View>({ scale: 1, x: 0, y: 0 });
   const [split, setSplit] = useState(0.5);
@@ -223,9 +283,11 @@ export function CompareView() {
     >
       <div className="compare-layer">
         <ImageCanvas image={leftImg} view={view} />
+        {bitsOn.left && leftBits && <ImageCanvas image={leftBits.image} view={view} className="compare-canvas bits-overlay" testId="bitmap-overlay" side="left" />}
       </div>
       <div className="compare-layer" style={{ clipPath: `inset(0 0 0 ${split * 100}%)` }}>
         <ImageCanvas image={rightImg} view={view} />
+        {bitsOn.right && rightBits && <ImageCanvas image={rightBits.image} view={view} className="compare-canvas bits-overlay" testId="bitmap-overlay" side="right" />}
       </div>
       <button
         type="button"
@@ -246,8 +308,8 @@ export function CompareView() {
           ‹ ›
         </span>
       </button>
-      <SideTag side="left" state={left} name={source.name} />
-      <SideTag side="right" state={right} name={source.name} />
+      <SideTag side="left" state={left} name={source.name} bits={{ on: bitsOn.left, scale: leftBits?.scale ?? null }} />
+      <SideTag side="right" state={right} name={source.name} bits={{ on: bitsOn.right, scale: rightBits?.scale ?? null }} />
       <div className="zoom-controls" aria-label="Zoom">
         <button type="button" className="icon-button" aria-label="Zoom out" onClick={() => zoomAt(0.8)}>
           −

@@ -2,6 +2,7 @@
 import { useId } from 'react';
 import { CODECS, findCodec } from '../../codecs/registry';
 import { resolveOptions, settingLabel } from '../../codecs/options';
+import type { LatentStatistics } from '../../codecs/types';
 import { msssimDb } from '../../metrics/msssim';
 import { setSide, toast } from '../state/engine';
 import { useLab, type Side } from '../state/lab';
@@ -17,6 +18,46 @@ function Stat({ label, value, sub, title }: { label: string; value: string; sub?
         {value}
         {sub && <small> {sub}</small>}
       </dd>
+    </div>
+  );
+}
+
+/** A learned codec's latents (extras.latents): shape, cost, escapes and any other statistic the codec reports. */
+function LatentTable({ latents, pixels }: { latents: readonly LatentStatistics[]; pixels: number }) {
+  const extra = [...new Set(latents.flatMap((l) => Object.keys(l.values ?? {}).filter((k) => k !== 'escapes')))];
+  return (
+    <div className="latent-wrap">
+      <table className="latent-table" data-testid="latent-stats">
+        <caption className="visually-hidden">Latent statistics</caption>
+        <thead>
+          <tr>
+            <th scope="col">latent</th>
+            <th scope="col">C×H×W</th>
+            <th scope="col">size</th>
+            <th scope="col" title="bits of this latent per image pixel">bpp</th>
+            <th scope="col" title="symbols outside their table, coded with the escape code">escapes</th>
+            {extra.map((k) => (
+              <th key={k} scope="col">
+                {k}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {latents.map((l) => (
+            <tr key={l.name} data-latent={l.name}>
+              <th scope="row">{l.name}</th>
+              <td>{`${l.channels}×${l.height}×${l.width}`}</td>
+              <td>{formatBytes(Math.ceil(l.bits / 8))}</td>
+              <td>{fmtBpp(l.bits / pixels)}</td>
+              <td>{l.values?.escapes ?? '–'}</td>
+              {extra.map((k) => (
+                <td key={k}>{l.values?.[k] === undefined ? '–' : Number(l.values[k].toFixed(2))}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -119,6 +160,7 @@ export function SidePanel({ side }: { side: Side }) {
           <p className="muted small">{state.status === 'error' ? 'No result.' : 'Encoding…'}</p>
         )}
       </dl>
+      {shown?.extras?.latents && shown.extras.latents.length > 0 && <LatentTable latents={shown.extras.latents} pixels={px} />}
       {shown?.extras?.notes?.map((n) => (
         <p key={n} className="muted small">
           {n}
