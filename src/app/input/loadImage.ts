@@ -1,10 +1,12 @@
 // Opens a dropped/pasted/picked file or a bundled sample as 8-bit RGBA pixels: format check from the first bytes,
 // size limit checked on the header before decoding, browser decode with EXIF orientation applied, wasm decode
-// as fallback (e.g. JPEG XL), transparency flattened onto white with a note for the visitor.
-import type { RgbaImage } from '../../codecs/types';
+// as fallback (e.g. JPEG XL), transparency flattened onto white with a note for the visitor. RD Lab's own
+// learned-codec files (.rdlb) are decoded by the learned codec whose model wrote them.
+import { CODECS } from '../../codecs/registry';
+import type { Codec, RgbaImage } from '../../codecs/types';
 import { ImageInputError, MAX_FILE_BYTES, MAX_PIXELS, megapixels } from './errors';
 import { flattenInPlace, hasTransparency } from './flatten';
-import { describeBytes, sniffImage, type ImageFormat } from './sniff';
+import { describeBytes, sniffImage, type ImageFormat, type SniffResult } from './sniff';
 
 export interface LoadedImage {
   name: string;
@@ -20,7 +22,48 @@ export interface LoadedImage {
 export type WasmDecoder = (codecId: string, bytes: Uint8Array) => Promise<RgbaImage>;
 
 const WASM_DECODER: Partial<Record<ImageFormat, string>> = { jxl: 'jxl', avif: 'avif', webp: 'webp', jpeg: 'jpeg' };
-const NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', gif: 'GIF', bmp: 'BMP', jxl: 'JPEG XL' };
+const NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', gif: 'GIF', bmp: 'BMP', jxl: 'JPEG XL', rdlb: 'RD Lab' };
+
+/**
+ * The learned codec that writes files with this model id: "<codec id>.v<version>" (src/codecs/learned/pipeline.ts
+ * modelId; the codec id is the model package's name). A version this codec does not have is refused by its decoder.
+ */
+export function codecForModelId(modelId: string): Codec | undefined {
+  const m = /^([a-z0-9-]+)\.v\d+$/.exec(modelId);
+  return m ? CODECS.find((c) => c.family === 'learned' && c.id === m[1]) : undefined;
+}
+
+/** An RD Lab file (RDLB): its learned codec decodes it in a codec worker; every failure is an ImageInputError. */
+async function decodeRdlb(file: Blob, name: string, sniff: SniffResult, decode: WasmDecoder | undefined): Promise<{ image: RgbaImage; note: string }> {
+  const info = sniff.rdlb;
+  if (!info || !sniff.width || !sniff.height) {
+    throw new ImageInputError('corrupt', `“${name}” starts like an RD Lab file (RDLB) but its header is cut short or damaged.`);
+  }
+  const codec = codecForModelId(info.modelId);
+  if (!codec) {
+    const known = CODECS.filter((c) => c.family === 'learned').map((c) => c.id);
+    throw new ImageInputError(
+      'unsupported-format',
+      `“${name}” is an RD Lab file made by the model “${info.modelId}”, which this RD Lab does not have (it has ${known.join(', ')}).`,
+    );
+  }
+  const { width: w, height: h } = sniff;
+  if (w * h > MAX_PIXELS) throw tooLarge(w, h);
+  if (codec.maxPixels !== undefined && w * h > codec.maxPixels) {
+    throw new ImageInputError('too-large', `“${name}” is ${w}×${h} (${megapixels(w * h)}); ${codec.name} decodes up to ${megapixels(codec.maxPixels)}.`);
+  }
+  if (!decode) throw new ImageInputError('unsupported-format', `“${name}” is an RD Lab file, but no ${codec.name} decoder is available here.`);
+  let image: RgbaImage;
+  try {
+    image = await decode(codec.id, new Uint8Array(await file.arrayBuffer()));
+  } catch (e) {
+    throw new ImageInputError('corrupt', `“${name}” is an RD Lab file (${codec.id}) but could not be decoded: ${(e as Error)?.message ?? e}`);
+  }
+  if (image.width !== w || image.height !== h) {
+    throw new ImageInputError('corrupt', `“${name}” says ${w}×${h} but decoded to ${image.width}×${image.height}.`);
+  }
+  return { image, note: `Decoded from an RD Lab file (${codec.id}, t=${info.rate.toFixed(2)}).` };
+}
 
 function tooLarge(w: number, h: number): ImageInputError {
   return new ImageInputError(
@@ -46,26 +89,8 @@ async function browserDecode(blob: Blob): Promise<RgbaImage> {
   }
 }
 
-export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmDecoder): Promise<LoadedImage> {
-  if (file.size === 0) throw new ImageInputError('empty', `“${name}” is empty (0 bytes).`);
-  if (file.size > MAX_FILE_BYTES) {
-    throw new ImageInputError('too-large', `“${name}” is ${(file.size / 2 ** 20).toFixed(0)} MiB; RD Lab reads files up to ${MAX_FILE_BYTES / 2 ** 20} MiB.`);
-  }
-  let head: Uint8Array;
-  try {
-    head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
-  } catch (e) {
-    throw new ImageInputError('read-failed', `“${name}” could not be read: ${(e as Error).message}`);
-  }
-  const sniff = sniffImage(head);
-  if (!sniff) {
-    throw new ImageInputError(
-      'not-an-image',
-      `“${name}” is not an image RD Lab can open (${describeBytes(head)}). Use a PNG, JPEG, WebP, AVIF or JPEG XL file.`,
-    );
-  }
-  if (sniff.width && sniff.height && sniff.width * sniff.height > MAX_PIXELS) throw tooLarge(sniff.width, sniff.height);
-
+/** An ordinary image: the browser's decoder (EXIF orientation applied), else one of our wasm decoders. */
+async function decodePicture(file: Blob, name: string, sniff: SniffResult, wasmDecode: WasmDecoder | undefined): Promise<RgbaImage> {
   let image: RgbaImage;
   try {
     image = await browserDecode(file);
@@ -82,8 +107,39 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
     }
     if (image.width * image.height > MAX_PIXELS) throw tooLarge(image.width, image.height);
   }
+  return image;
+}
+
+export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmDecoder): Promise<LoadedImage> {
+  if (file.size === 0) throw new ImageInputError('empty', `“${name}” is empty (0 bytes).`);
+  if (file.size > MAX_FILE_BYTES) {
+    throw new ImageInputError('too-large', `“${name}” is ${(file.size / 2 ** 20).toFixed(0)} MiB; RD Lab reads files up to ${MAX_FILE_BYTES / 2 ** 20} MiB.`);
+  }
+  let head: Uint8Array;
+  try {
+    head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
+  } catch (e) {
+    throw new ImageInputError('read-failed', `“${name}” could not be read: ${(e as Error).message}`);
+  }
+  const sniff = sniffImage(head);
+  if (!sniff) {
+    throw new ImageInputError(
+      'not-an-image',
+      `“${name}” is not an image RD Lab can open (${describeBytes(head)}). Use a PNG, JPEG, WebP, AVIF or JPEG XL file, or an RD Lab .rdlb file.`,
+    );
+  }
+  if (sniff.width && sniff.height && sniff.width * sniff.height > MAX_PIXELS) throw tooLarge(sniff.width, sniff.height);
 
   const notes: string[] = [];
+  let image: RgbaImage;
+  if (sniff.format === 'rdlb') {
+    const r = await decodeRdlb(file, name, sniff, wasmDecode);
+    image = r.image;
+    notes.push(r.note);
+  } else {
+    image = await decodePicture(file, name, sniff, wasmDecode);
+  }
+
   if (sniff.orientation && sniff.orientation !== 1) notes.push(`Rotated upright as its EXIF orientation (${sniff.orientation}) asks.`);
   if (hasTransparency(image.data)) {
     flattenInPlace(image.data);

@@ -1,7 +1,16 @@
 // Recognises image files by their first bytes and reads their dimensions (and JPEG EXIF orientation) from the
 // header, so that oversized images are refused before anything is decoded. Every read is bounds-checked.
+// Besides images: RD Lab's own learned-codec files (RDLB, docs/container-format.md), which a learned codec decodes.
 
-export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'gif' | 'bmp' | 'jxl';
+export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'gif' | 'bmp' | 'jxl' | 'rdlb';
+
+/** From an RDLB header: which model wrote it and at which rate. */
+export interface RdlbInfo {
+  /** e.g. "mean-scale.v1" (src/codecs/learned/pipeline.ts modelId). */
+  modelId: string;
+  /** The rate parameter t, as stored (float32). */
+  rate: number;
+}
 
 export interface SniffResult {
   format: ImageFormat;
@@ -10,6 +19,8 @@ export interface SniffResult {
   height: number | null;
   /** JPEG EXIF orientation 1–8 when present. */
   orientation?: number;
+  /** RDLB files whose header could be read. */
+  rdlb?: RdlbInfo;
 }
 
 const ascii = (b: Uint8Array, at: number, n: number) =>
@@ -42,7 +53,22 @@ export function sniffImage(b: Uint8Array): SniffResult | null {
   if ((b[0] === 0xff && b[1] === 0x0a) || (u32be(b, 0) === 12 && ascii(b, 4, 4) === 'JXL ')) {
     return { format: 'jxl', width: null, height: null };
   }
+  if (ascii(b, 0, 4) === 'RDLB') return { format: 'rdlb', ...rdlbHeader(b) };
   return null;
+}
+
+/**
+ * RDLB header fields (docs/container-format.md, little-endian): model-id length L at 12, the id at 13, rate
+ * (float32) at 45 + L, width and height (u16) at 49 + L and 51 + L. Null sizes and no `rdlb` when the header is
+ * cut short or the id is not a legal one; the decoder checks everything else (version, CRC, hash, shapes).
+ */
+function rdlbHeader(b: Uint8Array): { width: number | null; height: number | null; rdlb?: RdlbInfo } {
+  const L = b.length > 12 ? b[12] : 0;
+  if (L < 1 || L > 64 || b.length < 53 + L) return dims(-1, -1);
+  const modelId = ascii(b, 13, L);
+  if (!/^[A-Za-z0-9._:+/-]+$/.test(modelId)) return dims(-1, -1);
+  const rate = new DataView(b.buffer, b.byteOffset, b.byteLength).getFloat32(45 + L, true);
+  return { ...dims(u16le(b, 49 + L), u16le(b, 51 + L)), rdlb: { modelId, rate } };
 }
 
 function jpegInfo(b: Uint8Array): { width: number | null; height: number | null; orientation?: number } {

@@ -4,7 +4,7 @@ import { MAX_PIXELS, megapixels } from '../input/errors';
 import { openFile, openSample, toast } from '../state/engine';
 import { useLab } from '../state/lab';
 
-const ACCEPT = 'image/png,image/jpeg,image/webp,image/avif,image/jxl,image/gif,image/bmp,.jxl,.avif';
+const ACCEPT = 'image/png,image/jpeg,image/webp,image/avif,image/jxl,image/gif,image/bmp,.jxl,.avif,.rdlb';
 
 function openFirst(files: FileList | null | undefined) {
   const f = files?.[0];
@@ -75,7 +75,7 @@ export function DropZone({ compact }: { compact: boolean }) {
       <div className="hero-inner">
         <h2>Drop an image anywhere</h2>
         <p className="muted">
-          or paste it (Ctrl+V / ⌘V), or <FileButton label="choose a file" className="linklike" />. PNG, JPEG, WebP, AVIF and JPEG XL; up to{' '}
+          or paste it (Ctrl+V / ⌘V), or <FileButton label="choose a file" className="linklike" />. PNG, JPEG, WebP, AVIF, JPEG XL and RD Lab’s own .rdlb files; up to{' '}
           {megapixels(MAX_PIXELS)}. Nothing leaves your machine.
         </p>
         {loading && (
