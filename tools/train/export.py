@@ -243,8 +243,15 @@ def main():
         "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
         "cpu_hours": round(ck.get("cpu_s", 0) / 3600, 2), "wall_hours": round(ck.get("wall_s", 0) / 3600, 2),
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
-        "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}",
+        "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
+                   + (f" --init-from {a['init_from']}" if a.get("init_from") else ""),
     }
+    if a.get("init_from"):
+        init = ck.get("init") or {"from": a["init_from"]}
+        manifest["provenance"]["initialised_from"] = init
+        manifest["provenance"]["note"] = ("Transforms initialised from another run's checkpoint" +
+                                          (f" at step {init['step']} ({init['cpu_s'] / 3600:.2f} CPU-hours)" if init.get("step") else "") +
+                                          "; steps and CPU-hours above count this run only")
     if not args.no_onnx:
         import onnx_export
         manifest["onnx"] = onnx_export.export_all(net, args.model, out, manifest)

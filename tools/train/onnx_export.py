@@ -9,6 +9,7 @@ The float graphs store weights as float16 initializers followed by Cast to float
 hyper_synthesis is integer arithmetic only (ConvInteger, Add, Div, Max, Min; DepthToSpace on exact small
 integers carried in float32), so onnxruntime, WGSL and TypeScript produce identical indexes.
 """
+import copy
 import os
 
 import numpy as np
@@ -96,7 +97,7 @@ def _to_f16_initializers(model):
 
 
 def _export_torch(module, args, path, inputs, outputs, dyn):
-    module = _freeze_gdn(module).eval()
+    module = _freeze_gdn(copy.deepcopy(module)).eval()  # never modify the caller's model
     torch.onnx.export(module, args, path, input_names=inputs, output_names=outputs, dynamic_axes=dyn,
                       opset_version=OPSET, do_constant_folding=True)
     m = _to_f16_initializers(onnx.load(path))
