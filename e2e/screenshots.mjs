@@ -1,6 +1,7 @@
 // `node e2e/screenshots.mjs [--no-build]` — regenerates docs/screenshots/*.png from the production build:
 // landing page, the workspace after a 4-codec sweep with an equal-bpp comparison, the MS-SSIM view with a
-// published curve imported, a 400 % pixel-peep, and a narrow (phone) window.
+// published curve imported, a 400 % pixel-peep, learned codecs beside JPEG/WebP with the bits map, and a
+// narrow (phone) window.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,16 @@ try {
   await page.waitForTimeout(7000); // let the "Imported" note fade
   await page.locator('.rd-panel').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shots, 'msssim-imported.png') });
+
+  // Learned codecs beside the classical ones: mean-scale on the right with its bit-allocation map.
+  await page.goto(`${base}?sample=dandelions&codecs=jpeg,webp,hyperprior,mean-scale&left=jpeg~quality_30&right=mean-scale`);
+  await sweepDone(page);
+  await page.locator('.side-panel-right').getByTestId('download-compressed').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => !document.querySelector('.side-panel-right [data-testid=download-compressed]')?.hasAttribute('disabled'), null, { timeout: 5 * 60_000 });
+  await page.getByTestId('bits-toggle-right').click();
+  await page.waitForTimeout(1500);
+  await page.locator('.rd-panel').evaluate((el) => el.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(shots, 'learned.png') });
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await phone.goto(`${base}?sample=coffee&codecs=jpeg,webp&right=webp`);
