@@ -147,6 +147,18 @@ def status_line(name, bd):
             " The model is undertrained (CPU-only training so far); training continues from these weights."))
 
 
+def lr_text(p):
+    """'lr 5e-4 (steps 300–3900) → 2e-4…6e-5 (steps 6200–12000)' from the provenance's lr phases."""
+    phases = p.get("lr_phases") or []
+    if not phases:
+        return f"lr {p['lr']}"
+    parts = []
+    for ph in phases:
+        lr = f"{ph['lr_start']:.2g}" if ph["lr_start"] == ph["lr_end"] else f"{ph['lr_start']:.2g}…{ph['lr_end']:.2g}"
+        parts.append(f"{lr} (steps {ph['from_step']}–{ph['to_step']})")
+    return "lr " + " → ".join(parts)
+
+
 def model_card(manifest, res, bd, anc, has_plot):
     p = manifest["provenance"]
     ch = manifest["channels"]
@@ -206,10 +218,10 @@ WebP:
 
 ## Training
 
-{p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam lr {p['lr']}, {p['cpu_hours']} CPU-hours
+{p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
 ({p['wall_hours']} h wall) on a 2-core CPU machine. {p.get('note', '')}
 Data: {p['data']}.
-Reproduce: `{p['command']}` then `python3 tools/train/export.py --model {manifest['name']}` and
+Reproduce: `{p['command']}` (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`) then `python3 tools/train/export.py --model {manifest['name']}` and
 `python3 tools/train/eval.py --models {manifest['name']}` (see tools/train/README.md).
 {'![training log](training.png)' if has_plot else ''}
 

@@ -8,6 +8,7 @@ hyper_synthesis.onnx, synthesis.onnx (the last two hyper graphs only for hyperpr
 training log plot. The model card (README.md) is written by eval.py, which measures the numbers it shows.
 """
 import argparse
+import csv
 import datetime
 import hashlib
 import json
@@ -222,6 +223,29 @@ def sha256(b):
     return hashlib.sha256(b).hexdigest()
 
 
+def lr_phases(log_path, warmup=300):
+    """The learning-rate history of a run from its log.csv, as phases [{from_step, to_step, lr_start, lr_end}]:
+    a new phase starts where the logged lr jumps by more than 3 % between rows (a restart with another --lr),
+    so a geometric --lr-end decay stays one phase. Warm-up rows are skipped."""
+    if not os.path.exists(log_path):
+        return []
+    with open(log_path, newline="") as f:
+        rows = [(int(r["step"]), float(r["lr"])) for r in csv.DictReader(f) if r.get("lr")]
+    phases, prev_step = [], 0
+    for step, lr in rows:
+        if step <= warmup and phases == [] and prev_step < warmup:
+            prev_step = step
+            continue
+        if phases and abs(lr / phases[-1]["lr_end"] - 1) <= 0.03:  # same phase (also across a resume)
+            phases[-1].update(to_step=max(step, phases[-1]["to_step"]), lr_end=lr)
+        else:
+            phases.append({"from_step": max(0, step - 50), "to_step": step, "lr_start": lr, "lr_end": lr})  # rows every 50 steps
+        prev_step = step
+    for ph in phases:
+        ph["lr_start"], ph["lr_end"] = float(f"{ph['lr_start']:.3g}"), float(f"{ph['lr_end']:.3g}")
+    return phases
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", choices=list(MODELS), required=True)
@@ -242,6 +266,7 @@ def main():
         "data": "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md), 2x area-downsampled; 10 held-out validation photos",
         "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
         "cpu_hours": round(ck.get("cpu_s", 0) / 3600, 2), "wall_hours": round(ck.get("wall_s", 0) / 3600, 2),
+        "lr_phases": lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300)),
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from {a['init_from']}" if a.get("init_from") else ""),

@@ -71,6 +71,8 @@ def main():
     ap.add_argument("--m", type=int, default=128)
     ap.add_argument("--nz", type=int, default=64)
     ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--lr-end", type=float, help="decay the learning rate geometrically from --lr to this over the "
+                    "run's steps up to --max-steps (or over --minutes of wall time); default: constant --lr")
     ap.add_argument("--batch", type=int, default=6)
     ap.add_argument("--crop", type=int, default=192)
     ap.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time")
@@ -157,7 +159,7 @@ def main():
     if new_val:
         vlog.writerow(["step", "wall_s", "cpu_s", "t", "bpp", "psnr"])
 
-    t_start, c_start = time.time(), time.process_time()
+    t_start, c_start, step0 = time.time(), time.process_time(), step
     t_last_ckpt = time.time()
     wall0, cpu0 = wall_s, cpu_s
     acc = {"loss": 0.0, "bpp": 0.0, "bpp_z": 0.0, "psnr": 0.0, "n": 0}
@@ -168,7 +170,14 @@ def main():
         if device.type == "cpu":
             x = x.contiguous(memory_format=torch.channels_last)
         t = torch.rand(args.batch, generator=g).to(device)
-        lr = args.lr * min(1.0, (step + 1) / args.warmup) if step < args.warmup else args.lr
+        base_lr = args.lr
+        if args.lr_end:  # over the steps up to --max-steps when given (reproducible), else over the wall time
+            if args.max_steps < 10 ** 9:
+                frac = min(1.0, (step - step0) / max(1, args.max_steps - step0))
+            else:
+                frac = min(1.0, (time.time() - t_start) / (args.minutes * 60))
+            base_lr = args.lr * (args.lr_end / args.lr) ** frac
+        lr = base_lr * min(1.0, (step + 1) / args.warmup) if step < args.warmup else base_lr
         for pg in opt.param_groups:
             pg["lr"] = lr
         out = net.rd(x, t)
@@ -183,6 +192,8 @@ def main():
                 opt.load_state_dict(ck["opt"])
                 step = ck["step"]
             args.lr /= 2
+            if args.lr_end:
+                args.lr_end /= 2
             last_good_loss = None
             continue
         opt.zero_grad(set_to_none=True)
