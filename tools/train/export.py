@@ -231,16 +231,14 @@ def lr_phases(log_path, warmup=300):
         return []
     with open(log_path, newline="") as f:
         rows = [(int(r["step"]), float(r["lr"])) for r in csv.DictReader(f) if r.get("lr")]
-    phases, prev_step = [], 0
+    phases = []
     for step, lr in rows:
-        if step <= warmup and phases == [] and prev_step < warmup:
-            prev_step = step
+        if not phases and step <= warmup:
             continue
         if phases and abs(lr / phases[-1]["lr_end"] - 1) <= 0.03:  # same phase (also across a resume)
             phases[-1].update(to_step=max(step, phases[-1]["to_step"]), lr_end=lr)
         else:
             phases.append({"from_step": max(0, step - 50), "to_step": step, "lr_start": lr, "lr_end": lr})  # rows every 50 steps
-        prev_step = step
     for ph in phases:
         ph["lr_start"], ph["lr_end"] = float(f"{ph['lr_start']:.3g}"), float(f"{ph['lr_end']:.3g}")
     return phases
