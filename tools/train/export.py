@@ -223,7 +223,7 @@ def sha256(b):
     return hashlib.sha256(b).hexdigest()
 
 
-def lr_phases(log_path, warmup=300):
+def lr_phases(log_path, warmup=300, opt_from=0):
     """The learning-rate history of a run from its log.csv, as phases [{from_step, to_step, lr_start, lr_end}]:
     a new phase starts where the logged lr jumps by more than 3 % between rows (a restart with another --lr),
     so a geometric --lr-end decay stays one phase. Warm-up rows are skipped."""
@@ -233,7 +233,7 @@ def lr_phases(log_path, warmup=300):
         rows = [(int(r["step"]), float(r["lr"])) for r in csv.DictReader(f) if r.get("lr")]
     phases = []
     for step, lr in rows:
-        if not phases and step <= warmup:
+        if not phases and step - opt_from <= warmup:
             continue
         if phases and abs(lr / phases[-1]["lr_end"] - 1) <= 0.03:  # same phase (also across a resume)
             phases[-1].update(to_step=max(step, phases[-1]["to_step"]), lr_end=lr)
@@ -264,12 +264,22 @@ def main():
         "data": "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md), 2x area-downsampled; 10 held-out validation photos",
         "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
         "cpu_hours": round(ck.get("cpu_s", 0) / 3600, 2), "wall_hours": round(ck.get("wall_s", 0) / 3600, 2),
-        "lr_phases": lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300)),
+        "lr_phases": lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300), ck.get("opt_from", 0)),
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from {a['init_from']}" if a.get("init_from") else ""),
     }
-    if a.get("init_from"):
+    prior = (ck.get("init") or {}).get("provenance") if (ck.get("init") or {}).get("package") else None
+    if prior:  # this run continued the committed package: its steps/CPU-hours already count, its history goes first
+        prov = manifest["provenance"]
+        prov["lr_phases"] = prior.get("lr_phases", []) + prov["lr_phases"]
+        prov["resumed"] = (prior.get("resumed", []) +
+                           [{"from_step": prior.get("steps", 0), "exported": prior.get("exported"),
+                             "note": "continued from the committed package (weights only; fresh optimizer)"}])
+        for k in ("command", "initialised_from", "note"):
+            if k in prior:
+                prov[k] = prior[k]
+    elif a.get("init_from"):
         init = ck.get("init") or {"from": a["init_from"]}
         manifest["provenance"]["initialised_from"] = init
         manifest["provenance"]["note"] = ("Transforms initialised from another run's checkpoint" +

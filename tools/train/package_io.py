@@ -102,6 +102,15 @@ def torch_model_from_package(manifest, T):
     return net
 
 
+def package_provenance(name):
+    """The committed package's provenance (steps, CPU-hours, lr phases, …), {} when there is none."""
+    path = os.path.join(MODELS_DIR, name, "manifest.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return {k: v for k, v in json.load(f).get("provenance", {}).items() if k != "validation"}
+
+
 def load_package_into(net, name):
     """Resume training from the committed package: copies every shipped weight into `net` (including the
     learned densities' parameters, stored as train_only tensors)."""

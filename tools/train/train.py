@@ -105,6 +105,7 @@ def main():
         net = net.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     step, cpu_s, wall_s = 0, 0.0, 0.0
+    opt_from = 0  # the step at which the optimizer state started (warm-up counts from here)
     init_info = None
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location=device)
@@ -112,10 +113,11 @@ def main():
         opt.load_state_dict(ck["opt"])
         step, cpu_s, wall_s = ck["step"], ck.get("cpu_s", 0.0), ck.get("wall_s", 0.0)
         init_info = ck.get("init")
+        opt_from = ck.get("opt_from", 0)
         g.set_state(ck["rng"])
         print(f"[train] resumed {ckpt_path} at step {step}", flush=True)
     else:
-        from package_io import load_package_into  # noqa: E402  (only needed here)
+        from package_io import load_package_into, package_provenance  # noqa: E402  (only needed here)
         src = args.init_from
         if src:
             ck = torch.load(src, map_location=device)
@@ -126,7 +128,13 @@ def main():
             init_info = {"from": os.path.relpath(src, HERE), "step": ck.get("step"), "cpu_s": ck.get("cpu_s", 0.0)}
             print(f"[train] initialised {len(copied)}/{len(own)} tensors from {src}", flush=True)
         elif load_package_into(net, args.model):
-            print(f"[train] no checkpoint: starting from the committed package public/models/{args.model}", flush=True)
+            # continue the shipped run: its counters and history carry on (export merges them); Adam starts afresh
+            prov = package_provenance(args.model)
+            step, opt_from = prov.get("steps", 0), prov.get("steps", 0)
+            cpu_s, wall_s = prov.get("cpu_hours", 0) * 3600, prov.get("wall_hours", 0) * 3600
+            init_info = {"package": args.model, "provenance": prov}
+            print(f"[train] no checkpoint: continuing the committed package public/models/{args.model} "
+                  f"at step {step} (fresh optimizer, {args.warmup}-step warm-up)", flush=True)
         else:
             print("[train] starting from scratch", flush=True)
     for pg in opt.param_groups:
@@ -143,7 +151,7 @@ def main():
     def save():
         tmp = ckpt_path + ".tmp"
         torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu_s,
-                    "wall_s": wall_s, "rng": g.get_state(), "args": vars(args), "init": init_info}, tmp)
+                    "wall_s": wall_s, "rng": g.get_state(), "args": vars(args), "init": init_info, "opt_from": opt_from}, tmp)
         os.replace(tmp, ckpt_path)
 
     log_path = os.path.join(run_dir, "log.csv")
@@ -177,7 +185,8 @@ def main():
             else:
                 frac = min(1.0, (time.time() - t_start) / (args.minutes * 60))
             base_lr = args.lr * (args.lr_end / args.lr) ** frac
-        lr = base_lr * min(1.0, (step + 1) / args.warmup) if step < args.warmup else base_lr
+        since = step - opt_from
+        lr = base_lr * min(1.0, (since + 1) / args.warmup) if since < args.warmup else base_lr
         for pg in opt.param_groups:
             pg["lr"] = lr
         out = net.rd(x, t)
