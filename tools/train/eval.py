@@ -107,6 +107,8 @@ def bd_table(res, anc):
 def plot_training(name, path):
     import csv
     log = os.path.join(HERE, "runs", name, "log.csv")
+    if not os.path.exists(log):  # a fresh clone: the committed copy export.py made
+        log = os.path.join(HERE, "logs", name, "log.csv")
     if not os.path.exists(log):
         return False
     import matplotlib
@@ -156,7 +158,11 @@ def lr_text(p):
     for ph in phases:
         lr = f"{ph['lr_start']:.2g}" if ph["lr_start"] == ph["lr_end"] else f"{ph['lr_start']:.2g}…{ph['lr_end']:.2g}"
         parts.append(f"{lr} (steps {ph['from_step']}–{ph['to_step']})")
-    return "lr " + " → ".join(parts)
+    text = "lr " + " → ".join(parts)
+    resumed = p.get("resumed") or []
+    if resumed:  # runs that continued the committed package restarted Adam (weights only)
+        text += "; Adam restarted from the shipped weights at step " + ", ".join(str(r["from_step"]) for r in resumed)
+    return text
 
 
 def model_card(manifest, res, bd, anc, has_plot):

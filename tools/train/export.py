@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -293,6 +294,12 @@ def main():
         print(f"[export] f16 check: {manifest['f16_check']}")
     with open(os.path.join(out, "weights.bin"), "wb") as f:
         f.write(blob)
+    logs = os.path.join(HERE, "logs", args.model)  # commit the run's logs (small CSVs, no weights) beside the code
+    for fn in ("log.csv", "val.csv"):
+        src_log = os.path.join(os.path.dirname(ckpt), fn)
+        if os.path.exists(src_log):
+            os.makedirs(logs, exist_ok=True)
+            shutil.copyfile(src_log, os.path.join(logs, fn))
     old = os.path.join(out, "manifest.json")
     if os.path.exists(old):  # keep the validation table of the previous eval until eval.py replaces it
         with open(old) as f:

@@ -17,6 +17,7 @@ import argparse
 import csv
 import math
 import os
+import shutil
 import signal
 import sys
 import time
@@ -133,6 +134,10 @@ def main():
             step, opt_from = prov.get("steps", 0), prov.get("steps", 0)
             cpu_s, wall_s = prov.get("cpu_hours", 0) * 3600, prov.get("wall_hours", 0) * 3600
             init_info = {"package": args.model, "provenance": prov}
+            for fn in ("log.csv", "val.csv"):  # the committed logs of the shipped run, so plots show the whole history
+                src_log = os.path.join(HERE, "logs", args.model, fn)
+                if os.path.exists(src_log) and not os.path.exists(os.path.join(run_dir, fn)):
+                    shutil.copyfile(src_log, os.path.join(run_dir, fn))
             print(f"[train] no checkpoint: continuing the committed package public/models/{args.model} "
                   f"at step {step} (fresh optimizer, {args.warmup}-step warm-up)", flush=True)
         else:
