@@ -184,6 +184,43 @@ test('compare view: synced zoom and pan, pixelated above 100 %, split by drag an
   expect(now).toBeLessThan(30);
 });
 
+test.describe('touch', () => {
+  test.use({ hasTouch: true });
+
+  test('two-finger pinch zooms both sides about the fingers; one finger pans them together', async ({ page }) => {
+    await openSample(page, 'chelsea', '?codecs=&right=webp');
+    const view = page.getByTestId('compare-view');
+    const canvases = view.locator('canvas');
+    await expect(page.locator('.side-panel-right .stat').first()).toContainText('KiB');
+    const pct = view.getByRole('button', { name: 'Zoom to 100 %' });
+    await expect(pct).toHaveText('100%');
+    const transforms = async () => canvases.evaluateAll((els) => els.map((e) => (e as HTMLElement).style.transform));
+    const box = (await view.boundingBox())!;
+    const cx = box.x + box.width * 0.6; // off the split handle, which sits in the middle
+    const cy = box.y + box.height * 0.5;
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: string, pts: { x: number; y: number }[]) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: pts.map((p, id) => ({ ...p, id })) });
+    // Fingers 40 px apart spread to 120 px: ×3.
+    await touch('touchStart', [{ x: cx - 20, y: cy }, { x: cx + 20, y: cy }]);
+    for (let i = 1; i <= 8; i++) await touch('touchMove', [{ x: cx - 20 - 5 * i, y: cy }, { x: cx + 20 + 5 * i, y: cy }]);
+    await touch('touchEnd', []);
+    await expect(pct).toHaveText('300%');
+    let [a, b] = await transforms();
+    expect(a).toBe(b);
+    expect(a).toContain('scale(3)');
+    // One finger drags: both layers move by the same amount, the zoom stays.
+    const before = a;
+    await touch('touchStart', [{ x: cx, y: cy }]);
+    for (let i = 1; i <= 4; i++) await touch('touchMove', [{ x: cx - 10 * i, y: cy + 5 * i }]);
+    await touch('touchEnd', []);
+    [a, b] = await transforms();
+    expect(a).toBe(b);
+    expect(a).not.toBe(before);
+    await expect(pct).toHaveText('300%');
+  });
+});
+
 test('URL state restores a session; curves import; equal-bpp picks settings for both sides', async ({ page }) => {
   await page.goto('/?sample=chelsea&left=jpeg~quality_40&right=webp~quality_30&codecs=jpeg,webp&metric=msssim&bpp=1');
   await expect(page.getByTestId('compare-view')).toBeVisible();
