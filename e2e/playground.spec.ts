@@ -199,7 +199,7 @@ test.describe('touch', () => {
     const cx = box.x + box.width * 0.6; // off the split handle, which sits in the middle
     const cy = box.y + box.height * 0.5;
     const cdp = await page.context().newCDPSession(page);
-    const touch = (type: string, pts: { x: number; y: number }[]) =>
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', pts: { x: number; y: number }[]) =>
       cdp.send('Input.dispatchTouchEvent', { type, touchPoints: pts.map((p, id) => ({ ...p, id })) });
     // Fingers 40 px apart spread to 120 px: ×3.
     await touch('touchStart', [{ x: cx - 20, y: cy }, { x: cx + 20, y: cy }]);
