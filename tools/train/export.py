@@ -14,7 +14,6 @@ import hashlib
 import json
 import math
 import os
-import shutil
 import sys
 
 import numpy as np
@@ -270,7 +269,7 @@ def main():
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from {a['init_from']}" if a.get("init_from") else ""),
     }
-    prior = (ck.get("init") or {}).get("provenance") if (ck.get("init") or {}).get("package") else None
+    prior = (ck.get("init") or {}).get("provenance")  # set only when the run continued the committed package
     if prior:  # this run continued the committed package: its steps/CPU-hours already count, its history goes first
         prov = manifest["provenance"]
         prov["lr_phases"] = prior.get("lr_phases", []) + prov["lr_phases"]
@@ -294,12 +293,8 @@ def main():
         print(f"[export] f16 check: {manifest['f16_check']}")
     with open(os.path.join(out, "weights.bin"), "wb") as f:
         f.write(blob)
-    logs = os.path.join(HERE, "logs", args.model)  # commit the run's logs (small CSVs, no weights) beside the code
-    for fn in ("log.csv", "val.csv"):
-        src_log = os.path.join(os.path.dirname(ckpt), fn)
-        if os.path.exists(src_log):
-            os.makedirs(logs, exist_ok=True)
-            shutil.copyfile(src_log, os.path.join(logs, fn))
+    from package_io import copy_logs
+    copy_logs(os.path.dirname(ckpt), os.path.join(HERE, "logs", args.model))  # small CSVs, committed beside the code
     old = os.path.join(out, "manifest.json")
     if os.path.exists(old):  # keep the validation table of the previous eval until eval.py replaces it
         with open(old) as f:

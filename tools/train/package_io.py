@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 
 import numpy as np
 import torch
@@ -102,21 +103,22 @@ def torch_model_from_package(manifest, T):
     return net
 
 
-def package_provenance(name):
-    """The committed package's provenance (steps, CPU-hours, lr phases, …), {} when there is none."""
-    path = os.path.join(MODELS_DIR, name, "manifest.json")
-    if not os.path.exists(path):
-        return {}
-    with open(path) as f:
-        return {k: v for k, v in json.load(f).get("provenance", {}).items() if k != "validation"}
+def copy_logs(src_dir, dst_dir, overwrite=True):
+    """Copy a run's log.csv / val.csv between a run folder and tools/train/logs/<model>."""
+    for fn in ("log.csv", "val.csv"):
+        src, dst = os.path.join(src_dir, fn), os.path.join(dst_dir, fn)
+        if os.path.exists(src) and (overwrite or not os.path.exists(dst)):
+            os.makedirs(dst_dir, exist_ok=True)
+            shutil.copyfile(src, dst)
 
 
 def load_package_into(net, name):
     """Resume training from the committed package: copies every shipped weight into `net` (including the
-    learned densities' parameters, stored as train_only tensors)."""
+    learned densities' parameters, stored as train_only tensors). Returns the package's provenance (without the
+    validation table), or None when there is no package."""
     path = os.path.join(MODELS_DIR, name)
     if not os.path.exists(os.path.join(path, "manifest.json")):
-        return False
+        return None
     manifest, T = read_package(path)
     src = torch_model_from_package(manifest, T)
     own = net.state_dict()
@@ -127,7 +129,7 @@ def load_package_into(net, name):
         if k in own:
             own[k] = torch.from_numpy(T[k].astype(np.float32)).reshape(own[k].shape)
     net.load_state_dict(own)
-    return True
+    return {k: v for k, v in manifest.get("provenance", {}).items() if k != "validation"}
 
 
 def interp_gain(table, t):

@@ -17,7 +17,6 @@ import argparse
 import csv
 import math
 import os
-import shutil
 import signal
 import sys
 import time
@@ -118,7 +117,7 @@ def main():
         g.set_state(ck["rng"])
         print(f"[train] resumed {ckpt_path} at step {step}", flush=True)
     else:
-        from package_io import load_package_into, package_provenance  # noqa: E402  (only needed here)
+        from package_io import copy_logs, load_package_into  # noqa: E402  (only needed here)
         src = args.init_from
         if src:
             ck = torch.load(src, map_location=device)
@@ -128,16 +127,12 @@ def main():
             net.load_state_dict(own)
             init_info = {"from": os.path.relpath(src, HERE), "step": ck.get("step"), "cpu_s": ck.get("cpu_s", 0.0)}
             print(f"[train] initialised {len(copied)}/{len(own)} tensors from {src}", flush=True)
-        elif load_package_into(net, args.model):
+        elif (prov := load_package_into(net, args.model)) is not None:
             # continue the shipped run: its counters and history carry on (export merges them); Adam starts afresh
-            prov = package_provenance(args.model)
-            step, opt_from = prov.get("steps", 0), prov.get("steps", 0)
+            step = opt_from = prov.get("steps", 0)
             cpu_s, wall_s = prov.get("cpu_hours", 0) * 3600, prov.get("wall_hours", 0) * 3600
             init_info = {"package": args.model, "provenance": prov}
-            for fn in ("log.csv", "val.csv"):  # the committed logs of the shipped run, so plots show the whole history
-                src_log = os.path.join(HERE, "logs", args.model, fn)
-                if os.path.exists(src_log) and not os.path.exists(os.path.join(run_dir, fn)):
-                    shutil.copyfile(src_log, os.path.join(run_dir, fn))
+            copy_logs(os.path.join(HERE, "logs", args.model), run_dir, overwrite=False)  # plots keep the whole history
             print(f"[train] no checkpoint: continuing the committed package public/models/{args.model} "
                   f"at step {step} (fresh optimizer, {args.warmup}-step warm-up)", flush=True)
         else:
