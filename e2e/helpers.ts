@@ -8,6 +8,19 @@ export async function openSample(page: Page, id = 'chelsea', query = ''): Promis
   await expect(page.getByTestId('compare-view')).toBeVisible();
 }
 
+/** Opens chelsea with WebP on the right and waits for it; returns the compare view, its zoom readout and a
+ * reader of both layers' CSS transforms (which must always be equal: the sides zoom and pan together). */
+export async function openCompare(page: Page) {
+  await openSample(page, 'chelsea', '?codecs=&right=webp');
+  const view = page.getByTestId('compare-view');
+  const canvases = view.locator('canvas');
+  await expect(page.locator('.side-panel-right .stat').first()).toContainText('KiB');
+  const pct = view.getByRole('button', { name: 'Zoom to 100 %' });
+  await expect(pct).toHaveText('100%');
+  const transforms = async () => canvases.evaluateAll((els) => els.map((e) => (e as HTMLElement).style.transform));
+  return { view, canvases, pct, transforms };
+}
+
 export const pointsOf = (page: Page, codec: string) => page.locator(`[data-testid="rd-point"][data-codec="${codec}"]`);
 
 /** Records every request; anything not addressed to the local preview server is aborted and remembered. */

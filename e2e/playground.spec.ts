@@ -1,6 +1,6 @@
 // The playground's contract, end to end, on the production build (vite build + vite preview).
 import { expect, test } from '@playwright/test';
-import { downloadBytes, fileInput, guardNetwork, openSample, pointsOf } from './helpers';
+import { downloadBytes, fileInput, guardNetwork, openCompare, openSample, pointsOf } from './helpers';
 
 test('sample → RD points for two codecs → BD-rate → downloads → a non-image is refused; nothing leaves the machine', async ({ page }) => {
   const external = await guardNetwork(page);
@@ -126,14 +126,8 @@ test('a running sweep can be cancelled, and started again with one click on "Swe
 });
 
 test('compare view: synced zoom and pan, pixelated above 100 %, split by drag and keys', async ({ page }) => {
-  await openSample(page, 'chelsea', '?codecs=&right=webp');
-  const view = page.getByTestId('compare-view');
-  const canvases = view.locator('canvas');
-  await expect(page.locator('.side-panel-right .stat').first()).toContainText('KiB');
-  const transforms = async () => canvases.evaluateAll((els) => els.map((e) => (e as HTMLElement).style.transform));
+  const { view, canvases, pct, transforms } = await openCompare(page);
   const rendering = async () => canvases.evaluateAll((els) => els.map((e) => (e as HTMLElement).style.imageRendering));
-  const pct = view.getByRole('button', { name: 'Zoom to 100 %' });
-  await expect(pct).toHaveText('100%');
 
   await view.getByRole('button', { name: 'Zoom in' }).click();
   await expect(pct).toHaveText('125%');
@@ -188,13 +182,7 @@ test.describe('touch', () => {
   test.use({ hasTouch: true });
 
   test('two-finger pinch zooms both sides about the fingers; one finger pans them together', async ({ page }) => {
-    await openSample(page, 'chelsea', '?codecs=&right=webp');
-    const view = page.getByTestId('compare-view');
-    const canvases = view.locator('canvas');
-    await expect(page.locator('.side-panel-right .stat').first()).toContainText('KiB');
-    const pct = view.getByRole('button', { name: 'Zoom to 100 %' });
-    await expect(pct).toHaveText('100%');
-    const transforms = async () => canvases.evaluateAll((els) => els.map((e) => (e as HTMLElement).style.transform));
+    const { view, pct, transforms } = await openCompare(page);
     const box = (await view.boundingBox())!;
     const cx = box.x + box.width * 0.6; // off the split handle, which sits in the middle
     const cy = box.y + box.height * 0.5;
