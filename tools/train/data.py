@@ -11,7 +11,7 @@ DATA = os.path.join(HERE, "data")
 
 
 def load_split(split, data_dir=DATA):
-    files = sorted(glob.glob(os.path.join(data_dir, split, "*.png")))
+    files = sorted(f for ext in ("png", "jpg") for f in glob.glob(os.path.join(data_dir, split, "*." + ext)))
     if not files:
         raise SystemExit(f"no photos in {data_dir}/{split}: run `python3 tools/train/fetch_data.py` first")
     imgs = [torch.from_numpy(np.asarray(Image.open(f).convert("RGB"))).permute(2, 0, 1).contiguous() for f in files]

@@ -165,6 +165,13 @@ def lr_text(p):
     return text
 
 
+def gpu_text(p):
+    """', plus 7.5 GPU-minutes on NVIDIA H200 (steps 20292–31000, batch 16 of 256×256 crops)' for GPU bursts."""
+    bursts = p.get("gpu_bursts") or []
+    return "".join(f", plus {b['gpu_s'] / 60:.1f} GPU-minutes on {b['device']} (steps {b['from_step']}–{b['to_step']}, "
+                   f"batch {b['batch']} of {b['crop']}×{b['crop']} crops)" for b in bursts)
+
+
 def model_card(manifest, res, bd, anc, has_plot):
     p = manifest["provenance"]
     ch = manifest["channels"]
@@ -225,7 +232,7 @@ WebP:
 ## Training
 
 {p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
-({p['wall_hours']} h wall) on a 2-core CPU machine. {p.get('note', '')}
+({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}. {p.get('note', '')}
 Data: {p['data']}.
 Reproduce: `{p['command']}` (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`) then `python3 tools/train/export.py --model {manifest['name']}` and
 `python3 tools/train/eval.py --models {manifest['name']}` (see tools/train/README.md).

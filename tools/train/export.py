@@ -121,7 +121,7 @@ def int_hyper_layers(net):
 
 
 def load_checkpoint(model, ckpt):
-    ck = torch.load(ckpt, map_location="cpu")
+    ck = torch.load(ckpt, map_location="cpu", weights_only=False)
     a = ck["args"]
     cls = MODELS[model]
     net = cls(a["n"], a["m"]) if model == "factorized" else cls(a["n"], a["m"], a["nz"])
@@ -269,6 +269,8 @@ def main():
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from {a['init_from']}" if a.get("init_from") else ""),
     }
+    if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)
+        manifest["provenance"]["gpu_bursts"] = ck["bursts"]
     prior = (ck.get("init") or {}).get("provenance")  # set only when the run continued the committed package
     if prior:  # this run continued the committed package: its steps/CPU-hours already count, its history goes first
         prov = manifest["provenance"]

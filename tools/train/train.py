@@ -25,7 +25,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from data import CropSampler, load_split, pad_to  # noqa: E402
+from data import DATA, CropSampler, load_split, pad_to  # noqa: E402
 from models import MODELS  # noqa: E402
 
 RUNS = os.path.join(HERE, "runs")
@@ -78,26 +78,31 @@ def main():
     ap.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time")
     ap.add_argument("--max-steps", type=int, default=10 ** 9)
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
-    ap.add_argument("--val-every", type=int, default=1000)
+    ap.add_argument("--val-every", type=int, default=1000, help="validate every N steps (0 = never)")
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--init-from", help="checkpoint of another architecture to copy matching tensors from")
     ap.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all cores)")
     ap.add_argument("--run", help="run folder name (default: the model name)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data", default=DATA, help="folder with train/ (and val/) photos, PNG or JPEG")
     args = ap.parse_args()
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device.type == "cpu":
         torch.set_num_threads(args.threads or os.cpu_count() or 1)
+    else:  # full fp32: TF32 would round the simulated integer arithmetic of the hyper-synthesis (intnet.py)
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
     run_dir = os.path.join(RUNS, args.run or args.model)
     os.makedirs(run_dir, exist_ok=True)
     ckpt_path = os.path.join(run_dir, "ckpt.pt")
 
     g = torch.Generator().manual_seed(args.seed)
     torch.manual_seed(args.seed)
-    _, train_imgs = load_split("train")
-    _, val_imgs = load_split("val")
+    _, train_imgs = load_split("train", args.data)
+    val_imgs = load_split("val", args.data)[1] if args.val_every > 0 else []
     sampler = CropSampler(train_imgs, args.crop, g)
 
     net = build(args.model, args.n, args.m, args.nz).to(device)
@@ -107,20 +112,26 @@ def main():
     step, cpu_s, wall_s = 0, 0.0, 0.0
     opt_from = 0  # the step at which the optimizer state started (warm-up counts from here)
     init_info = None
+    bursts = []  # GPU bursts in this model's history: [{from_step, to_step, device, batch, crop, gpu_s}]
     if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path, map_location=device)
+        ck = torch.load(ckpt_path, map_location=device, weights_only=False)
         net.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
         step, cpu_s, wall_s = ck["step"], ck.get("cpu_s", 0.0), ck.get("wall_s", 0.0)
         init_info = ck.get("init")
-        opt_from = ck.get("opt_from", 0)
-        g.set_state(ck["rng"])
-        print(f"[train] resumed {ckpt_path} at step {step}", flush=True)
+        bursts = ck.get("bursts", [])
+        if "opt" in ck:
+            opt.load_state_dict(ck["opt"])
+            opt_from = ck.get("opt_from", 0)
+            g.set_state(ck["rng"])
+            print(f"[train] resumed {ckpt_path} at step {step}", flush=True)
+        else:  # a weights-only checkpoint (gpu_import.py): fresh optimizer, warm-up from here
+            opt_from = step
+            print(f"[train] continued the weights-only {ckpt_path} at step {step} (fresh optimizer)", flush=True)
     else:
         from package_io import copy_logs, load_package_into  # noqa: E402  (only needed here)
         src = args.init_from
         if src:
-            ck = torch.load(src, map_location=device)
+            ck = torch.load(src, map_location=device, weights_only=False)
             own = net.state_dict()
             copied = {k: v for k, v in ck["model"].items() if k in own and own[k].shape == v.shape}
             own.update(copied)
@@ -132,6 +143,7 @@ def main():
             step = opt_from = prov.get("steps", 0)
             cpu_s, wall_s = prov.get("cpu_hours", 0) * 3600, prov.get("wall_hours", 0) * 3600
             init_info = {"package": args.model, "provenance": prov}
+            bursts = prov.get("gpu_bursts", [])
             copy_logs(os.path.join(HERE, "logs", args.model), run_dir, overwrite=False)  # plots keep the whole history
             print(f"[train] no checkpoint: continuing the committed package public/models/{args.model} "
                   f"at step {step} (fresh optimizer, {args.warmup}-step warm-up)", flush=True)
@@ -151,7 +163,8 @@ def main():
     def save():
         tmp = ckpt_path + ".tmp"
         torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu_s,
-                    "wall_s": wall_s, "rng": g.get_state(), "args": vars(args), "init": init_info, "opt_from": opt_from}, tmp)
+                    "wall_s": wall_s, "rng": g.get_state(), "args": vars(args), "init": init_info, "opt_from": opt_from,
+                    "bursts": bursts + this_burst()}, tmp)
         os.replace(tmp, ckpt_path)
 
     log_path = os.path.join(run_dir, "log.csv")
@@ -168,6 +181,12 @@ def main():
         vlog.writerow(["step", "wall_s", "cpu_s", "t", "bpp", "psnr"])
 
     t_start, c_start, step0 = time.time(), time.process_time(), step
+
+    def this_burst():  # on a GPU, CPU-seconds say little: record the GPU wall time and the batch shape
+        if device.type != "cuda" or step == step0:
+            return []
+        return [{"from_step": step0, "to_step": step, "device": torch.cuda.get_device_name(0), "batch": args.batch,
+                 "crop": args.crop, "gpu_s": round(time.time() - t_start, 1)}]
     t_last_ckpt = time.time()
     wall0, cpu0 = wall_s, cpu_s
     acc = {"loss": 0.0, "bpp": 0.0, "bpp_z": 0.0, "psnr": 0.0, "n": 0}
@@ -196,9 +215,10 @@ def main():
         if not torch.isfinite(loss) or (last_good_loss is not None and loss.item() > 20 * last_good_loss + 10):
             print(f"[train] step {step}: loss {loss.item():.3f} looks diverged; reloading checkpoint, lr/2", flush=True)
             if os.path.exists(ckpt_path):
-                ck = torch.load(ckpt_path, map_location=device)
+                ck = torch.load(ckpt_path, map_location=device, weights_only=False)
                 net.load_state_dict(ck["model"])
-                opt.load_state_dict(ck["opt"])
+                if "opt" in ck:
+                    opt.load_state_dict(ck["opt"])
                 step = ck["step"]
             args.lr /= 2
             if args.lr_end:
@@ -217,8 +237,9 @@ def main():
         acc["bpp_z"] += out["bpp_z"].mean().item()
         acc["psnr"] += psnr(out["x_hat"].detach().clamp(0, 1), x).mean().item()
         acc["n"] += 1
-        wall_s = wall0 + time.time() - t_start
-        cpu_s = cpu0 + time.process_time() - c_start
+        if device.type == "cpu":  # the CPU budget; GPU bursts are counted apart (this_burst)
+            wall_s = wall0 + time.time() - t_start
+            cpu_s = cpu0 + time.process_time() - c_start
         if step % 50 == 0:
             k = acc["n"]
             log.writerow([step, round(wall_s, 1), round(cpu_s, 1), round(acc["loss"] / k, 5), round(acc["bpp"] / k, 5),
@@ -228,7 +249,7 @@ def main():
                 print(f"[train] {args.model} step {step} loss {acc['loss']/k:.4f} bpp {acc['bpp']/k:.4f} "
                       f"psnr {acc['psnr']/k:.2f} ({wall_s/3600:.2f} h wall, {cpu_s/3600:.2f} h CPU)", flush=True)
             acc = {"loss": 0.0, "bpp": 0.0, "bpp_z": 0.0, "psnr": 0.0, "n": 0}
-        if step % args.val_every == 0:
+        if args.val_every > 0 and step % args.val_every == 0:
             for (tv, b, p) in validate(net, val_imgs, device):
                 vlog.writerow([step, round(wall_s, 1), round(cpu_s, 1), tv, round(b, 5), round(p, 3)])
                 print(f"[val] step {step} t={tv:.2f}: {b:.4f} bpp, {p:.2f} dB", flush=True)
