@@ -260,6 +260,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     manifest["weights"] = {"file": "weights.bin", "bytes": len(blob), "sha256": sha256(blob), "tensors": w.table}
     a = ck["args"]
+    # --init-from is in the args of the run's first invocation only; the checkpoint keeps it (path from tools/train)
+    init_from = (ck.get("init") or {}).get("from") or a.get("init_from")
     manifest["provenance"] = {
         "data": "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md), 2x area-downsampled; 10 held-out validation photos",
         "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
@@ -267,7 +269,7 @@ def main():
         "lr_phases": lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300), ck.get("opt_from", 0)),
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
-                   + (f" --init-from {a['init_from']}" if a.get("init_from") else ""),
+                   + (f" --init-from tools/train/{init_from}" if init_from else ""),
     }
     if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)
         manifest["provenance"]["gpu_bursts"] = ck["bursts"]
@@ -281,8 +283,8 @@ def main():
         for k in ("command", "initialised_from", "note"):
             if k in prior:
                 prov[k] = prior[k]
-    elif a.get("init_from"):
-        init = ck.get("init") or {"from": a["init_from"]}
+    elif init_from:
+        init = ck.get("init") or {"from": init_from}
         manifest["provenance"]["initialised_from"] = init
         manifest["provenance"]["note"] = ("Transforms initialised from another run's checkpoint" +
                                           (f" at step {init['step']} ({init['cpu_s'] / 3600:.2f} CPU-hours)" if init.get("step") else "") +
