@@ -139,6 +139,7 @@ def main():
             print(f"[train] resumed {ckpt_path} at step {step}", flush=True)
         else:  # a weights-only checkpoint (gpu_import.py): fresh optimizer, warm-up from here
             opt_from = step
+            g.manual_seed(args.seed + step)  # new crops, not a replay of the run's first ones
             print(f"[train] continued the weights-only {ckpt_path} at step {step} (fresh optimizer)", flush=True)
     else:
         from package_io import copy_logs, load_package_into  # noqa: E402  (only needed here)
@@ -154,6 +155,7 @@ def main():
         elif (prov := load_package_into(net, args.model)) is not None:
             # continue the shipped run: its counters and history carry on (export merges them); Adam starts afresh
             step = opt_from = prov.get("steps", 0)
+            g.manual_seed(args.seed + step)  # new crops, not a replay of the run's first ones
             cpu_s, wall_s = prov.get("cpu_hours", 0) * 3600, prov.get("wall_hours", 0) * 3600
             init_info = {"package": args.model, "provenance": prov}
             bursts = prov.get("gpu_bursts", [])
