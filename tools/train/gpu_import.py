@@ -11,6 +11,8 @@ import shutil
 
 import torch
 
+from package_io import copy_logs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNS = os.path.join(HERE, "runs")
 
@@ -38,11 +40,9 @@ def main():
             shutil.rmtree(aside, ignore_errors=True)
             os.replace(run, aside)
         os.makedirs(run)
-        torch.save(ck, os.path.join(run, "ckpt.pt"))
+        shutil.copyfile(os.path.join(args.folder, m + ".pt"), os.path.join(run, "ckpt.pt"))  # checked above
         shutil.copyfile(os.path.join(args.folder, m + "-log.csv"), os.path.join(run, "log.csv"))
-        val = os.path.join(HERE, "logs", m, "val.csv")  # the committed validation history goes on here
-        if os.path.exists(val):
-            shutil.copyfile(val, os.path.join(run, "val.csv"))
+        copy_logs(os.path.join(HERE, "logs", m), run, overwrite=False)  # the committed val.csv goes on here
         b = ck["bursts"][-1]
         print(f"[gpu_import] {m}: step {b['from_step']} -> {b['to_step']} in {b['gpu_s'] / 60:.1f} GPU-minutes "
               f"on {b['device']}; continue with train.py --model {m}")
