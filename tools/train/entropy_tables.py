@@ -167,37 +167,45 @@ def build_gaussian_tables(scales, tail_mass=TAIL_MASS):
     return {"cdf": cdf, "starts": starts, "lengths": lengths, "offsets": offsets, "multiplier": m}
 
 
-def factorized_pmfs(density, tail_mass=TAIL_MASS, max_bins=4096):
-    """For each channel: (offset, pmf over offset..offset+n-1 plus the escape bin), evaluated in float64.
+def factorized_pmfs(density, tail_mass=TAIL_MASS, max_bins=4096, levels=1):
+    """For each density row: (offset, pmf over offset..offset+n-1 plus the escape bin), evaluated in float64.
 
     The range is every integer whose bin lies inside [q_lo, q_hi], the tail_mass/2 quantiles of the learned
-    density (found on a grid), so the escape bin carries about tail_mass."""
-    d = density
-    c = d.channels
+    density (found on a grid), so the escape bin carries about tail_mass. With levels > 1 (rows level-major,
+    RateFactorizedDensity) each channel's rows share one range, the union of their own, so that the decoder can
+    mix two levels' tables bin by bin (mix_level_tables)."""
+    from layers import FactorizedDensity
+    c = density.channels
     with torch.no_grad():
-        dd = type(d)(c).double()
-        dd.load_state_dict(d.state_dict())
-        dd = dd.double()
+        dd = FactorizedDensity(c).double()
+        dd.load_state_dict({k: v.double() for k, v in density.state_dict().items()})
         R = 2 * max_bins
         grid = torch.arange(-R, R + 1, dtype=torch.float64)
         x = grid.view(1, 1, -1).repeat(c, 1, 1)
-        cdf_hi = torch.sigmoid(dd.logits_cdf(x + 0.5))[:, 0, :]  # P(X <= v + 0.5)
-    out = []
+        cdf_hi = torch.sigmoid(dd.logits_cdf(x + 0.5))[:, 0, :].numpy()  # P(X <= v + 0.5)
     lt = tail_mass / 2
+    ranges = []
     for ch in range(c):
-        ch_cdf = cdf_hi[ch].numpy()
-        lo_i = int(np.searchsorted(ch_cdf, lt))  # first v with P(X <= v+0.5) >= lt
-        hi_i = int(np.searchsorted(ch_cdf, 1 - lt))
+        lo_i = int(np.searchsorted(cdf_hi[ch], lt))  # first v with P(X <= v+0.5) >= lt
+        hi_i = int(np.searchsorted(cdf_hi[ch], 1 - lt))
         lo_i = max(0, min(lo_i, len(grid) - 1))
-        hi_i = max(lo_i, min(hi_i, len(grid) - 1))
+        ranges.append((lo_i, max(lo_i, min(hi_i, len(grid) - 1))))
+    per = c // levels
+    for ch in range(per):  # one range per channel across its levels
+        rows = range(ch, c, per)
+        lo_i, hi_i = min(ranges[r][0] for r in rows), max(ranges[r][1] for r in rows)
         if hi_i - lo_i + 1 > max_bins:
             mid = (lo_i + hi_i) // 2
             lo_i, hi_i = mid - max_bins // 2, mid - max_bins // 2 + max_bins - 1
-        vals = grid[lo_i:hi_i + 1].numpy()
+        for r in rows:
+            ranges[r] = (lo_i, hi_i)
+    out = []
+    for ch, (lo_i, hi_i) in enumerate(ranges):
+        ch_cdf = cdf_hi[ch]
         below = ch_cdf[lo_i - 1] if lo_i > 0 else 0.0
         pmf = np.diff(np.concatenate([[below], ch_cdf[lo_i:hi_i + 1]]))
         tail = below + (1.0 - ch_cdf[hi_i])
-        out.append((int(vals[0]), [max(float(p), 0.0) for p in pmf] + [max(float(tail), 1e-300)]))
+        out.append((int(grid[lo_i]), [max(float(p), 0.0) for p in pmf] + [max(float(tail), 1e-300)]))
     return out
 
 
@@ -211,14 +219,53 @@ def _pack(rows_offsets):
     return cdf, starts, lengths, offsets
 
 
+MIX_BITS = 8  # the mixing weight of two levels' tables is an integer in [0, 2^MIX_BITS]
+
+
+def level_mix(t, levels):
+    """Rate t (read as float32, as the container stores it) -> (i, w): mix level i with weight 256 - w and
+    level i+1 with weight w. Float64 arithmetic that TypeScript reproduces exactly (src/codecs/entropy/tables.ts)."""
+    t = float(np.float32(t))
+    pos = t * (levels - 1)
+    i = min(int(math.floor(pos)), levels - 2)
+    return i, int(math.floor((pos - i) * (1 << MIX_BITS) + 0.5))
+
+
+def mix_level_tables(cdf, starts, lengths, offsets, levels, t):
+    """Per-level tables (level-major, each channel's levels on one range) -> one table per channel at rate t:
+    cdf = ((256 - w) * cdf_i + w * cdf_(i+1)) >> 8, integer only. Every bin stays >= 1 (both tables' are) and the
+    row still ends at 2^16. Returns (cdf, starts, lengths, offsets) of the mixed set."""
+    cdf, starts, lengths, offsets = (np.asarray(a, np.int64) for a in (cdf, starts, lengths, offsets))
+    per = len(starts) // levels
+    i, w = level_mix(t, levels)
+    out = []
+    for ch in range(per):
+        a, b = i * per + ch, (i + 1) * per + ch
+        assert lengths[a] == lengths[b] and offsets[a] == offsets[b]
+        ra, rb = cdf[starts[a]:starts[a] + lengths[a]], cdf[starts[b]:starts[b] + lengths[b]]
+        out.append((int(offsets[a]), (((1 << MIX_BITS) - w) * ra + w * rb) >> MIX_BITS))
+    return tuple(np.asarray(a, np.int64) for a in _pack(out))
+
+
 def factorized_tables(density, writer, prefix):
-    rows = [(off, pmf_to_quantized_cdf(pmf)) for off, pmf in factorized_pmfs(density)]
+    levels = getattr(density, "levels", 1)
+    rows = [(off, pmf_to_quantized_cdf(pmf)) for off, pmf in factorized_pmfs(density, levels=levels)]
     cdf, starts, lengths, offsets = _pack(rows)
-    return {"family": "factorized", "tables": len(rows), "index": "per channel (channel c uses table c)",
-            "cdf": writer.add(prefix + ".cdf", np.array(cdf), "i32"),
-            "starts": writer.add(prefix + ".starts", np.array(starts), "i32"),
-            "lengths": writer.add(prefix + ".lengths", np.array(lengths), "i32"),
-            "offsets": writer.add(prefix + ".offsets", np.array(offsets), "i32")}
+    spec = {"family": "factorized", "tables": len(rows), "index": "per channel (channel c uses table c)"}
+    if levels > 1:
+        spec.update(levels=levels, index="per channel and gain level, level-major (table l*M + c); the decoder "
+                    "mixes levels i and i+1 of channel c at rate t (docs/model-package.md)",
+                    mix={"bits": MIX_BITS, "rule": "pos = t*(L-1); i = min(floor(pos), L-2); "
+                         "w = floor((pos-i)*256 + 0.5); cdf = ((256-w)*cdf[i*M+c] + w*cdf[(i+1)*M+c]) >> 8"})
+    if levels > 1:  # known answer: the mixed rows at a rate between anchors; every runtime must reproduce them
+        t = 0.3
+        spec["selftest"] = {"t": t, "cdf": writer.add(prefix + ".selftest.cdf", mix_level_tables(
+            cdf, starts, lengths, offsets, levels, t)[0], "i32")}
+    spec.update({"cdf": writer.add(prefix + ".cdf", np.array(cdf), "i32"),
+                 "starts": writer.add(prefix + ".starts", np.array(starts), "i32"),
+                 "lengths": writer.add(prefix + ".lengths", np.array(lengths), "i32"),
+                 "offsets": writer.add(prefix + ".offsets", np.array(offsets), "i32")})
+    return spec
 
 
 def gaussian_tables(writer, prefix, scales=None, tail_mass=TAIL_MASS):

@@ -49,7 +49,10 @@ def code_image(net, manifest, T, img, t):
     if manifest["architecture"] == "factorized":
         sym = torch.round(y)[0].numpy().astype(np.int64)
         chan = np.repeat(np.arange(sym.shape[0]), sym.shape[1] * sym.shape[2])
-        bits, esc = et.ideal_bits(sym, chan, *table(T, ent["y"]))
+        tabs = table(T, ent["y"])
+        if ent["y"].get("levels", 1) > 1:  # per-level tables: the decoder's integer mix at this t
+            tabs = et.mix_level_tables(*tabs, ent["y"]["levels"], t)
+        bits, esc = et.ideal_bits(sym, chan, *tabs)
         y_hat = torch.from_numpy(sym).float().unsqueeze(0)
         stats["escapes"] = esc
     else:
@@ -187,7 +190,7 @@ def model_card(manifest, res, bd, anc, has_plot):
 Architecture: analysis 4× (5×5 stride-2 conv + GDN), synthesis 4× (3×3 conv → depth-to-space ×2 + inverse GDN),
 N = {ch['N']}, M = {ch['M']}{', Nz = ' + str(ch['Nz']) if 'Nz' in ch else ''}; one model for the whole rate range through
 gain units (rate parameter t ∈ [0, 1], λ log-spaced from {p['lambda_range'][0]} to {p['lambda_range'][1]}).
-{'Entropy model: factorized density per channel (tables in the package).' if manifest['architecture'] == 'factorized' else 'Scale index from an integer hyper-synthesis (bit-exact on every device), Gaussian conditional with 64 scales from 0.11 to 256.'}
+{'Entropy model: factorized density per channel and gain level, mixed between the two levels around t in integers (tables in the package).' if manifest['architecture'] == 'factorized' else 'Scale index from an integer hyper-synthesis (bit-exact on every device), Gaussian conditional with 64 scales from 0.11 to 256.'}
 {'Means: float head on the integer hyper-synthesis features.' if manifest['architecture'] == 'mean-scale' else ''}
 
 Weights: `weights.bin`, {size:.2f} MB ({manifest['weight_dtype']} transform weights, int8/int32 integer layers),

@@ -271,6 +271,8 @@ def main():
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from tools/train/{init_from}" if init_from else ""),
     }
+    if ck.get("density_fits"):  # upgrade_density.py: per-level densities fitted with the transforms frozen
+        manifest["provenance"]["density_fits"] = ck["density_fits"]
     if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)
         manifest["provenance"]["gpu_bursts"] = ck["bursts"]
     prior = (ck.get("init") or {}).get("provenance")  # set only when the run continued the committed package
@@ -280,6 +282,8 @@ def main():
         prov["resumed"] = (prior.get("resumed", []) +
                            [{"from_step": prior.get("steps", 0), "exported": prior.get("exported"),
                              "note": "continued from the committed package (weights only; fresh optimizer)"}])
+        if prior.get("density_fits"):
+            prov["density_fits"] = prior["density_fits"] + prov.get("density_fits", [])
         for k in ("command", "initialised_from", "note"):
             if k in prior:
                 prov[k] = prior[k]

@@ -17,7 +17,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from layers import (GDN, FactorizedDensity, GainUnits, IntConv2d, SubpelConv, bits, conv,
+from layers import (GDN, FactorizedDensity, GainUnits, IntConv2d, RateFactorizedDensity, SubpelConv, bits, conv,
                     gaussian_likelihood, round_ste)
 
 # CompressAI's MSE range (q1..q7), loss = lambda * 255^2 * MSE + bpp on [0,1] images.
@@ -86,7 +86,14 @@ class Factorized(LearnedCodec):
 
     def __init__(self, n=128, m=160):
         super().__init__(n, m)
-        self.density = FactorizedDensity(m)
+        self.density = RateFactorizedDensity(m, GAIN_LEVELS)
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Also takes checkpoints from before the per-level densities (one density per channel for all rates):
+        their density starts every level (see upgrade_density.py)."""
+        sd = {k: (RateFactorizedDensity.widen(v, self.m, GAIN_LEVELS) if k.startswith("density.") else v)
+              for k, v in state_dict.items()}
+        return super().load_state_dict(sd, strict)
 
     def rd(self, x, t, noise=True):
         y = self.g_a(x) * self.gain.gain(t)
@@ -94,7 +101,7 @@ class Factorized(LearnedCodec):
         y_noisy = y + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else y_hat
         x_hat = self.g_s(y_hat * self.gain.inv_gain(t))
         npix = x.shape[2] * x.shape[3]
-        bpp = bits(self.density.likelihood(y_noisy)).sum((1, 2, 3)) / npix
+        bpp = bits(self.density.likelihood(y_noisy, t)).sum((1, 2, 3)) / npix
         return {"x_hat": x_hat, "bpp": bpp, "bpp_y": bpp, "bpp_z": torch.zeros_like(bpp)}
 
 

@@ -127,7 +127,9 @@ def load_package_into(net, name):
             own[k] = v
     for k in manifest.get("train_only", []):
         if k in own:
-            own[k] = torch.from_numpy(T[k].astype(np.float32)).reshape(own[k].shape)
+            v = torch.from_numpy(T[k].astype(np.float32))
+            # a package from before the per-level densities: net.load_state_dict widens it (models.Factorized)
+            own[k] = v.reshape(own[k].shape) if v.numel() == own[k].numel() else v
     net.load_state_dict(own)
     return {k: v for k, v in manifest.get("provenance", {}).items() if k != "validation"}
 

@@ -65,6 +65,16 @@ def validate(net, imgs, device, ts=(0.0, 0.5, 1.0), size=512):
     return res
 
 
+def widen_opt_state(opt):
+    """Adam moments saved before a density gained per-level rows (models.Factorized.load_state_dict) are
+    repeated for every level like the parameters themselves."""
+    for group in opt.param_groups:
+        for p in group["params"]:
+            for k, v in opt.state.get(p, {}).items():
+                if torch.is_tensor(v) and v.dim() and v.shape != p.shape and p.shape[0] % v.shape[0] == 0:
+                    opt.state[p][k] = v.repeat(p.shape[0] // v.shape[0], *([1] * (v.dim() - 1)))
+
+
 def limit_openblas(n):
     """Debian's torch calls a pthreads OpenBLAS (GDN's matrix products) whose own pool ignores set_num_threads: with
     --threads 1 its second thread spun in sched_yield at ~13 % of a core per run (seen with gdb). Cap it too."""
@@ -134,6 +144,7 @@ def main():
         bursts = ck.get("bursts", [])
         if "opt" in ck:
             opt.load_state_dict(ck["opt"])
+            widen_opt_state(opt)
             opt_from = ck.get("opt_from", 0)
             g.set_state(ck["rng"])
             print(f"[train] resumed {ckpt_path} at step {step}", flush=True)
@@ -234,6 +245,7 @@ def main():
                 net.load_state_dict(ck["model"])
                 if "opt" in ck:
                     opt.load_state_dict(ck["opt"])
+                    widen_opt_state(opt)
                 step = ck["step"]
             args.lr /= 2
             if args.lr_end:
