@@ -271,7 +271,7 @@ def main():
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from tools/train/{init_from}" if init_from else ""),
     }
-    if ck.get("density_fits"):  # upgrade_density.py: per-level densities fitted with the transforms frozen
+    if ck.get("density_fits"):  # fit_density.py: per-level densities fitted with the transforms frozen
         manifest["provenance"]["density_fits"] = ck["density_fits"]
     if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)
         manifest["provenance"]["gpu_bursts"] = ck["bursts"]

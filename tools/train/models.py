@@ -90,7 +90,7 @@ class Factorized(LearnedCodec):
 
     def load_state_dict(self, state_dict, strict=True):
         """Also takes checkpoints from before the per-level densities (one density per channel for all rates):
-        their density starts every level (see upgrade_density.py)."""
+        their density starts every level (see fit_density.py)."""
         sd = {k: (RateFactorizedDensity.widen(v, self.m, GAIN_LEVELS) if k.startswith("density.") else v)
               for k, v in state_dict.items()}
         return super().load_state_dict(sd, strict)
