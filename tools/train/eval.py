@@ -175,6 +175,19 @@ def gpu_text(p):
                    f"batch {b['batch']} of {b['crop']}×{b['crop']} crops)" for b in bursts)
 
 
+def fits_text(p):
+    """A sentence per fit_density.py run: the densities fitted alone, transforms frozen."""
+    out = []
+    for f in p.get("density_fits") or []:
+        what = ("calibrated on the rounded symbols" if f.get("hard") else
+                "fitted per gain level (noisy latents, as in training)")
+        ch = [f"{100 * (a / b - 1):+.1f} %" for a, b in zip(f["val_bpp_after"], f["val_bpp_before"])]
+        out.append(f" At step {f['at_step']} the densities were {what} with the transforms frozen "
+                   f"(`fit_density.py`, {f['steps']} steps, {f['cpu_s'] / 60:.0f} CPU-minutes): validation-crop bpp "
+                   f"{' / '.join(ch)} at t = 0 / 0.5 / 1.")
+    return "".join(out)
+
+
 def model_card(manifest, res, bd, anc, has_plot):
     p = manifest["provenance"]
     ch = manifest["channels"]
@@ -235,9 +248,9 @@ WebP:
 ## Training
 
 {p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
-({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}. {p.get('note', '')}
+({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{fits_text(p)} {p.get('note', '')}
 Data: {p['data']}.
-Reproduce: `{p['command']}` (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`) then `python3 tools/train/export.py --model {manifest['name']}` and
+Reproduce: `{p['command']}` (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`) then {'`python3 tools/train/fit_density.py --hard --steps 400 --lr 1e-3 --batch 24 --out tools/train/runs/factorized/calibrated.pt`, `python3 tools/train/export.py --model factorized --ckpt tools/train/runs/factorized/calibrated.pt`' if manifest['architecture'] == 'factorized' else f"`python3 tools/train/export.py --model {manifest['name']}`"} and
 `python3 tools/train/eval.py --models {manifest['name']}` (see tools/train/README.md).
 {'![training log](training.png)' if has_plot else ''}
 
