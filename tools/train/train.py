@@ -136,12 +136,14 @@ def main():
     opt_from = 0  # the step at which the optimizer state started (warm-up counts from here)
     init_info = None
     bursts = []  # GPU bursts in this model's history: [{from_step, to_step, device, batch, crop, gpu_s}]
+    density_fits = []  # fit_density.py runs on this run's checkpoints (kept for export's provenance)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location=device, weights_only=False)
         net.load_state_dict(ck["model"])
         step, cpu_s, wall_s = ck["step"], ck.get("cpu_s", 0.0), ck.get("wall_s", 0.0)
         init_info = ck.get("init")
         bursts = ck.get("bursts", [])
+        density_fits = ck.get("density_fits", [])
         if "opt" in ck:
             opt.load_state_dict(ck["opt"])
             widen_opt_state(opt)
@@ -190,7 +192,7 @@ def main():
         tmp = ckpt_path + ".tmp"
         torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu_s,
                     "wall_s": wall_s, "rng": g.get_state(), "args": vars(args), "init": init_info, "opt_from": opt_from,
-                    "bursts": bursts + this_burst()}, tmp)
+                    "bursts": bursts + this_burst(), "density_fits": density_fits}, tmp)
         os.replace(tmp, ckpt_path)
 
     log_path = os.path.join(run_dir, "log.csv")
