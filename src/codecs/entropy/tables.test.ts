@@ -8,6 +8,8 @@ import {
   buildGaussianTables,
   createTables,
   defaultScaleTable,
+  levelMix,
+  mixLevelTables,
   scaleIndex,
   scaleIndices,
   tablesFromPaddedRows,
@@ -172,5 +174,93 @@ describe('scale index', () => {
       expect(scaleIndex(s, scales), `σ = ${s}`).toBe(want);
     }
     expect(Array.from(scaleIndices(Float32Array.from([0.01, 300]), scales))).toEqual([0, 63]);
+  });
+});
+
+describe('per-level table sets (factorized densities per gain level)', () => {
+  /** A random valid CDF row of n in-range bins + escape: frequencies ≥ 1 summing to 2^16. */
+  function randomRow(n: number, rnd: () => number): number[] {
+    const w = Array.from({ length: n + 1 }, () => rnd() ** 3 + 1e-4);
+    const sum = w.reduce((a, b) => a + b, 0);
+    const f = w.map((v) => 1 + Math.floor((v / sum) * (PROB_TOTAL - n - 1)));
+    f[f.length - 1] += PROB_TOTAL - f.reduce((a, b) => a + b, 0);
+    const row = [0];
+    for (const v of f) row.push(row[row.length - 1] + v);
+    return row;
+  }
+  function lcg(seed: number): () => number {
+    let x = seed >>> 0;
+    return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  }
+  /** L levels × M channels, level-major; channel c's levels share its offset and length. */
+  function leveled(L: number, M: number, seed: number): CdfTables {
+    const rnd = lcg(seed);
+    const lens = Array.from({ length: M }, () => 2 + Math.floor(rnd() * 40));
+    const offs = Array.from({ length: M }, () => -Math.floor(rnd() * 20));
+    const cdf: number[] = [];
+    const lengths: number[] = [];
+    const offsets: number[] = [];
+    for (let l = 0; l < L; l++) {
+      for (let c = 0; c < M; c++) {
+        const row = randomRow(lens[c], rnd);
+        cdf.push(...row);
+        lengths.push(row.length);
+        offsets.push(offs[c]);
+      }
+    }
+    return createTables({ cdf, lengths, offsets });
+  }
+
+  it('mix level weights from the float32 rate like the Python exporter (known values)', () => {
+    expect(levelMix(0, 8)).toEqual({ i: 0, w: 0 });
+    expect(levelMix(1, 8)).toEqual({ i: 6, w: 256 });
+    expect(levelMix(0.5, 8)).toEqual({ i: 3, w: 128 });
+    // fround(0.3) = 0.30000001192092896; ×7 = 2.1000000834…; (0.1000000834…)·256 + ½ = 26.1…
+    expect(levelMix(0.3, 8)).toEqual({ i: 2, w: 26 });
+    expect(levelMix(2 / 7, 8)).toEqual({ i: 2, w: 0 });
+    expect(() => levelMix(1.5, 8)).toThrow(EntropyError);
+    expect(() => levelMix(0.5, 1)).toThrow(EntropyError);
+  });
+
+  it('equal the stored level at anchor rates and the floor of the weighted mean in between (oracle)', () => {
+    const L = 8;
+    const M = 5;
+    const set = leveled(L, M, 7);
+    for (let l = 0; l < L; l++) {
+      const mixed = mixLevelTables(set, L, l / (L - 1));
+      for (let c = 0; c < M; c++) {
+        const src = l * M + c;
+        const row = Array.from(set.cdf.subarray(set.starts[src], set.starts[src] + set.lengths[src]));
+        expect(Array.from(mixed.cdf.subarray(mixed.starts[c], mixed.starts[c] + mixed.lengths[c]))).toEqual(row);
+        expect(mixed.offsets[c]).toBe(set.offsets[src]);
+      }
+    }
+    const rnd = lcg(11);
+    for (let trial = 0; trial < 50; trial++) {
+      const t = rnd();
+      const pos = Math.fround(t) * (L - 1);
+      const i = Math.min(Math.floor(pos), L - 2);
+      const w = Math.round((pos - i) * 256); // no exact .5 ties occur for these t
+      const mixed = mixLevelTables(set, L, t); // createTables inside: every bin ≥ 1, rows end at 2^16
+      for (let c = 0; c < M; c++) {
+        const a = set.starts[i * M + c];
+        const b = set.starts[(i + 1) * M + c];
+        for (let k = 0; k < mixed.lengths[c]; k++) {
+          const want = Math.floor(((256 - w) * set.cdf[a + k] + w * set.cdf[b + k]) / 256);
+          expect(mixed.cdf[mixed.starts[c] + k]).toBe(want);
+        }
+      }
+    }
+  });
+
+  it('refuse levels whose symbol ranges differ, or a count that does not split', () => {
+    const a = [0, 100, PROB_TOTAL];
+    const b = [0, 5, 9, PROB_TOTAL];
+    const differ = createTables({ cdf: [...a, ...b], lengths: [3, 4], offsets: [0, 0] });
+    expect(errorOf(() => mixLevelTables(differ, 2, 0.5)).kind).toBe('invalid-table');
+    const shifted = createTables({ cdf: [...a, ...a], lengths: [3, 3], offsets: [0, 1] });
+    expect(errorOf(() => mixLevelTables(shifted, 2, 0.5)).kind).toBe('invalid-table');
+    const odd = createTables({ cdf: [...a, ...a, ...a], lengths: [3, 3, 3], offsets: [0, 0, 0] });
+    expect(errorOf(() => mixLevelTables(odd, 2, 0.5)).kind).toBe('invalid-table');
   });
 });

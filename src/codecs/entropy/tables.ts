@@ -128,6 +128,58 @@ export function assertValidTables(tables: CdfTables): void {
   validated.add(tables);
 }
 
+/** The mixing weight of two levels' tables is an integer in [0, 2^MIX_BITS] (docs/model-package.md). */
+export const MIX_BITS = 8;
+
+/**
+ * Rate t → (i, w): level i gets weight 2^8 − w, level i + 1 gets w. `t` is the container's float32 rate; every
+ * step is exact or correctly rounded in float64, so Python (tools/train/entropy_tables.py) gets the same pair.
+ */
+export function levelMix(t: number, levels: number): { i: number; w: number } {
+  if (!Number.isInteger(levels) || levels < 2) bad(`a leveled table set needs ≥ 2 levels, got ${levels}.`);
+  if (!(t >= 0 && t <= 1)) bad(`rate t = ${t} is outside [0, 1].`);
+  const pos = Math.fround(t) * (levels - 1);
+  const i = Math.min(Math.floor(pos), levels - 2);
+  return { i, w: Math.floor((pos - i) * (1 << MIX_BITS) + 0.5) };
+}
+
+/**
+ * One table per channel at rate t from per-level tables (level-major: table l·M + c is level l, channel c; each
+ * channel's levels share one offset and length): cdf = ((256 − w)·cdf_i + w·cdf_{i+1}) >> 8, integers only.
+ * Both rows end at 2^16 and give every bin ≥ 1, so the mix does too (a weighted mean of frequencies ≥ 1 is ≥ 1,
+ * and flooring two cumulative values that differ by ≥ 1 keeps them apart).
+ */
+export function mixLevelTables(tables: CdfTables, levels: number, t: number): CdfTables {
+  assertValidTables(tables);
+  const count = tables.lengths.length;
+  if (count % levels !== 0) bad(`${count} tables do not split into ${levels} levels.`);
+  const M = count / levels;
+  const { i, w } = levelMix(t, levels);
+  const lengths = new Int32Array(M);
+  const offsets = new Int32Array(M);
+  const starts = new Int32Array(M);
+  let total = 0;
+  for (let c = 0; c < M; c++) {
+    const a = i * M + c;
+    const b = a + M;
+    if (tables.lengths[a] !== tables.lengths[b] || tables.offsets[a] !== tables.offsets[b]) {
+      bad(`channel ${c}: levels ${i} and ${i + 1} cover different symbol ranges; they cannot be mixed.`);
+    }
+    starts[c] = total;
+    lengths[c] = tables.lengths[a];
+    offsets[c] = tables.offsets[a];
+    total += lengths[c];
+  }
+  const cdf = new Int32Array(total);
+  const wa = (1 << MIX_BITS) - w;
+  for (let c = 0; c < M; c++) {
+    const ra = tables.starts[i * M + c];
+    const rb = tables.starts[(i + 1) * M + c];
+    for (let k = 0; k < lengths[c]; k++) cdf[starts[c] + k] = (wa * tables.cdf[ra + k] + w * tables.cdf[rb + k]) >> MIX_BITS;
+  }
+  return createTables({ cdf, starts, lengths, offsets });
+}
+
 /**
  * Tables from CompressAI-style padded rows: `rows` is [count × rowStride] (row t's CDF in its first lengths[t]
  * entries, the rest ignored), e.g. EntropyBottleneck's `_quantized_cdf`, `_cdf_length`, `_offset` buffers.

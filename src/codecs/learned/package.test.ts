@@ -56,12 +56,44 @@ describe.each(names)('model package %s', (name) => {
     const missing = structuredClone(manifest);
     missing.transforms.analysis[0].weight = 'nope';
     expect(() => parseManifest(missing)).toThrow(/lacks/);
+    if (manifest.entropy.y.levels) {
+      const badLevels = structuredClone(manifest);
+      badLevels.entropy.y.levels = manifest.entropy.y.levels - 1;
+      expect(() => parseManifest(badLevels)).toThrow(/levels must equal/);
+    }
   });
 
   it('has valid entropy tables; Gaussian ones rebuild bit-exactly from their parameters', async () => {
     const { pkg } = await load(name);
-    const y = pkg.tables('y');
-    if (pkg.manifest.entropy.y.family === 'gaussian') {
+    const y = pkg.storedTables('y');
+    const spec = pkg.manifest.entropy.y;
+    if (spec.family === 'factorized') {
+      // one table per channel and gain level; the Python exporter's mix at a rate between anchors is reproduced
+      const L = pkg.manifest.rate.anchors;
+      const M = pkg.manifest.channels.M;
+      expect(spec.levels).toBe(L);
+      expect(y.lengths.length).toBe(L * M);
+      expect(() => pkg.tables('y')).toThrow(/rate t/);
+      const st = spec.selftest!;
+      const mixed = pkg.tables('y', st.t);
+      expect(mixed.lengths.length).toBe(M);
+      expect(Array.from(mixed.cdf)).toEqual(Array.from(pkg.i32(st.cdf)));
+      const low = pkg.tables('y', 0);
+      for (const c of [0, M - 1]) {
+        expect(Array.from(low.cdf.subarray(low.starts[c], low.starts[c] + low.lengths[c]))).toEqual(
+          Array.from(y.cdf.subarray(y.starts[c], y.starts[c] + y.lengths[c])),
+        );
+      }
+      // the levels are not one shared density: at the lowest rate symbol 0 is likelier than at the highest
+      const p0 = (r: number) => {
+        const k = y.starts[r] - y.offsets[r]; // bin of symbol 0 (inside every channel's range)
+        return y.cdf[k + 1] - y.cdf[k];
+      };
+      let peaked = 0;
+      for (let c = 0; c < M; c++) if (p0(c) > p0((L - 1) * M + c)) peaked++;
+      expect(peaked).toBeGreaterThan(M * 0.9);
+    }
+    if (spec.family === 'gaussian') {
       const rebuilt = pkg.rebuildGaussian('y');
       expect(Array.from(rebuilt.lengths)).toEqual(Array.from(y.lengths));
       expect(Array.from(rebuilt.offsets)).toEqual(Array.from(y.offsets));

@@ -1,7 +1,7 @@
 // Model packages (docs/model-package.md): parse and validate manifest.json, verify weights.bin's SHA-256,
 // and hand out typed tensor views, gain vectors and entropy tables. No WebGPU here: Node tests, workers and
 // the CLI use it too.
-import { createTables, buildGaussianTables, type CdfTables, type GaussianTables } from '../entropy';
+import { createTables, buildGaussianTables, mixLevelTables, type CdfTables, type GaussianTables } from '../entropy';
 
 export const PACKAGE_FORMAT = 'rdlab-model';
 export const PACKAGE_VERSION = 1;
@@ -61,6 +61,10 @@ export interface TableSetSpec {
   offsets: string;
   scales?: number[];
   tail_mass?: number;
+  /** Factorized sets with one table per channel and gain level (level-major); mixed per rate t. */
+  levels?: number;
+  /** Known answer for per-level sets: the mixed tables' cdf at rate `t` (an i32 tensor). */
+  selftest?: { t: number; cdf: string };
 }
 
 export type Architecture = 'factorized' | 'hyperprior' | 'mean-scale';
@@ -154,6 +158,12 @@ export function parseManifest(json: unknown): ModelManifest {
         fail('manifest', `entropy.${key}: a gaussian table set needs scales and tail_mass.`);
       }
     } else if (s.family !== 'factorized') fail('manifest', `entropy.${key}: unknown family ${JSON.stringify(s.family)}.`);
+    if (s.levels !== undefined) {
+      const per = key === 'y' ? m.channels.M : m.channels.Nz;
+      if (s.family !== 'factorized' || s.levels !== m.rate.anchors || s.tables !== s.levels * (per ?? NaN)) {
+        fail('manifest', `entropy.${key}: levels must equal rate.anchors on a factorized set of levels × channels tables.`);
+      }
+    }
   }
   return m;
 }
@@ -266,7 +276,7 @@ export class ModelPackage {
   }
 
   /** The stored table set for `y` or `z`, validated (monotone, every bin ≥ 1, ends at 2^16). */
-  tables(which: 'y' | 'z'): CdfTables {
+  storedTables(which: 'y' | 'z'): CdfTables {
     const hit = this.tableCache.get(which);
     if (hit) return hit;
     const s = this.manifest.entropy[which];
@@ -275,6 +285,23 @@ export class ModelPackage {
     if (t.lengths.length !== s.tables) fail('tensor', `entropy.${which}: ${t.lengths.length} tables, manifest says ${s.tables}.`);
     this.tableCache.set(which, t);
     return t;
+  }
+
+  /**
+   * The tables that code `y` or `z` at rate t: the stored set, or for a set with per-level tables the integer
+   * mix of the two levels around t (one table per channel; docs/model-package.md). t is read as float32.
+   */
+  tables(which: 'y' | 'z', t?: number): CdfTables {
+    const levels = this.manifest.entropy[which]?.levels ?? 1;
+    if (levels < 2) return this.storedTables(which);
+    if (t === undefined) fail('tensor', `entropy.${which} has ${levels} rate levels: its tables depend on the rate t.`);
+    const key = `${which}@${Math.fround(t)}`;
+    const hit = this.tableCache.get(key);
+    if (hit) return hit;
+    const mixed = mixLevelTables(this.storedTables(which), levels, t);
+    for (const k of this.tableCache.keys()) if (k.startsWith(`${which}@`)) this.tableCache.delete(k);
+    this.tableCache.set(key, mixed);
+    return mixed;
   }
 
   /** Rebuild a Gaussian table set from its parameters alone (must equal the stored one bit for bit). */

@@ -78,12 +78,12 @@ describe.each(names)('learned codec %s (onnx-wasm in Node)', (name) => {
       expect(dec.image.data).toEqual(enc.reconstruction!.data);
 
       // The per-element bits agree with the entropy layer's idealBits (an independent implementation).
-      const yIdeal = idealBits(enc.y.symbols, enc.index ?? perChannel(enc.y.shape[0], enc.y.shape[1] * enc.y.shape[2]), pkg.tables('y'));
+      const yIdeal = idealBits(enc.y.symbols, enc.index ?? perChannel(enc.y.shape[0], enc.y.shape[1] * enc.y.shape[2]), pkg.tables('y', t));
       expect(enc.y.bits.total).toBeCloseTo(yIdeal.bits, 6);
       expect(enc.y.bits.escapes).toBe(yIdeal.escapes);
       let ideal = yIdeal.bits;
       if (enc.z) {
-        const zIdeal = idealBits(enc.z.symbols, perChannel(enc.z.shape[0], enc.z.shape[1] * enc.z.shape[2]), pkg.tables('z'));
+        const zIdeal = idealBits(enc.z.symbols, perChannel(enc.z.shape[0], enc.z.shape[1] * enc.z.shape[2]), pkg.tables('z', t));
         expect(enc.z.bits.total).toBeCloseTo(zIdeal.bits, 6);
         ideal += zIdeal.bits;
       }

@@ -143,7 +143,7 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
       throw new CodecError('encode-failed', `hyper-synthesis produced ${index.length} indexes for ${y.data.length} latents.`, id);
     }
     const zIdx = perChannel(zShape[0], zShape[1] * zShape[2]);
-    const zTables = pkg.tables('z');
+    const zTables = pkg.tables('z', t);
     zFile = { shape: zShape, ...encodeTensor(zHat, zIdx, zTables) };
     zLatent = { shape: zShape, symbols: zHat, bits: elementBits(zHat, { planeSize: zShape[1] * zShape[2] }, zTables) };
   }
@@ -152,7 +152,7 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
   const symbols = new Int32Array(y.data.length);
   if (means) for (let i = 0; i < symbols.length; i++) symbols[i] = roundHalfEven(Math.fround(y.data[i] - means[i])) || 0;
   else for (let i = 0; i < symbols.length; i++) symbols[i] = roundHalfEven(y.data[i]) || 0;
-  const yTables = pkg.tables('y');
+  const yTables = pkg.tables('y', t);
   const yFile = { shape: yShape, ...encodeTensor(symbols, index ?? perChannel(yShape[0], yPlane), yTables) };
   const yBits = elementBits(symbols, index ? { perElement: index } : { planeSize: yPlane }, yTables);
   const bytes = writeContainer({
@@ -233,7 +233,7 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
     const [zc, zh, zw] = zT.shape;
     st.next('hyper-prior', 0.1, 'reading file');
     try {
-      zSymbols = decodeTensor(zT, perChannel(zc, zh * zw), pkg.tables('z'), zc * zh * zw);
+      zSymbols = decodeTensor(zT, perChannel(zc, zh * zw), pkg.tables('z', t), zc * zh * zw);
     } catch (e) {
       throw decodeError(e, id);
     }
@@ -249,7 +249,7 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
   st.next('entropy decoding', 0.3, m.architecture !== 'factorized' ? 'hyper-prior' : 'reading file');
   let ySymbols: Int32Array;
   try {
-    ySymbols = decodeTensor(yT, index ?? perChannel(C, h * w), pkg.tables('y'), count);
+    ySymbols = decodeTensor(yT, index ?? perChannel(C, h * w), pkg.tables('y', t), count);
   } catch (e) {
     throw decodeError(e, id);
   }
