@@ -257,7 +257,7 @@ def factorized_tables(density, writer, prefix):
                     "mixes levels i and i+1 of channel c at rate t (docs/model-package.md)",
                     mix={"bits": MIX_BITS, "rule": "pos = t*(L-1); i = min(floor(pos), L-2); "
                          "w = floor((pos-i)*256 + 0.5); cdf = ((256-w)*cdf[i*M+c] + w*cdf[(i+1)*M+c]) >> 8"})
-    if levels > 1:  # known answer: the mixed rows at a rate between anchors; every runtime must reproduce them
+        # known answer: the mixed rows at a rate between anchors; every runtime must reproduce them
         t = 0.3
         spec["selftest"] = {"t": t, "cdf": writer.add(prefix + ".selftest.cdf", mix_level_tables(
             cdf, starts, lengths, offsets, levels, t)[0], "i32")}
