@@ -30,27 +30,14 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from data import DATA, CropSampler, load_split, pad_to  # noqa: E402
+from data import DATA, CropSampler, load_split  # noqa: E402
 from layers import bits  # noqa: E402
-from train import RUNS, build, limit_openblas, widen_opt_state  # noqa: E402
+from train import RUNS, build, limit_openblas, validate  # noqa: E402
 
 
-@torch.no_grad()
-def val_bpp(net, imgs, ts=(0.0, 0.5, 1.0), size=512):
-    """Model bpp of the hard-rounded latents on the validation centre crops (as train.validate), per t."""
-    ys = []
-    for im in imgs:
-        h, w = im.shape[1], im.shape[2]
-        s = min(size, h, w)
-        y0, x0 = (h - s) // 2, (w - s) // 2
-        xp, (hh, ww) = pad_to(im[:, y0:y0 + s, x0:x0 + s].float().div(255).unsqueeze(0), net.downsampling)
-        ys.append((net.g_a(xp), hh * ww))
-    out = []
-    for t in ts:
-        T = torch.full((1,), t)
-        out.append(sum(float(bits(net.density.likelihood(torch.round(y * net.gain.gain(T)), T)).sum()) / n
-                       for y, n in ys) / len(ys))
-    return out
+def val_bpp(net, imgs):
+    """Model bpp of the hard-rounded latents on the validation centre crops at t = 0, 0.5, 1 (train.validate)."""
+    return [b for _, b, _ in validate(net, imgs, torch.device("cpu"))]
 
 
 def main():
@@ -115,14 +102,7 @@ def main():
     print(f"[levels] val bpp at t=0/.5/1 {' '.join(f'{a:.4f}' for a in after)} "
           f"({' '.join(f'{100 * (a / b - 1):+.1f}%' for a, b in zip(after, before))})", flush=True)
 
-    # The main optimizer's state: keep it, widened, for every parameter (the densities' old moments included).
-    for p in net.parameters():
-        p.requires_grad_(True)
-    main_opt = torch.optim.Adam(net.parameters(), lr=1e-5)
-    if "opt" in ck:
-        main_opt.load_state_dict(ck["opt"])
-        widen_opt_state(main_opt)
-        ck["opt"] = main_opt.state_dict()
+    # The main optimizer's state stays as saved: train.py widens old density moments when it resumes.
     ck["model"] = net.state_dict()
     ck.setdefault("density_fits", []).append({
         "at_step": ck["step"], "steps": args.steps, "batch": args.batch, "crops": args.crops, "crop": args.crop,

@@ -179,6 +179,13 @@ class FactorizedDensity(nn.Module):
         return torch.abs(torch.sigmoid(sign * upper) - torch.sigmoid(sign * lower))
 
 
+def anchor_position(t, levels):
+    """Rate t in [0, 1] -> (i, f): between anchor levels i and i+1, fraction f (gain units, per-level densities)."""
+    pos = t * (levels - 1)
+    i = torch.clamp(torch.floor(pos), 0, levels - 2).long()
+    return i, pos - i
+
+
 class RateFactorizedDensity(FactorizedDensity):
     """A factorized density per channel *and* gain level: P(v | t) = (1-f) P_i(v) + f P_(i+1)(v), with i, f the
     gain units' interpolation position of t. One density per channel shared by all rates is a compromise: with
@@ -193,9 +200,8 @@ class RateFactorizedDensity(FactorizedDensity):
     def likelihood(self, v, t):
         """Only the two levels around each sample's t are evaluated (the others have weight 0)."""
         b, c, h, w = v.shape
-        pos = t.to(v.dtype) * (self.levels - 1)
-        i = torch.clamp(torch.floor(pos), 0, self.levels - 2).long()
-        f = (pos - i).view(1, b, 1, 1, 1)
+        i, f = anchor_position(t.to(v.dtype), self.levels)
+        f = f.view(1, b, 1, 1, 1)
         ch = torch.arange(c, device=v.device)
         rows = torch.stack([i[:, None] * c + ch, (i[:, None] + 1) * c + ch]).reshape(-1)  # (2, B, C) level rows
         x = v.reshape(1, b * c, 1, h * w).expand(2, -1, -1, -1).reshape(2 * b * c, 1, h * w)
@@ -252,15 +258,12 @@ class GainUnits(nn.Module):
 
     def lam(self, t):
         ll = torch.log(self.lambdas)
-        pos = t * (self.levels - 1)
-        i = torch.clamp(torch.floor(pos), 0, self.levels - 2).long()
-        f = pos - i
+        i, f = anchor_position(t, self.levels)
         return torch.exp(ll[i] * (1 - f) + ll[i + 1] * f)
 
     def _interp(self, table, t):
-        pos = t * (self.levels - 1)
-        i = torch.clamp(torch.floor(pos), 0, self.levels - 2).long()
-        f = (pos - i).view(-1, 1)
+        i, f = anchor_position(t, self.levels)
+        f = f.view(-1, 1)
         return torch.exp(table[i] * (1 - f) + table[i + 1] * f)[:, :, None, None]
 
     def gain(self, t):

@@ -27,6 +27,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split, pad_to  # noqa: E402
+from layers import RateFactorizedDensity  # noqa: E402
 from models import MODELS  # noqa: E402
 
 RUNS = os.path.join(HERE, "runs")
@@ -72,7 +73,7 @@ def widen_opt_state(opt):
         for p in group["params"]:
             for k, v in opt.state.get(p, {}).items():
                 if torch.is_tensor(v) and v.dim() and v.shape != p.shape and p.shape[0] % v.shape[0] == 0:
-                    opt.state[p][k] = v.repeat(p.shape[0] // v.shape[0], *([1] * (v.dim() - 1)))
+                    opt.state[p][k] = RateFactorizedDensity.widen(v, v.shape[0], p.shape[0] // v.shape[0])
 
 
 def limit_openblas(n):
