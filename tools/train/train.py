@@ -76,6 +76,24 @@ def widen_opt_state(opt):
                     opt.state[p][k] = RateFactorizedDensity.widen(v, v.shape[0], p.shape[0] // v.shape[0])
 
 
+def trim_logs(run_dir, step):
+    """Drop the log rows past the checkpoint being resumed: a run stopped without its last checkpoint (killed, or
+    the machine went away) logged steps that the resumed run trains and logs again."""
+    for name in ("log.csv", "val.csv"):
+        path = os.path.join(run_dir, name)
+        if not os.path.exists(path):
+            continue
+        with open(path, newline="") as f:
+            rows = list(csv.reader(f))
+        kept = rows[:1] + [r for r in rows[1:] if r and int(r[0]) <= step]
+        if len(kept) < len(rows):
+            with open(path + ".tmp", "w", newline="") as f:
+                csv.writer(f).writerows(kept)
+            os.replace(path + ".tmp", path)
+            print(f"[train] {name}: dropped {len(rows) - len(kept)} rows logged after step {step} (not checkpointed)",
+                  flush=True)
+
+
 def limit_openblas(n):
     """Debian's torch calls a pthreads OpenBLAS (GDN's matrix products) whose own pool ignores set_num_threads: with
     --threads 1 its second thread spun in sched_yield at ~13 % of a core per run (seen with gdb). Cap it too."""
@@ -196,6 +214,7 @@ def main():
                     "bursts": bursts + this_burst(), "density_fits": density_fits}, tmp)
         os.replace(tmp, ckpt_path)
 
+    trim_logs(run_dir, step)
     log_path = os.path.join(run_dir, "log.csv")
     new_log = not os.path.exists(log_path)
     logf = open(log_path, "a", newline="")
