@@ -2,6 +2,7 @@
 // zoom, legend in bits/pixel that agrees with the file size) with the latent statistics, and opening an .rdlb
 // file the app wrote (decoded by its model, pixels identical to what the compare side showed) — plus damaged and
 // foreign .rdlb files, which must end in a clear error toast.
+import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { downloadBytes, fileInput, guardNetwork, openSample } from './helpers';
 
@@ -31,6 +32,14 @@ async function meanScaleOnRight(page: Page) {
 test('Bits: the bit-allocation map overlays a learned side, zooms with it, and its legend agrees with the file', async ({ page }) => {
   const external = await guardNetwork(page);
   const right = await meanScaleOnRight(page);
+  // The model note: the shipped package's training and validation, read from its manifest, and the card link.
+  const manifest = JSON.parse(readFileSync(new URL('../public/models/mean-scale/manifest.json', import.meta.url), 'utf8'));
+  const note = right.getByTestId('model-note');
+  await expect(note).toContainText(`${manifest.provenance.steps.toLocaleString('en-US')} steps`);
+  await expect(note).toContainText(`${Math.abs(manifest.validation.bd_rate.jpeg.psnr).toFixed(1)} % vs JPEG`);
+  const card = await page.request.get(await note.getByRole('link', { name: 'Model card' }).getAttribute('href') ?? '');
+  expect(card.ok()).toBe(true);
+  expect(await card.text()).toContain('`mean-scale` — RD Lab model card');
   const bpp = Number((await right.locator('.stat', { hasText: 'bpp' }).locator('dd').innerText()).replace(/[^\d.]/g, ''));
 
   // Latent statistics: y and z, with sizes that add up to about the file, and the mean scale index.

@@ -8,6 +8,7 @@ import { setSide, toast } from '../state/engine';
 import { useLab, type Side } from '../state/lab';
 import { baseName, rgbaToPng, saveBlob, saveBytes } from './download';
 import { fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes } from './format';
+import { ModelNote } from './ModelNote';
 import { OptionsForm } from './OptionsForm';
 
 function Stat({ label, value, sub, title }: { label: string; value: string; sub?: string; title?: string }) {
@@ -123,6 +124,7 @@ export function SidePanel({ side }: { side: Side }) {
       {codec && setting.kind === 'codec' && (
         <OptionsForm codec={codec} options={setting.options} onChange={(o) => setSide(side, { kind: 'codec', codecId: codec.id, options: o })} />
       )}
+      {codec?.family === 'learned' && <ModelNote name={codec.id} />}
 
       {state.status === 'error' && state.error && (
         <p className="side-error" role="alert">

@@ -5,16 +5,11 @@ import type * as Ort from 'onnxruntime-web';
 import { GpuEngine } from '../../gpu';
 import { BackendError, type BackendKind, type LearnedBackend } from './backend';
 import { markGpuLost } from './choose';
+import { modelsBaseUrl } from './model-info';
 import { OrtBackend, type GraphName } from './ort-backend';
 import { ModelPackage } from './package';
 import { WgslBackend } from './wgsl-backend';
 
-/** Base URL of the model packages: `<site base>models/`. */
-export function modelsBaseUrl(): string {
-  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
-  const here = typeof location !== 'undefined' ? location.href : 'http://localhost/';
-  return new URL(`${base}models/`, here).href;
-}
 
 const packages = new Map<string, Promise<ModelPackage>>();
 const graphs = new Map<string, Promise<Uint8Array>>();

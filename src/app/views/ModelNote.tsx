@@ -1,0 +1,47 @@
+// Under a learned codec's options: whose weights these are and how they fared on RD Lab's held-out photos,
+// straight from the package's manifest (src/codecs/learned/model-info.ts), with a link to the model card.
+import { useEffect, useState } from 'react';
+import { fetchModelInfo, type ModelInfo } from '../../codecs/learned/model-info';
+import { fmtSigned } from './format';
+
+const ANCHOR_NAMES: Record<string, string> = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', jxl: 'JPEG XL' };
+
+/** One line of text (tested on its own): "Our weights: 30,736 steps, 9.4 CPU-h. Validation (10 photos): …". */
+export function modelNoteText(info: ModelInfo): string {
+  const parts: string[] = [];
+  const trained = [info.steps !== undefined ? `${info.steps.toLocaleString('en-US')} steps` : '', info.cpuHours !== undefined ? `${info.cpuHours.toFixed(1)} CPU-h` : '']
+    .filter(Boolean)
+    .join(', ');
+  if (trained) parts.push(`RD Lab's own weights: ${trained}${info.exported ? ` (${info.exported})` : ''}.`);
+  if (info.bdRate.length) {
+    const rates = info.bdRate.map((b) => `${fmtSigned(b.psnr)} % vs ${ANCHOR_NAMES[b.anchor] ?? b.anchor}`).join(', ');
+    parts.push(`BD-rate (PSNR) on ${info.photos ?? 'the'} held-out photos: ${rates}.`);
+  }
+  return parts.join(' ');
+}
+
+export function ModelNote({ name }: { name: string }) {
+  const [info, setInfo] = useState<ModelInfo | null>(null);
+  useEffect(() => {
+    let live = true;
+    setInfo(null);
+    fetchModelInfo(name).then((i) => live && setInfo(i));
+    return () => {
+      live = false;
+    };
+  }, [name]);
+  if (!info) return null;
+  const text = modelNoteText(info);
+  return (
+    <p
+      className="model-note"
+      data-testid="model-note"
+      title="BD-rate: the average bitrate difference at equal PSNR against each anchor codec (negative = fewer bits), measured by tools/train/eval.py on photos the model never saw in training."
+    >
+      {text}{' '}
+      <a href={info.card} target="_blank" rel="noreferrer">
+        Model card
+      </a>
+    </p>
+  );
+}

@@ -1,0 +1,98 @@
+// The model note under a learned codec's options: facts read from each shipped manifest, checked against the
+// raw JSON; malformed manifests leave fields out; the fetch is retried after a failure.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { modelNoteText } from '../../app/views/ModelNote';
+import { fetchModelInfo, modelInfo } from './model-info';
+
+const ROOT = join(__dirname, '../../../public/models');
+const names = existsSync(ROOT) ? readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, 'manifest.json'))) : [];
+const BASE = 'http://localhost/models/';
+
+describe('modelInfo on the shipped packages', () => {
+  it('finds the three packages', () => expect(names.sort()).toEqual(['factorized', 'hyperprior', 'mean-scale']));
+  for (const name of names) {
+    it(`${name}: steps, CPU-hours, date and BD-rates as in manifest.json`, () => {
+      const raw = JSON.parse(readFileSync(join(ROOT, name, 'manifest.json'), 'utf8'));
+      const info = modelInfo(raw, `${BASE}${name}/`)!;
+      expect(info.name).toBe(name);
+      expect(info.steps).toBe(raw.provenance.steps);
+      expect(info.steps).toBeGreaterThan(1000);
+      expect(info.cpuHours).toBe(raw.provenance.cpu_hours);
+      expect(info.exported).toBe(raw.provenance.exported);
+      expect(info.photos).toBe(raw.validation.photos);
+      expect(info.card).toBe(`${BASE}${name}/README.md`);
+      const anchors = Object.keys(raw.validation.bd_rate);
+      expect(anchors).toEqual(expect.arrayContaining(['jpeg', 'webp']));
+      expect(info.bdRate.map((b) => b.anchor)).toEqual(anchors);
+      for (const b of info.bdRate) {
+        expect(b.psnr).toBe(raw.validation.bd_rate[b.anchor].psnr);
+        expect(b.msssim).toBe(raw.validation.bd_rate[b.anchor]['ms-ssim']);
+      }
+      // the model card the note links to exists and states the same BD-rate against JPEG
+      const card = readFileSync(join(ROOT, name, 'README.md'), 'utf8');
+      expect(card).toContain(`${raw.validation.bd_rate.jpeg.psnr.toFixed(1)}%`);
+    });
+  }
+});
+
+describe('modelInfo on malformed manifests', () => {
+  it('is null without an object with a name', () => {
+    for (const bad of [null, 3, 'x', [], {}, { name: 7 }]) expect(modelInfo(bad, BASE)).toBeNull();
+  });
+  it('leaves out what is missing or of the wrong type', () => {
+    const info = modelInfo(
+      {
+        name: 'm',
+        provenance: { steps: 12.5, cpu_hours: -1, exported: 'yesterday' },
+        validation: { photos: 0, bd_rate: { jpeg: { psnr: 'x' }, webp: { psnr: NaN }, avif: { psnr: -3.25 }, 'bad name!': { psnr: 1 }, jxl: 4 } },
+      },
+      `${BASE}m/`,
+    )!;
+    expect(info).toEqual({ name: 'm', bdRate: [{ anchor: 'avif', psnr: -3.25 }], card: `${BASE}m/README.md` });
+    expect(modelInfo({ name: 'm', provenance: [], validation: 'no' }, `${BASE}m/`)).toEqual({ name: 'm', bdRate: [], card: `${BASE}m/README.md` });
+  });
+});
+
+describe('modelNoteText', () => {
+  it('states the training and the validation BD-rates', () => {
+    const text = modelNoteText({
+      name: 'm',
+      steps: 30736,
+      cpuHours: 9.42,
+      exported: '2026-12-02',
+      photos: 10,
+      bdRate: [
+        { anchor: 'jpeg', psnr: -15.67, msssim: -25.47 },
+        { anchor: 'webp', psnr: 47.02 },
+      ],
+      card: `${BASE}m/README.md`,
+    });
+    expect(text).toBe("RD Lab's own weights: 30,736 steps, 9.4 CPU-h (2026-12-02). BD-rate (PSNR) on 10 held-out photos: −15.7 % vs JPEG, +47.0 % vs WebP.");
+  });
+  it('says nothing it does not know', () => {
+    expect(modelNoteText({ name: 'm', bdRate: [], card: '' })).toBe('');
+    expect(modelNoteText({ name: 'm', steps: 5, bdRate: [{ anchor: 'zz', psnr: 0 }], card: '' })).toBe("RD Lab's own weights: 5 steps. BD-rate (PSNR) on the held-out photos: ±0.0 % vs zz.");
+  });
+});
+
+describe('fetchModelInfo', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it('reads <base><name>/manifest.json once, and tries again after a failure', async () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'mean-scale', 'manifest.json'), 'utf8'));
+    const calls: string[] = [];
+    let ok = false;
+    vi.stubGlobal('fetch', async (url: string) => {
+      calls.push(url);
+      return ok ? new Response(JSON.stringify(manifest)) : new Response('gone', { status: 404 });
+    });
+    const base = 'http://example.test/site/models/';
+    expect(await fetchModelInfo('mean-scale', base)).toBeNull();
+    ok = true;
+    const info = await fetchModelInfo('mean-scale', base);
+    expect(info?.steps).toBe(manifest.provenance.steps);
+    expect(await fetchModelInfo('mean-scale', base)).toBe(info);
+    expect(calls).toEqual([`${base}mean-scale/manifest.json`, `${base}mean-scale/manifest.json`]);
+  });
+});

@@ -1,0 +1,68 @@
+// What a visitor should know about a learned codec's weights before trusting its curve: how long they were
+// trained, and how they did on RD Lab's held-out validation photos (tools/train/eval.py writes both into the
+// package's manifest.json; the model card README.md next to it has the full tables).
+// Read defensively: a field that is missing or malformed is left out, never guessed.
+
+export interface ModelInfo {
+  name: string;
+  /** Training steps, CPU-hours, export date (provenance). */
+  steps?: number;
+  cpuHours?: number;
+  exported?: string;
+  /** Held-out validation: photo count and BD-rates (%, PSNR and MS-SSIM) against the named anchors. */
+  photos?: number;
+  bdRate: { anchor: string; psnr: number; msssim?: number }[];
+  /** URL of the model card. */
+  card: string;
+}
+
+/** Base URL of the model packages: `<site base>models/` (public/ is served at the site root). */
+export function modelsBaseUrl(): string {
+  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
+  const here = typeof location !== 'undefined' ? location.href : 'http://localhost/';
+  return new URL(`${base}models/`, here).href;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** The facts above from a parsed manifest.json (any JSON value; nothing is trusted). */
+export function modelInfo(manifest: unknown, packageUrl: string): ModelInfo | null {
+  if (!isObj(manifest) || typeof manifest.name !== 'string') return null;
+  const prov = isObj(manifest.provenance) ? manifest.provenance : {};
+  const val = isObj(manifest.validation) ? manifest.validation : {};
+  const bd = isObj(val.bd_rate) ? val.bd_rate : {};
+  const info: ModelInfo = { name: manifest.name, bdRate: [], card: new URL('README.md', packageUrl).href };
+  const steps = num(prov.steps);
+  if (steps !== undefined && Number.isInteger(steps) && steps >= 0) info.steps = steps;
+  const cpu = num(prov.cpu_hours);
+  if (cpu !== undefined && cpu >= 0) info.cpuHours = cpu;
+  if (typeof prov.exported === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(prov.exported)) info.exported = prov.exported;
+  const photos = num(val.photos);
+  if (photos !== undefined && Number.isInteger(photos) && photos > 0) info.photos = photos;
+  for (const [anchor, v] of Object.entries(bd)) {
+    const psnr = isObj(v) ? num(v.psnr) : undefined;
+    if (psnr === undefined || !/^[a-z0-9-]{1,16}$/.test(anchor)) continue;
+    const msssim = num((v as Record<string, unknown>)['ms-ssim']);
+    info.bdRate.push(msssim === undefined ? { anchor, psnr } : { anchor, psnr, msssim });
+  }
+  return info;
+}
+
+const cache = new Map<string, Promise<ModelInfo | null>>();
+
+/** Fetches model `name`'s manifest.json (~20 kB; the weights stay in the workers) once per page; null when it
+ * cannot be read (tried again on the next call). */
+export function fetchModelInfo(name: string, baseUrl = modelsBaseUrl()): Promise<ModelInfo | null> {
+  const packageUrl = `${baseUrl}${name}/`;
+  let p = cache.get(packageUrl);
+  if (!p) {
+    p = fetch(`${packageUrl}manifest.json`)
+      .then((r) => (r.ok ? r.json() : null))
+      .then((json) => modelInfo(json, packageUrl))
+      .catch(() => null);
+    p.then((info) => info ?? cache.delete(packageUrl));
+    cache.set(packageUrl, p);
+  }
+  return p;
+}
