@@ -10,7 +10,6 @@ import { OrtBackend, type GraphName } from './ort-backend';
 import { ModelPackage } from './package';
 import { WgslBackend } from './wgsl-backend';
 
-
 const packages = new Map<string, Promise<ModelPackage>>();
 const graphs = new Map<string, Promise<Uint8Array>>();
 
