@@ -1,9 +1,8 @@
-// The model note under a learned codec's options: facts read from each shipped manifest, checked against the
-// raw JSON; malformed manifests leave fields out; the fetch is retried after a failure.
+// The facts behind the model note (src/app/views/ModelNote.tsx): read from each shipped manifest, checked against
+// the raw JSON; malformed manifests leave fields out; the fetch is retried after a failure.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { modelNoteText } from '../../app/views/ModelNote';
 import { fetchModelInfo, modelInfo } from './model-info';
 
 const ROOT = join(__dirname, '../../../public/models');
@@ -52,28 +51,6 @@ describe('modelInfo on malformed manifests', () => {
     )!;
     expect(info).toEqual({ name: 'm', bdRate: [{ anchor: 'avif', psnr: -3.25 }], card: `${BASE}m/README.md` });
     expect(modelInfo({ name: 'm', provenance: [], validation: 'no' }, `${BASE}m/`)).toEqual({ name: 'm', bdRate: [], card: `${BASE}m/README.md` });
-  });
-});
-
-describe('modelNoteText', () => {
-  it('states the training and the validation BD-rates', () => {
-    const text = modelNoteText({
-      name: 'm',
-      steps: 30736,
-      cpuHours: 9.42,
-      exported: '2026-12-02',
-      photos: 10,
-      bdRate: [
-        { anchor: 'jpeg', psnr: -15.67, msssim: -25.47 },
-        { anchor: 'webp', psnr: 47.02 },
-      ],
-      card: `${BASE}m/README.md`,
-    });
-    expect(text).toBe("RD Lab's own weights: 30,736 steps, 9.4 CPU-h (2026-12-02). BD-rate (PSNR) on 10 held-out photos: −15.7 % vs JPEG, +47.0 % vs WebP.");
-  });
-  it('says nothing it does not know', () => {
-    expect(modelNoteText({ name: 'm', bdRate: [], card: '' })).toBe('');
-    expect(modelNoteText({ name: 'm', steps: 5, bdRate: [{ anchor: 'zz', psnr: 0 }], card: '' })).toBe("RD Lab's own weights: 5 steps. BD-rate (PSNR) on the held-out photos: ±0.0 % vs zz.");
   });
 });
 

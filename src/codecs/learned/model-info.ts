@@ -2,6 +2,7 @@
 // trained, and how they did on RD Lab's held-out validation photos (tools/train/eval.py writes both into the
 // package's manifest.json; the model card README.md next to it has the full tables).
 // Read defensively: a field that is missing or malformed is left out, never guessed.
+import { isObj } from './package';
 
 export interface ModelInfo {
   name: string;
@@ -23,7 +24,6 @@ export function modelsBaseUrl(): string {
   return new URL(`${base}models/`, here).href;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** The facts above from a parsed manifest.json (any JSON value; nothing is trusted). */

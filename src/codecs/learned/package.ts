@@ -99,7 +99,7 @@ function fail(kind: PackageErrorKind, msg: string): never {
   throw new PackageError(kind, msg);
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Checks the manifest's structure (not the weights): every field a decoder relies on, with a clear message. */
