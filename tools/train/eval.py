@@ -175,6 +175,16 @@ def gpu_text(p):
                    f"batch {b['batch']} of {b['crop']}×{b['crop']} crops)" for b in bursts)
 
 
+def bf16_text(p):
+    """' Steps 36334–45000 ran the transforms' inner layers in bfloat16 (train.py --bf16).'"""
+    spans = p.get("bf16_steps") or []
+    if not spans:
+        return ""
+    return (" Steps " + ", ".join(f"{s['from_step']}–{s['to_step']}" for s in spans) + " ran the transforms' inner "
+            "layers in bfloat16 autocast (`train.py --bf16`; the last layer of each transform, the entropy models "
+            "and the integer hyper-synthesis in float32; evaluation and export in float32).")
+
+
 def fits_text(p):
     """A sentence per fit_density.py run: the densities fitted alone, transforms frozen."""
     out = []
@@ -248,7 +258,7 @@ WebP:
 ## Training
 
 {p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
-({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{fits_text(p)} {p.get('note', '')}
+({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p)} {p.get('note', '')}
 Data: {p['data']}.
 Reproduce: `{p['command']}` (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`) then {'`python3 tools/train/fit_density.py --hard --steps 400 --lr 1e-3 --batch 24 --out tools/train/runs/factorized/calibrated.pt`, `python3 tools/train/export.py --model factorized --ckpt tools/train/runs/factorized/calibrated.pt`' if manifest['architecture'] == 'factorized' else f"`python3 tools/train/export.py --model {manifest['name']}`"} and
 `python3 tools/train/eval.py --models {manifest['name']}` (see tools/train/README.md).

@@ -273,6 +273,8 @@ def main():
     }
     if ck.get("density_fits"):  # fit_density.py: per-level densities fitted with the transforms frozen
         manifest["provenance"]["density_fits"] = ck["density_fits"]
+    if ck.get("bf16_steps"):  # train.py --bf16: transforms' inner layers in bfloat16 autocast for these steps
+        manifest["provenance"]["bf16_steps"] = ck["bf16_steps"]
     if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)
         manifest["provenance"]["gpu_bursts"] = ck["bursts"]
     prior = (ck.get("init") or {}).get("provenance")  # set only when the run continued the committed package
