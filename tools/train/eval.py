@@ -177,12 +177,7 @@ def gpu_text(p):
 
 def bf16_text(p):
     """' Steps 36334–45000 ran the transforms' inner layers in bfloat16 (train.py --bf16).'"""
-    spans = []
-    for sp in p.get("bf16_steps") or []:  # a resumed run continues the span before it: show one range
-        if spans and spans[-1]["to_step"] == sp["from_step"]:
-            spans[-1] = {"from_step": spans[-1]["from_step"], "to_step": sp["to_step"]}
-        else:
-            spans.append(sp)
+    spans = p.get("bf16_steps") or []
     if not spans:
         return ""
     return (" Steps " + ", ".join(f"{s['from_step']}–{s['to_step']}" for s in spans) + " ran the transforms' inner "

@@ -223,6 +223,17 @@ def sha256(b):
     return hashlib.sha256(b).hexdigest()
 
 
+def join_ranges(ranges):
+    """[{from_step, to_step}] with ranges that continue one another (a run resumed with the same setting) joined."""
+    out = []
+    for r in ranges:
+        if out and out[-1]["to_step"] == r["from_step"]:
+            out[-1] = {"from_step": out[-1]["from_step"], "to_step": r["to_step"]}
+        else:
+            out.append(dict(r))
+    return out
+
+
 def lr_phases(log_path, warmup=300, opt_from=0):
     """The learning-rate history of a run from its log.csv, as phases [{from_step, to_step, lr_start, lr_end}]:
     a new phase starts where the logged lr jumps by more than 3 % between rows (a restart with another --lr),
@@ -274,7 +285,7 @@ def main():
     if ck.get("density_fits"):  # fit_density.py: per-level densities fitted with the transforms frozen
         manifest["provenance"]["density_fits"] = ck["density_fits"]
     if ck.get("bf16_steps"):  # train.py --bf16: transforms' inner layers in bfloat16 autocast for these steps
-        manifest["provenance"]["bf16_steps"] = ck["bf16_steps"]
+        manifest["provenance"]["bf16_steps"] = join_ranges(ck["bf16_steps"])
     if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)
         manifest["provenance"]["gpu_bursts"] = ck["bursts"]
     prior = (ck.get("init") or {}).get("provenance")  # set only when the run continued the committed package

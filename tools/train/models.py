@@ -76,8 +76,8 @@ class LearnedCodec(nn.Module):
         self.bf16 = False  # train.py --bf16: the transforms' inner layers in bfloat16 (see transform())
 
     def transform(self, seq, x):
-        """Run g_a or g_s. With self.bf16 every layer but the last runs under bfloat16 autocast (3-4x faster on a
-        CPU with AVX512-BF16, and on GPUs); the last layer, and so y and x_hat, stay float32, and so do the
+        """Run g_a or g_s. With self.bf16 every layer but the last runs under bfloat16 autocast (1.6-2.1x the
+        steps per CPU-hour on a CPU with AVX512-BF16, tools/train/README.md); the last layer, and so y and x_hat, stay float32, and so do the
         entropy models and the integer hyper-synthesis, which are never autocast. Export and eval use float32."""
         if not self.bf16:
             return seq(x)
