@@ -37,9 +37,23 @@ test('Bits: the bit-allocation map overlays a learned side, zooms with it, and i
   const note = right.getByTestId('model-note');
   await expect(note).toContainText(`${manifest.provenance.steps.toLocaleString('en-US')} steps`);
   await expect(note).toContainText(`${Math.abs(manifest.validation.bd_rate.jpeg.psnr).toFixed(1)} % vs JPEG`);
-  const card = await page.request.get(await note.getByRole('link', { name: 'Model card' }).getAttribute('href') ?? '');
-  expect(card.ok()).toBe(true);
-  expect(await card.text()).toContain('`mean-scale` — RD Lab model card');
+  // The model card opens in a dialog, rendered from the package's README.md: the validation table (one row per
+  // rate point of the manifest), the BD-rate table, the training plot (loaded), the repository link as text.
+  await note.getByRole('button', { name: 'Model card' }).click();
+  const dialog = page.getByTestId('model-card');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('mean-scale — RD Lab model card');
+  const rdTable = dialog.locator('table').filter({ has: page.locator('th:first-child', { hasText: /^t$/ }) });
+  await expect(rdTable.locator('tbody tr')).toHaveCount(manifest.validation.results.bpp.length);
+  const cardBpp = Number(await rdTable.locator('tbody tr').first().locator('td').nth(1).innerText());
+  expect(Math.abs(cardBpp - manifest.validation.results.bpp[0])).toBeLessThanOrEqual(0.00006);
+  await expect(dialog.locator('tr', { hasText: 'WebP (Pillow/libwebp, method 6)' })).toContainText(`${manifest.validation.bd_rate.webp.psnr.toFixed(1)}%`);
+  const plot = dialog.getByRole('img', { name: 'training log' });
+  await plot.scrollIntoViewIfNeeded();
+  await expect.poll(() => plot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
+  await expect(dialog.locator('span[title*="docs/model-package.md"]')).toHaveText('docs/model-package.md');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
   const bpp = Number((await right.locator('.stat', { hasText: 'bpp' }).locator('dd').innerText()).replace(/[^\d.]/g, ''));
 
   // Latent statistics: y and z, with sizes that add up to about the file, and the mean scale index.

@@ -1,8 +1,10 @@
 // Under a learned codec's options: whose weights these are and how they fared on RD Lab's held-out photos,
-// straight from the package's manifest (src/codecs/learned/model-info.ts), with a link to the model card.
+// straight from the package's manifest (src/codecs/learned/model-info.ts), with a button that opens the model
+// card (ModelCard.tsx).
 import { useEffect, useState } from 'react';
 import { fetchModelInfo, type ModelInfo } from '../../codecs/learned/model-info';
 import { fmtSigned } from './format';
+import { ModelCard } from './ModelCard';
 
 const ANCHOR_NAMES: Record<string, string> = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', jxl: 'JPEG XL' };
 
@@ -22,9 +24,11 @@ export function modelNoteText(info: ModelInfo): string {
 
 export function ModelNote({ name }: { name: string }) {
   const [info, setInfo] = useState<ModelInfo | null>(null);
+  const [cardOpen, setCardOpen] = useState(false);
   useEffect(() => {
     let live = true;
     setInfo(null);
+    setCardOpen(false);
     fetchModelInfo(name).then((i) => live && setInfo(i));
     return () => {
       live = false;
@@ -33,15 +37,18 @@ export function ModelNote({ name }: { name: string }) {
   if (!info) return null;
   const text = modelNoteText(info);
   return (
-    <p
-      className="model-note"
-      data-testid="model-note"
-      title="BD-rate: the average bitrate difference at equal PSNR against each anchor codec (negative = fewer bits), measured by tools/train/eval.py on photos the model never saw in training."
-    >
-      {text}{' '}
-      <a href={info.card} target="_blank" rel="noreferrer">
-        Model card
-      </a>
-    </p>
+    <>
+      <p
+        className="model-note"
+        data-testid="model-note"
+        title="BD-rate: the average bitrate difference at equal PSNR against each anchor codec (negative = fewer bits), measured by tools/train/eval.py on photos the model never saw in training."
+      >
+        {text}{' '}
+        <button type="button" className="link-button" onClick={() => setCardOpen(true)} aria-haspopup="dialog">
+          Model card
+        </button>
+      </p>
+      {cardOpen && <ModelCard name={info.name} cardUrl={info.card} onClose={() => setCardOpen(false)} />}
+    </>
   );
 }
