@@ -41,7 +41,7 @@ export function dismissToast(id: number): void {
   set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
 }
 
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 const isAbort = (e: unknown) => e instanceof CodecError && e.kind === 'aborted';

@@ -3,6 +3,7 @@
 // as React elements. The card is fetched from the same origin when the visitor opens it.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { modelsBaseUrl } from '../../codecs/learned/model-info';
+import { messageOf } from '../state/engine';
 import { cardTarget, parseMarkdown, type Block, type Inline } from './markdown';
 
 interface Ctx {
@@ -106,7 +107,7 @@ export function ModelCard({ name, cardUrl, onClose }: { name: string; cardUrl: s
     fetch(cardUrl)
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
       .then((text) => live && setState({ status: 'ok', blocks: parseMarkdown(text) }))
-      .catch((e: unknown) => live && setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
+      .catch((e: unknown) => live && setState({ status: 'error', message: messageOf(e) }));
     return () => {
       live = false;
     };
