@@ -49,24 +49,28 @@ def validate(net, imgs, device, ts=(0.0, 0.5, 1.0), size=512):
     Always in float32, as export and eval run the model (--bf16 is for training steps only)."""
     net.eval()
     bf16, net.bf16 = net.bf16, False
-    res = []
-    for t in ts:
-        bpps, psnrs = [], []
-        for im in imgs:
-            h, w = im.shape[1], im.shape[2]
-            s = min(size, h, w)
-            y0, x0 = (h - s) // 2, (w - s) // 2
-            x = im[:, y0:y0 + s, x0:x0 + s].float().div(255).unsqueeze(0).to(device)
-            xp, (hh, ww) = pad_to(x, net.downsampling)
-            out = net.rd(xp, torch.full((1,), t, device=device), noise=False)
-            x_hat = out["x_hat"][:, :, :hh, :ww].clamp(0, 1)
-            x_hat = torch.round(x_hat * 255) / 255
-            bpps.append(float(out["bpp"]) * xp.shape[2] * xp.shape[3] / (hh * ww))
-            psnrs.append(float(psnr(x_hat, x)))
-        res.append((t, sum(bpps) / len(bpps), sum(psnrs) / len(psnrs)))
-    net.train()
-    net.bf16 = bf16
-    return res
+    try:
+        return [(t, *_validate_at(net, imgs, device, t, size)) for t in ts]
+    finally:
+        net.train()
+        net.bf16 = bf16
+
+
+def _validate_at(net, imgs, device, t, size):
+    """Mean (bpp, PSNR) of the validation centre crops at rate t."""
+    bpps, psnrs = [], []
+    for im in imgs:
+        h, w = im.shape[1], im.shape[2]
+        s = min(size, h, w)
+        y0, x0 = (h - s) // 2, (w - s) // 2
+        x = im[:, y0:y0 + s, x0:x0 + s].float().div(255).unsqueeze(0).to(device)
+        xp, (hh, ww) = pad_to(x, net.downsampling)
+        out = net.rd(xp, torch.full((1,), t, device=device), noise=False)
+        x_hat = out["x_hat"][:, :, :hh, :ww].clamp(0, 1)
+        x_hat = torch.round(x_hat * 255) / 255
+        bpps.append(float(out["bpp"]) * xp.shape[2] * xp.shape[3] / (hh * ww))
+        psnrs.append(float(psnr(x_hat, x)))
+    return sum(bpps) / len(bpps), sum(psnrs) / len(psnrs)
 
 
 def widen_opt_state(opt):
