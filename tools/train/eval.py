@@ -189,6 +189,14 @@ def fits_text(p):
     """A sentence per fit_density.py run: the densities fitted alone, transforms frozen."""
     out = []
     for f in p.get("density_fits") or []:
+        if f.get("init_from"):  # fit_density.py --init-from: the run's start
+            init = p.get("initialised_from") or {}
+            src = f"`{f['init_from']}`" + (f" (step {init['step']}, {init['cpu_s'] / 3600:.2f} CPU-hours)" if init.get("step") else "")
+            out.append(f" The run began with a fresh hyperprior fitted alone on the frozen transforms and gain units of {src} "
+                       f"(`fit_density.py`, {f['steps']} steps of {f['batch']} cached {f['crop']}×{f['crop']}-crop latents, "
+                       f"{f['cpu_s'] / 60:.0f} CPU-minutes): validation-crop bpp "
+                       f"{' / '.join(f'{b:.4f}' for b in f['val_bpp_after'])} at t = 0 / 0.5 / 1.")
+            continue
         what = ("calibrated on the rounded symbols" if f.get("hard") else
                 "fitted per gain level (noisy latents, as in training)")
         ch = [f"{100 * (a / b - 1):+.1f} %" for a, b in zip(f["val_bpp_after"], f["val_bpp_before"])]
@@ -260,7 +268,7 @@ WebP:
 {p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
 ({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p)} {p.get('note', '')}
 Data: {p['data']}.
-Reproduce: `{p['command']}` (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`) then {'`python3 tools/train/fit_density.py --hard --steps 400 --lr 1e-3 --batch 24 --out tools/train/runs/factorized/calibrated.pt`, `python3 tools/train/export.py --model factorized --ckpt tools/train/runs/factorized/calibrated.pt`' if manifest['architecture'] == 'factorized' else f"`python3 tools/train/export.py --model {manifest['name']}`"} and
+Reproduce: {f"`{p['prepare']}`, then " if p.get('prepare') else ''}`{p['command']}` (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`) then {'`python3 tools/train/fit_density.py --hard --steps 400 --lr 1e-3 --batch 24 --out tools/train/runs/factorized/calibrated.pt`, `python3 tools/train/export.py --model factorized --ckpt tools/train/runs/factorized/calibrated.pt`' if manifest['architecture'] == 'factorized' else f"`python3 tools/train/export.py --model {manifest['name']}`"} and
 `python3 tools/train/eval.py --models {manifest['name']}` (see tools/train/README.md).
 {'![training log](training.png)' if has_plot else ''}
 

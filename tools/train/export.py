@@ -282,8 +282,15 @@ def main():
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from tools/train/{init_from}" if init_from else ""),
     }
-    if ck.get("density_fits"):  # fit_density.py: per-level densities fitted with the transforms frozen
+    if ck.get("density_fits"):  # fit_density.py: entropy models fitted with the transforms frozen
         manifest["provenance"]["density_fits"] = ck["density_fits"]
+        first = ck["density_fits"][0]
+        if first.get("init_from"):  # the run began as fit_density.py --init-from: a hyperprior on copied transforms
+            manifest["provenance"]["prepare"] = (
+                f"python3 tools/train/fit_density.py --model {args.model} --init-from tools/train/{first['init_from']}"
+                f" --steps {first['steps']} --crops {first['crops']} --batch {first['batch']}"
+                f" --lr {first['lr'][0]:g} --lr-end {first['lr'][1]:g}")
+            manifest["provenance"]["command"] = manifest["provenance"]["command"].split(" --init-from ")[0]
     if ck.get("bf16_steps"):  # train.py --bf16: transforms' inner layers in bfloat16 autocast for these steps
         manifest["provenance"]["bf16_steps"] = join_ranges(ck["bf16_steps"])
     if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)

@@ -1,22 +1,30 @@
 #!/usr/bin/env python3
-"""Fit a factorized model's per-level densities (layers.RateFactorizedDensity) with its transforms frozen.
+"""Fit a model's entropy model with its transforms frozen.
 
     nice -n 19 /usr/bin/python3 tools/train/fit_density.py --steps 700 --batch 24            # upgrade, in place
     nice -n 19 /usr/bin/python3 tools/train/fit_density.py --hard --steps 400 --lr 1e-3 --batch 24 \
         --out tools/train/runs/factorized/calibrated.pt                                    # before export
+    nice -n 19 /usr/bin/python3 tools/train/fit_density.py --model mean-scale --steps 6000 --lr 5e-4 \
+        --lr-end 5e-5 --init-from tools/train/runs/factorized/calibrated.pt               # a new hyperprior
 
 It caches the analysis transform's latents of random training crops once (the transforms are frozen, and
-y(t) = y * gain(t)), then trains only the density parameters on the rate term (the distortion does not depend
-on them), at a learning rate of its own. Two uses:
+y(t) = y * gain(t)), then trains only the entropy model (`models.LearnedCodec.entropy_params`) on the rate term
+(the distortion does not depend on it), at a learning rate of its own. Three uses:
 
-- Upgrade: a checkpoint from before the per-level densities has one density per channel for all rates; loading
-  it starts every level from that density (models.Factorized.load_state_dict). At the late learning rates of a
-  long run the levels would separate only slowly, so they are fitted alone first, on the noisy latents of
-  training. The checkpoint is rewritten in place (the old one kept as ckpt.before-levels.pt), with the
-  optimizer state of every parameter kept; train.py then continues the whole model.
-- Calibration (--hard): training fits the density to latents with additive uniform noise, the coder sees
-  rounded ones. Fitting the likelihood of the rounded symbols themselves before export took 0.6-1.0 % off the
-  validation bpp (400 steps, ~3 CPU-minutes). Write it to --out and export that checkpoint.
+- Upgrade: a `factorized` checkpoint from before the per-level densities has one density per channel for all
+  rates; loading it starts every level from that density (models.Factorized.load_state_dict). At the late
+  learning rates of a long run the levels would separate only slowly, so they are fitted alone first, on the
+  noisy latents of training. The checkpoint is rewritten in place (the old one kept as ckpt.before-levels.pt),
+  with the optimizer state of every parameter kept; train.py then continues the whole model.
+- Calibration (--hard, `factorized`): training fits the density to latents with additive uniform noise, the
+  coder sees rounded ones. Fitting the likelihood of the rounded symbols themselves before export took
+  0.6-1.0 % off the validation bpp (400 steps, ~3 CPU-minutes). Write it to --out and export that checkpoint.
+- A hyperprior on trained transforms (--init-from, `hyperprior` / `mean-scale`): copy another run's transforms
+  and gain units (e.g. the factorized model's) and fit a fresh hyperprior (hyper-analysis, integer
+  hyper-synthesis, scale and mean heads, z density) on their latents, on the noisy rate of training. Writes
+  runs/<run>/ckpt.pt (weights only, step 0, the fit's CPU time counted); train.py then trains the whole model
+  from it with a fresh optimizer. Only the hyper networks run per step, so a step costs a few percent of a
+  training step.
 
 Each fit is recorded in the checkpoint (`density_fits`; export.py copies it to the package's provenance).
 """
@@ -31,8 +39,8 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split  # noqa: E402
-from layers import bits  # noqa: E402
-from train import RUNS, build, limit_openblas, validate  # noqa: E402
+from models import MODELS  # noqa: E402
+from train import HERE as TRAIN_DIR, RUNS, build, limit_openblas, validate  # noqa: E402
 
 
 def val_bpp(net, imgs):
@@ -42,13 +50,16 @@ def val_bpp(net, imgs):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--run", default="factorized")
+    ap.add_argument("--model", choices=list(MODELS), default="factorized")
+    ap.add_argument("--run", help="run folder (default: the model name)")
     ap.add_argument("--n", type=int, default=96)
     ap.add_argument("--m", type=int, default=128)
+    ap.add_argument("--nz", type=int, default=64)
     ap.add_argument("--steps", type=int, default=1200)
     ap.add_argument("--batch", type=int, default=16, help="cached latent crops per step (one rate t each)")
     ap.add_argument("--crops", type=int, default=640, help="training crops whose latents are cached")
-    ap.add_argument("--crop", type=int, default=128)
+    ap.add_argument("--crop", type=int, help="crop size (default 128; 256 for the hyperprior models, whose "
+                    "hyper-analysis downsamples the latents 4x more)")
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--lr-end", type=float, default=1e-4)
     ap.add_argument("--threads", type=int, default=1)
@@ -56,64 +67,92 @@ def main():
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--hard", action="store_true", help="fit the likelihood of the rounded symbols the coder "
                     "sees instead of the noisy latents of training (a calibration before export)")
+    ap.add_argument("--init-from", help="checkpoint of another run whose transforms and gains are copied; the "
+                    "entropy model starts afresh and the result is a new run's weights-only ckpt.pt")
     ap.add_argument("--ckpt", help="checkpoint to read (default runs/<run>/ckpt.pt, rewritten in place)")
     ap.add_argument("--out", help="write here instead of rewriting the checkpoint")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     limit_openblas(args.threads)
     torch.manual_seed(args.seed)
+    hyper = args.model != "factorized"
+    crop = args.crop or (256 if hyper else 128)
 
-    path = args.ckpt or os.path.join(RUNS, args.run, "ckpt.pt")
-    ck = torch.load(path, map_location="cpu", weights_only=False)
-    net = build("factorized", args.n, args.m, 0)
-    net.load_state_dict(ck["model"])
+    path = args.ckpt or os.path.join(RUNS, args.run or args.model, "ckpt.pt")
+    net = build(args.model, args.n, args.m, args.nz)
+    if args.init_from:
+        if os.path.exists(args.out or path):
+            raise SystemExit(f"{args.out or path} exists: move it away to start a new run from {args.init_from}")
+        src = torch.load(args.init_from, map_location="cpu", weights_only=False)
+        own = net.state_dict()
+        copied = [k for k, v in src["model"].items()
+                  if k.startswith(("g_a.", "g_s.", "gain.")) and k in own and own[k].shape == v.shape]
+        missing = [k for k in own if k.startswith(("g_a.", "g_s.", "gain.")) and k not in copied]
+        if missing:
+            raise SystemExit(f"{args.init_from} lacks transform tensors of this shape: {missing[:4]}")
+        own.update({k: src["model"][k] for k in copied})
+        net.load_state_dict(own)
+        ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0, "args": {"n": args.n, "m": args.m, "nz": args.nz},
+              "init": {"from": os.path.relpath(args.init_from, TRAIN_DIR), "step": src.get("step"),
+                       "cpu_s": src.get("cpu_s", 0.0), "what": "transforms and gain units (fit_density.py)"}}
+        print(f"[fit] copied {len(copied)} transform/gain tensors from {args.init_from} (step {src.get('step')})",
+              flush=True)
+    else:
+        ck = torch.load(path, map_location="cpu", weights_only=False)
+        net.load_state_dict(ck["model"])
     net.eval()
-    dens = list(net.density.parameters())
+    params = net.entropy_params()
     for p in net.parameters():
         p.requires_grad_(False)
-    for p in dens:
+    for p in params:
         p.requires_grad_(True)
 
-    t0 = time.time()
-    sampler = CropSampler(load_split("train", args.data)[1], args.crop, torch.Generator().manual_seed(args.seed))
+    t0, c0 = time.time(), time.process_time()
+    sampler = CropSampler(load_split("train", args.data)[1], crop, torch.Generator().manual_seed(args.seed))
     with torch.no_grad():
         Y = torch.cat([net.g_a(sampler.batch(16)) for _ in range((args.crops + 15) // 16)])
     val = load_split("val", args.data)[1]
     before = val_bpp(net, val)
-    print(f"[levels] cached {tuple(Y.shape)} latents in {time.time() - t0:.0f} s; val bpp at t=0/.5/1 "
+    print(f"[fit] cached {tuple(Y.shape)} latents in {time.time() - t0:.0f} s; val bpp at t=0/.5/1 "
           f"{' '.join(f'{b:.4f}' for b in before)}", flush=True)
 
-    opt = torch.optim.Adam(dens, lr=args.lr)
-    npix = args.crop * args.crop
+    opt = torch.optim.Adam(params, lr=args.lr)
+    npix = crop * crop
     for step in range(1, args.steps + 1):
         lr = args.lr * (args.lr_end / args.lr) ** ((step - 1) / max(1, args.steps - 1))
         for g in opt.param_groups:
             g["lr"] = lr
         t = torch.rand(args.batch)
-        v = Y[torch.randint(0, Y.shape[0], (args.batch,))] * net.gain.gain(t)
-        v = torch.round(v) if args.hard else v + torch.empty_like(v).uniform_(-0.5, 0.5)
-        loss = bits(net.density.likelihood(v, t)).sum() / (args.batch * npix)
+        c = net.code(Y[torch.randint(0, Y.shape[0], (args.batch,))] * net.gain.gain(t), t, noise=not args.hard)
+        loss = (c["bits_y"] + c["bits_z"]).sum() / (args.batch * npix)
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        if hyper:
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         if step % 100 == 0:
-            print(f"[levels] step {step} bpp {loss.item():.4f} lr {lr:.2e} ({time.time() - t0:.0f} s)", flush=True)
+            print(f"[fit] step {step} bpp {loss.item():.4f} lr {lr:.2e} ({time.time() - t0:.0f} s)", flush=True)
     after = val_bpp(net, val)
-    print(f"[levels] val bpp at t=0/.5/1 {' '.join(f'{a:.4f}' for a in after)} "
+    print(f"[fit] val bpp at t=0/.5/1 {' '.join(f'{a:.4f}' for a in after)} "
           f"({' '.join(f'{100 * (a / b - 1):+.1f}%' for a, b in zip(after, before))})", flush=True)
 
     # The main optimizer's state stays as saved: train.py widens old density moments when it resumes.
     ck["model"] = net.state_dict()
-    ck.setdefault("density_fits", []).append({
-        "at_step": ck["step"], "steps": args.steps, "batch": args.batch, "crops": args.crops, "crop": args.crop,
-        "lr": [args.lr, args.lr_end], "cpu_s": round(time.process_time(), 1), "hard": args.hard,
-        "val_bpp_before": [round(b, 5) for b in before], "val_bpp_after": [round(a, 5) for a in after]})
+    cpu_s = round(time.process_time() - c0, 1)
+    fit = {"at_step": ck["step"], "steps": args.steps, "batch": args.batch, "crops": args.crops, "crop": crop,
+           "lr": [args.lr, args.lr_end], "cpu_s": cpu_s, "hard": args.hard,
+           "val_bpp_before": [round(b, 5) for b in before], "val_bpp_after": [round(a, 5) for a in after]}
+    if args.init_from:  # a new run: the fit is its first CPU time
+        fit["init_from"] = ck["init"]["from"]
+        ck["cpu_s"], ck["wall_s"] = cpu_s, round(time.time() - t0, 1)
+    ck.setdefault("density_fits", []).append(fit)
     out = args.out or path
-    if out == path:
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    if out == path and os.path.exists(path):
         shutil.copyfile(path, os.path.join(os.path.dirname(path), "ckpt.before-levels.pt"))
     torch.save(ck, out + ".tmp")
     os.replace(out + ".tmp", out)
-    print(f"[levels] wrote {out}", flush=True)
+    print(f"[fit] wrote {out}", flush=True)
 
 
 if __name__ == "__main__":

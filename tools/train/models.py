@@ -85,10 +85,25 @@ class LearnedCodec(nn.Module):
             h = seq[:-1](x)
         return seq[-1](h.float())
 
-    def rd(self, x, t, noise=True):
-        """Forward pass: dict with x_hat and bpp per sample. noise=True: additive uniform noise for the rate
-        (training); noise=False: the rate of the hard-rounded latents (evaluation)."""
+    def entropy_params(self):
+        """The parameters of the entropy model (all but the transforms and the gains): what fit_density.py fits
+        with the transforms frozen."""
+        return [p for n, p in self.named_parameters() if not n.startswith(("g_a.", "g_s.", "gain."))]
+
+    def code(self, y, t, noise=True):
+        """The entropy model on gained latents y: dict with y_hat (the decoder's latents) and the bits of y and z
+        per sample. noise=True: additive uniform noise for the rate (training); noise=False: the rate of the
+        hard-rounded latents (evaluation)."""
         raise NotImplementedError
+
+    def rd(self, x, t, noise=True):
+        """Forward pass: dict with x_hat and bpp (bpp_y, bpp_z) per sample."""
+        y = self.transform(self.g_a, x) * self.gain.gain(t)
+        c = self.code(y, t, noise)
+        x_hat = self.transform(self.g_s, c["y_hat"] * self.gain.inv_gain(t))
+        npix = x.shape[2] * x.shape[3]
+        bpp_y, bpp_z = c["bits_y"] / npix, c["bits_z"] / npix
+        return {"x_hat": x_hat, "bpp": bpp_y + bpp_z, "bpp_y": bpp_y, "bpp_z": bpp_z}
 
 
 class Factorized(LearnedCodec):
@@ -106,14 +121,11 @@ class Factorized(LearnedCodec):
               for k, v in state_dict.items()}
         return super().load_state_dict(sd, strict)
 
-    def rd(self, x, t, noise=True):
-        y = self.transform(self.g_a, x) * self.gain.gain(t)
+    def code(self, y, t, noise=True):
         y_hat = round_ste(y)
         y_noisy = y + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else y_hat
-        x_hat = self.transform(self.g_s, y_hat * self.gain.inv_gain(t))
-        npix = x.shape[2] * x.shape[3]
-        bpp = bits(self.density.likelihood(y_noisy, t)).sum((1, 2, 3)) / npix
-        return {"x_hat": x_hat, "bpp": bpp, "bpp_y": bpp, "bpp_z": torch.zeros_like(bpp)}
+        bits_y = bits(self.density.likelihood(y_noisy, t)).sum((1, 2, 3))
+        return {"y_hat": y_hat, "bits_y": bits_y, "bits_z": torch.zeros_like(bits_y)}
 
 
 class Hyperprior(LearnedCodec):
@@ -137,8 +149,7 @@ class Hyperprior(LearnedCodec):
     def means(self, feats):
         return None
 
-    def rd(self, x, t, noise=True):
-        y = self.transform(self.g_a, x) * self.gain.gain(t)
+    def code(self, y, t, noise=True):
         z = self.h_a(self.hyper_input(y))
         z_hat = torch.clamp(round_ste(z), -Z_CLAMP, Z_CLAMP)
         z_noisy = z + torch.empty_like(z).uniform_(-0.5, 0.5) if noise else z_hat
@@ -149,11 +160,8 @@ class Hyperprior(LearnedCodec):
         centred = y if mu is None else y - mu
         y_noisy = centred + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else torch.round(centred)
         y_hat = round_ste(centred) + (0 if mu is None else mu)
-        x_hat = self.transform(self.g_s, y_hat * self.gain.inv_gain(t))
-        npix = x.shape[2] * x.shape[3]
-        bpp_y = bits(gaussian_likelihood(y_noisy, scale)).sum((1, 2, 3)) / npix
-        bpp_z = bits(self.z_density.likelihood(z_noisy)).sum((1, 2, 3)) / npix
-        return {"x_hat": x_hat, "bpp": bpp_y + bpp_z, "bpp_y": bpp_y, "bpp_z": bpp_z}
+        return {"y_hat": y_hat, "bits_y": bits(gaussian_likelihood(y_noisy, scale)).sum((1, 2, 3)),
+                "bits_z": bits(self.z_density.likelihood(z_noisy)).sum((1, 2, 3))}
 
 
 class MeanScale(Hyperprior):
