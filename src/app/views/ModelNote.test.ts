@@ -20,6 +20,10 @@ describe('modelNoteText', () => {
     });
     expect(text).toBe("RD Lab's own weights: 30,736 steps, 9.4 CPU-h (2026-12-02). BD-rate (PSNR) on 10 held-out photos: −15.7 % vs JPEG, +47.0 % vs WebP.");
   });
+  it("counts the training of the transforms a run began from apart", () => {
+    const text = modelNoteText({ name: 'm', steps: 8000, cpuHours: 1.26, initSteps: 60538, initCpuHours: 14.34, bdRate: [], card: '' });
+    expect(text).toBe("RD Lab's own weights: 8,000 steps, 1.3 CPU-h, on transforms taken from another of our models after 60,538 steps (14.3 CPU-h).");
+  });
   it('says nothing it does not know', () => {
     expect(modelNoteText({ name: 'm', bdRate: [], card: '' })).toBe('');
     expect(modelNoteText({ name: 'm', steps: 5, bdRate: [{ anchor: 'zz', psnr: 0 }], card: '' })).toBe("RD Lab's own weights: 5 steps. BD-rate (PSNR) on the held-out photos: ±0.0 % vs zz.");

@@ -8,13 +8,18 @@ import { ModelCard } from './ModelCard';
 
 const ANCHOR_NAMES: Record<string, string> = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', jxl: 'JPEG XL' };
 
-/** One line of text (tested on its own): "Our weights: 30,736 steps, 9.4 CPU-h. Validation (10 photos): …". */
+/** One line of text (tested on its own): "RD Lab's own weights: 30,736 steps, 9.4 CPU-h (2026-12-02). BD-rate (PSNR)
+ * on 10 held-out photos: …"; a run that began from another model's transforms says how long those trained. */
 export function modelNoteText(info: ModelInfo): string {
   const parts: string[] = [];
   const trained = [info.steps !== undefined ? `${info.steps.toLocaleString('en-US')} steps` : '', info.cpuHours !== undefined ? `${info.cpuHours.toFixed(1)} CPU-h` : '']
     .filter(Boolean)
     .join(', ');
-  if (trained) parts.push(`RD Lab's own weights: ${trained}${info.exported ? ` (${info.exported})` : ''}.`);
+  const init =
+    info.initSteps !== undefined
+      ? `, on transforms taken from another of our models after ${info.initSteps.toLocaleString('en-US')} steps${info.initCpuHours !== undefined ? ` (${info.initCpuHours.toFixed(1)} CPU-h)` : ''}`
+      : '';
+  if (trained) parts.push(`RD Lab's own weights: ${trained}${init}${info.exported ? ` (${info.exported})` : ''}.`);
   if (info.bdRate.length) {
     const rates = info.bdRate.map((b) => `${fmtSigned(b.psnr)} % vs ${ANCHOR_NAMES[b.anchor] ?? b.anchor}`).join(', ');
     parts.push(`BD-rate (PSNR) on ${info.photos ?? 'the'} held-out photos: ${rates}.`);

@@ -20,6 +20,9 @@ describe('modelInfo on the shipped packages', () => {
       expect(info.steps).toBeGreaterThan(1000);
       expect(info.cpuHours).toBe(raw.provenance.cpu_hours);
       expect(info.exported).toBe(raw.provenance.exported);
+      const init = raw.provenance.initialised_from;
+      expect(info.initSteps).toBe(init?.step);
+      expect(info.initCpuHours).toBe(init ? init.cpu_s / 3600 : undefined);
       expect(info.photos).toBe(raw.validation.photos);
       expect(info.card).toBe(`${BASE}${name}/README.md`);
       const anchors = Object.keys(raw.validation.bd_rate);
@@ -44,7 +47,7 @@ describe('modelInfo on malformed manifests', () => {
     const info = modelInfo(
       {
         name: 'm',
-        provenance: { steps: 12.5, cpu_hours: -1, exported: 'yesterday' },
+        provenance: { steps: 12.5, cpu_hours: -1, exported: 'yesterday', initialised_from: { step: 2.5, cpu_s: 100 } },
         validation: { photos: 0, bd_rate: { jpeg: { psnr: 'x' }, webp: { psnr: NaN }, avif: { psnr: -3.25 }, 'bad name!': { psnr: 1 }, jxl: 4 } },
       },
       `${BASE}m/`,

@@ -10,6 +10,10 @@ export interface ModelInfo {
   steps?: number;
   cpuHours?: number;
   exported?: string;
+  /** Where the run began from another run's transforms (provenance.initialised_from): that run's steps and
+   * CPU-hours, which `steps` / `cpuHours` do not count. */
+  initSteps?: number;
+  initCpuHours?: number;
   /** Held-out validation: photo count and BD-rates (%, PSNR and MS-SSIM) against the named anchors. */
   photos?: number;
   bdRate: { anchor: string; psnr: number; msssim?: number }[];
@@ -38,6 +42,13 @@ export function modelInfo(manifest: unknown, packageUrl: string): ModelInfo | nu
   const cpu = num(prov.cpu_hours);
   if (cpu !== undefined && cpu >= 0) info.cpuHours = cpu;
   if (typeof prov.exported === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(prov.exported)) info.exported = prov.exported;
+  const init = isObj(prov.initialised_from) ? prov.initialised_from : {};
+  const initSteps = num(init.step);
+  const initCpu = num(init.cpu_s);
+  if (initSteps !== undefined && Number.isInteger(initSteps) && initSteps > 0) {
+    info.initSteps = initSteps;
+    if (initCpu !== undefined && initCpu >= 0) info.initCpuHours = initCpu / 3600;
+  }
   const photos = num(val.photos);
   if (photos !== undefined && Number.isInteger(photos) && photos > 0) info.photos = photos;
   for (const [anchor, v] of Object.entries(bd)) {
