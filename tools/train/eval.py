@@ -122,13 +122,19 @@ def plot_training(name, path):
         return False
     step = [int(r["step"]) for r in rows]
     fig, ax = plt.subplots(1, 3, figsize=(12, 3.2))
-    for a, key, lab in zip(ax, ("loss", "bpp", "psnr"), ("loss (λ·255²·MSE + bpp)", "bpp (training crops)", "PSNR dB (training crops)")):
-        v = np.array([float(r[key]) for r in rows])
-        k = max(1, min(20, len(v) // 10))
-        sm = np.convolve(v, np.ones(k) / k, mode="valid") if len(v) > k else v
-        a.plot(step[len(step) - len(sm):], sm)
+    frozen = all(r["psnr"] == "" for r in rows)  # a fit_density.py run: the loss is the rate alone
+    loss_label = "loss (bpp: rate only, transforms frozen)" if frozen else "loss (λ·255²·MSE + bpp)"
+    for a, key, lab in zip(ax, ("loss", "bpp", "psnr"), (loss_label, "bpp (training crops)", "PSNR dB (training crops)")):
         a.set_title(lab, fontsize=9)
         a.set_xlabel("step")
+        have = [(s, float(r[key])) for s, r in zip(step, rows) if r[key] != ""]
+        if not have:  # fit_density.py rows: the transforms were frozen, no distortion measured
+            a.text(0.5, 0.5, "transforms frozen\n(fit_density.py)", ha="center", va="center", transform=a.transAxes)
+            continue
+        st, v = [s for s, _ in have], np.array([x for _, x in have])
+        k = max(1, min(20, len(v) // 10))
+        sm = np.convolve(v, np.ones(k) / k, mode="valid") if len(v) > k else v
+        a.plot(st[len(st) - len(sm):], sm)
         if key == "loss":
             a.set_yscale("log")
     fig.suptitle(f"{name}: training log (λ drawn per image across the whole range; 20-point moving average)", fontsize=9)
@@ -206,6 +212,24 @@ def fits_text(p):
     return "".join(out)
 
 
+def reproduce_text(manifest):
+    """The card's 'Reproduce:' line: the run's commands (a preparing fit, training), the calibration and export."""
+    p, name = manifest["provenance"], manifest["name"]
+    first = f"`{p['prepare']}`, then " if p.get("prepare") else ""
+    phases = " (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`)" if "train.py" in p["command"] else ""
+    hard = [f for f in p.get("density_fits") or [] if f.get("hard")]
+    if hard:  # fit_density.py --hard before export (the last one counts)
+        f, cal = hard[-1], f"tools/train/runs/{name}/calibrated.pt"
+        model = "" if name == "factorized" else f" --model {name}"
+        rest = (f"`python3 tools/train/fit_density.py{model} --hard --steps {f['steps']} --crops {f['crops']} "
+                f"--batch {f['batch']} --lr {f['lr'][0]:g} --lr-end {f['lr'][1]:g} --out {cal}`, "
+                f"`python3 tools/train/export.py --model {name} --ckpt {cal}`")
+    else:
+        rest = f"`python3 tools/train/export.py --model {name}`"
+    return (f"Reproduce: {first}`{p['command']}`{phases} then {rest} and\n"
+            f"`python3 tools/train/eval.py --models {name}` (see tools/train/README.md).")
+
+
 def model_card(manifest, res, bd, anc, has_plot):
     p = manifest["provenance"]
     ch = manifest["channels"]
@@ -268,8 +292,7 @@ WebP:
 {p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
 ({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p)} {p.get('note', '')}
 Data: {p['data']}.
-Reproduce: {f"`{p['prepare']}`, then " if p.get('prepare') else ''}`{p['command']}` (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`) then {'`python3 tools/train/fit_density.py --hard --steps 400 --lr 1e-3 --batch 24 --out tools/train/runs/factorized/calibrated.pt`, `python3 tools/train/export.py --model factorized --ckpt tools/train/runs/factorized/calibrated.pt`' if manifest['architecture'] == 'factorized' else f"`python3 tools/train/export.py --model {manifest['name']}`"} and
-`python3 tools/train/eval.py --models {manifest['name']}` (see tools/train/README.md).
+{reproduce_text(manifest)}
 {'![training log](training.png)' if has_plot else ''}
 
 ## Credits

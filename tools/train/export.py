@@ -291,6 +291,8 @@ def main():
                 f" --steps {first['steps']} --crops {first['crops']} --batch {first['batch']}"
                 f" --lr {first['lr'][0]:g} --lr-end {first['lr'][1]:g}")
             manifest["provenance"]["command"] = manifest["provenance"]["command"].split(" --init-from ")[0]
+            if ck["step"] == first["steps"]:  # no train.py steps after the fit: the fit is the whole recipe
+                manifest["provenance"]["command"] = manifest["provenance"].pop("prepare")
     if ck.get("bf16_steps"):  # train.py --bf16: transforms' inner layers in bfloat16 autocast for these steps
         manifest["provenance"]["bf16_steps"] = join_ranges(ck["bf16_steps"])
     if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)
@@ -304,7 +306,7 @@ def main():
                              "note": "continued from the committed package (weights only; fresh optimizer)"}])
         if prior.get("density_fits"):
             prov["density_fits"] = prior["density_fits"] + prov.get("density_fits", [])
-        for k in ("command", "initialised_from", "note"):
+        for k in ("command", "prepare", "initialised_from", "note"):
             if k in prior:
                 prov[k] = prior[k]
     elif init_from:

@@ -22,13 +22,14 @@ y(t) = y * gain(t)), then trains only the entropy model (`models.LearnedCodec.en
 - A hyperprior on trained transforms (--init-from, `hyperprior` / `mean-scale`): copy another run's transforms
   and gain units (e.g. the factorized model's) and fit a fresh hyperprior (hyper-analysis, integer
   hyper-synthesis, scale and mean heads, z density) on their latents, on the noisy rate of training. Writes
-  runs/<run>/ckpt.pt (weights only, step 0, the fit's CPU time counted); train.py then trains the whole model
-  from it with a fresh optimizer. Only the hyper networks run per step, so a step costs a few percent of a
+  runs/<run>/ckpt.pt (weights only; the fit's steps, CPU time and log.csv are the run's first) and train.py can
+  train the whole model on from it with a fresh optimizer. Only the hyper networks run per step, so a step costs a few percent of a
   training step.
 
 Each fit is recorded in the checkpoint (`density_fits`; export.py copies it to the package's provenance).
 """
 import argparse
+import csv
 import os
 import shutil
 import sys
@@ -92,7 +93,10 @@ def main():
             raise SystemExit(f"{args.init_from} lacks transform tensors of this shape: {missing[:4]}")
         own.update({k: src["model"][k] for k in copied})
         net.load_state_dict(own)
-        ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0, "args": {"n": args.n, "m": args.m, "nz": args.nz},
+        # the fit is the new run's first training: its steps, batch, crop and lr are the run's (train.py continues)
+        ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0,
+              "args": {"n": args.n, "m": args.m, "nz": args.nz, "batch": args.batch, "crop": crop, "lr": args.lr,
+                       "warmup": 0},
               "init": {"from": os.path.relpath(args.init_from, TRAIN_DIR), "step": src.get("step"),
                        "cpu_s": src.get("cpu_s", 0.0), "what": "transforms and gain units (fit_density.py)"}}
         print(f"[fit] copied {len(copied)} transform/gain tensors from {args.init_from} (step {src.get('step')})",
@@ -118,6 +122,12 @@ def main():
 
     opt = torch.optim.Adam(params, lr=args.lr)
     npix = crop * crop
+    log = None
+    if args.init_from:  # the new run's log.csv (train.py's columns; no PSNR: the distortion is fixed)
+        logf = open(os.path.join(os.path.dirname(os.path.abspath(args.out or path)), "log.csv"), "w", newline="")
+        log = csv.writer(logf)
+        log.writerow(["step", "wall_s", "cpu_s", "loss", "bpp", "bpp_z", "psnr", "lr"])
+        acc = [0.0, 0.0, 0]
     for step in range(1, args.steps + 1):
         lr = args.lr * (args.lr_end / args.lr) ** ((step - 1) / max(1, args.steps - 1))
         for g in opt.param_groups:
@@ -130,6 +140,12 @@ def main():
         if hyper:
             torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
+        if log is not None:
+            acc = [acc[0] + loss.item(), acc[1] + c["bits_z"].sum().item() / (args.batch * npix), acc[2] + 1]
+            if step % 50 == 0:
+                log.writerow([step, round(time.time() - t0, 1), round(time.process_time() - c0, 1),
+                              round(acc[0] / acc[2], 5), round(acc[0] / acc[2], 5), round(acc[1] / acc[2], 5), "", lr])
+                acc = [0.0, 0.0, 0]
         if step % 100 == 0:
             print(f"[fit] step {step} bpp {loss.item():.4f} lr {lr:.2e} ({time.time() - t0:.0f} s)", flush=True)
     after = val_bpp(net, val)
@@ -142,9 +158,10 @@ def main():
     fit = {"at_step": ck["step"], "steps": args.steps, "batch": args.batch, "crops": args.crops, "crop": crop,
            "lr": [args.lr, args.lr_end], "cpu_s": cpu_s, "hard": args.hard,
            "val_bpp_before": [round(b, 5) for b in before], "val_bpp_after": [round(a, 5) for a in after]}
-    if args.init_from:  # a new run: the fit is its first CPU time
+    if args.init_from:  # a new run: the fit is its first training
         fit["init_from"] = ck["init"]["from"]
-        ck["cpu_s"], ck["wall_s"] = cpu_s, round(time.time() - t0, 1)
+        ck["step"], ck["cpu_s"], ck["wall_s"] = args.steps, cpu_s, round(time.time() - t0, 1)
+        logf.close()
     ck.setdefault("density_fits", []).append(fit)
     out = args.out or path
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
