@@ -125,7 +125,9 @@ def main():
     npix = crop * crop
     log = None
     if args.init_from:  # the new run's log.csv (train.py's columns; no PSNR: the distortion is fixed)
-        logf = open(os.path.join(os.path.dirname(os.path.abspath(args.out or path)), "log.csv"), "w", newline="")
+        run_dir = os.path.dirname(os.path.abspath(args.out or path))
+        os.makedirs(run_dir, exist_ok=True)
+        logf = open(os.path.join(run_dir, "log.csv"), "w", newline="")
         log = csv.writer(logf)
         log.writerow(["step", "wall_s", "cpu_s", "loss", "bpp", "bpp_z", "psnr", "lr"])
         acc = [0.0, 0.0, 0]
