@@ -24,6 +24,7 @@ sys.path.insert(0, HERE)
 import anchors  # noqa: E402
 import entropy_tables as et  # noqa: E402
 from data import DATA  # noqa: E402
+from fit_density import fit_command  # noqa: E402
 from intnet import hyper_synthesis_int  # noqa: E402
 from metrics import bd_rate, ms_ssim, ms_ssim_db, psnr  # noqa: E402
 from package_io import MODELS_DIR, int_layers, interp_gain, read_package, torch_model_from_package  # noqa: E402
@@ -196,9 +197,8 @@ def fits_text(p):
     out = []
     for f in p.get("density_fits") or []:
         if f.get("init_from"):  # fit_density.py --init-from: the run's start
-            init = p.get("initialised_from") or {}
-            src = f"`{f['init_from']}`" + (f" (step {init['step']}, {init['cpu_s'] / 3600:.2f} CPU-hours)" if init.get("step") else "")
-            out.append(f" The run began with a fresh hyperprior fitted alone on the frozen transforms and gain units of {src} "
+            out.append(f" The run began with a fresh hyperprior fitted alone on the frozen transforms and gain units of "
+                       f"`{f['init_from']}` "
                        f"(`fit_density.py`, {f['steps']} steps of {f['batch']} cached {f['crop']}×{f['crop']}-crop latents, "
                        f"{f['cpu_s'] / 60:.0f} CPU-minutes): validation-crop bpp "
                        f"{' / '.join(f'{b:.4f}' for b in f['val_bpp_after'])} at t = 0 / 0.5 / 1.")
@@ -219,11 +219,8 @@ def reproduce_text(manifest):
     phases = " (one run per lr phase above: `--lr A [--lr-end B] --max-steps S`)" if "train.py" in p["command"] else ""
     hard = [f for f in p.get("density_fits") or [] if f.get("hard")]
     if hard:  # fit_density.py --hard before export (the last one counts)
-        f, cal = hard[-1], f"tools/train/runs/{name}/calibrated.pt"
-        model = "" if name == "factorized" else f" --model {name}"
-        rest = (f"`python3 tools/train/fit_density.py{model} --hard --steps {f['steps']} --crops {f['crops']} "
-                f"--batch {f['batch']} --lr {f['lr'][0]:g} --lr-end {f['lr'][1]:g} --out {cal}`, "
-                f"`python3 tools/train/export.py --model {name} --ckpt {cal}`")
+        cal = f"tools/train/runs/{name}/calibrated.pt"
+        rest = f"`{fit_command(name, hard[-1], cal)}`, `python3 tools/train/export.py --model {name} --ckpt {cal}`"
     else:
         rest = f"`python3 tools/train/export.py --model {name}`"
     return (f"Reproduce: {first}`{p['command']}`{phases} then {rest} and\n"

@@ -22,6 +22,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import entropy_tables as et  # noqa: E402
+from fit_density import fit_command  # noqa: E402
 from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
                     Z_CLAMP, Factorized, Hyperprior, MeanScale)
 
@@ -273,6 +274,9 @@ def main():
     a = ck["args"]
     # --init-from is in the args of the run's first invocation only; the checkpoint keeps it (path from tools/train)
     init_from = (ck.get("init") or {}).get("from") or a.get("init_from")
+    fits = ck.get("density_fits") or []
+    # a run that began as fit_density.py --init-from (a hyperprior on copied transforms) starts with that command
+    prepare = fit_command(args.model, fits[0]) if fits and fits[0].get("init_from") else None
     manifest["provenance"] = {
         "data": "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md), 2x area-downsampled; 10 held-out validation photos",
         "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
@@ -280,19 +284,14 @@ def main():
         "lr_phases": lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300), ck.get("opt_from", 0)),
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
-                   + (f" --init-from tools/train/{init_from}" if init_from else ""),
+                   + (f" --init-from tools/train/{init_from}" if init_from and not prepare else ""),
     }
-    if ck.get("density_fits"):  # fit_density.py: entropy models fitted with the transforms frozen
-        manifest["provenance"]["density_fits"] = ck["density_fits"]
-        first = ck["density_fits"][0]
-        if first.get("init_from"):  # the run began as fit_density.py --init-from: a hyperprior on copied transforms
-            manifest["provenance"]["prepare"] = (
-                f"python3 tools/train/fit_density.py --model {args.model} --init-from tools/train/{first['init_from']}"
-                f" --steps {first['steps']} --crops {first['crops']} --batch {first['batch']}"
-                f" --lr {first['lr'][0]:g} --lr-end {first['lr'][1]:g}")
-            manifest["provenance"]["command"] = manifest["provenance"]["command"].split(" --init-from ")[0]
-            if ck["step"] == first["steps"]:  # no train.py steps after the fit: the fit is the whole recipe
-                manifest["provenance"]["command"] = manifest["provenance"].pop("prepare")
+    if prepare and ck["step"] == fits[0]["steps"]:  # no train.py steps after the fit: the fit is the whole recipe
+        manifest["provenance"]["command"] = prepare
+    elif prepare:
+        manifest["provenance"]["prepare"] = prepare
+    if fits:  # fit_density.py: entropy models fitted with the transforms frozen
+        manifest["provenance"]["density_fits"] = fits
     if ck.get("bf16_steps"):  # train.py --bf16: transforms' inner layers in bfloat16 autocast for these steps
         manifest["provenance"]["bf16_steps"] = join_ranges(ck["bf16_steps"])
     if ck.get("bursts"):  # GPU training in this model's history (train.py on CUDA, tools/train/gpu_burst.sh)

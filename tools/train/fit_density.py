@@ -41,13 +41,22 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split  # noqa: E402
-from models import MODELS  # noqa: E402
+from models import MODELS, TRANSFORMS  # noqa: E402
 from train import HERE as TRAIN_DIR, RUNS, build, limit_openblas, validate  # noqa: E402
 
 
 def val_bpp(net, imgs):
     """Model bpp of the hard-rounded latents on the validation centre crops at t = 0, 0.5, 1 (train.validate)."""
     return [b for _, b, _ in validate(net, imgs, torch.device("cpu"))]
+
+
+def fit_command(model, fit, out=None):
+    """The command line that repeats a fit recorded in `density_fits` (export's provenance, the model cards)."""
+    return (f"python3 tools/train/fit_density.py --model {model}"
+            + (f" --init-from tools/train/{fit['init_from']}" if fit.get("init_from") else "")
+            + (" --hard" if fit.get("hard") else "")
+            + f" --steps {fit['steps']} --crops {fit['crops']} --batch {fit['batch']}"
+              f" --lr {fit['lr'][0]:g} --lr-end {fit['lr'][1]:g}" + (f" --out {out}" if out else ""))
 
 
 def main():
@@ -88,8 +97,8 @@ def main():
         src = torch.load(args.init_from, map_location="cpu", weights_only=False)
         own = net.state_dict()
         copied = [k for k, v in src["model"].items()
-                  if k.startswith(("g_a.", "g_s.", "gain.")) and k in own and own[k].shape == v.shape]
-        missing = [k for k in own if k.startswith(("g_a.", "g_s.", "gain.")) and k not in copied]
+                  if k.startswith(TRANSFORMS) and k in own and own[k].shape == v.shape]
+        missing = [k for k in own if k.startswith(TRANSFORMS) and k not in copied]
         if missing:
             raise SystemExit(f"{args.init_from} lacks transform tensors of this shape: {missing[:4]}")
         own.update({k: src["model"][k] for k in copied})

@@ -23,6 +23,8 @@ from layers import (GDN, FactorizedDensity, GainUnits, IntConv2d, RateFactorized
 # CompressAI's MSE range (q1..q7), loss = lambda * 255^2 * MSE + bpp on [0,1] images.
 LAMBDA_MIN, LAMBDA_MAX = 0.0018, 0.0932
 GAIN_LEVELS = 8
+# Parameter-name prefixes of the transforms and gain units; everything else is the entropy model.
+TRANSFORMS = ("g_a.", "g_s.", "gain.")
 # Gaussian scale table: index i -> SCALE_MIN * (SCALE_MAX/SCALE_MIN)^(i/(NUM_SCALES-1)).
 SCALE_MIN, SCALE_MAX, NUM_SCALES = 0.11, 256.0, 64
 # Integer features of the hyper-synthesis trunk carry FEATURE_SCALE steps per real unit, in [0, 127].
@@ -88,7 +90,7 @@ class LearnedCodec(nn.Module):
     def entropy_params(self):
         """The parameters of the entropy model (all but the transforms and the gains): what fit_density.py fits
         with the transforms frozen."""
-        return [p for n, p in self.named_parameters() if not n.startswith(("g_a.", "g_s.", "gain."))]
+        return [p for n, p in self.named_parameters() if not n.startswith(TRANSFORMS)]
 
     def code(self, y, t, noise=True):
         """The entropy model on gained latents y: dict with y_hat (the decoder's latents) and the bits of y and z
