@@ -203,6 +203,11 @@ def fits_text(p):
                        f"{f['cpu_s'] / 60:.0f} CPU-minutes): validation-crop bpp "
                        f"{' / '.join(f'{b:.4f}' for b in f['val_bpp_after'])} at t = 0 / 0.5 / 1.")
             continue
+        if f.get("continues"):  # fit_density.py run again on that run: the same fit, on other cached crops
+            out.append(f" The fit went on for {f['steps']} more steps on another {f['crops']} cached crops "
+                       f"(seed {f.get('seed')}, lr {f['lr'][0]:g} → {f['lr'][1]:g}, {f['cpu_s'] / 60:.0f} CPU-minutes): "
+                       f"validation-crop bpp {' / '.join(f'{b:.4f}' for b in f['val_bpp_after'])}.")
+            continue
         what = ("calibrated on the rounded symbols" if f.get("hard") else
                 "fitted per gain level (noisy latents, as in training)")
         ch = [f"{100 * (a / b - 1):+.1f} %" for a, b in zip(f["val_bpp_after"], f["val_bpp_before"])]
@@ -210,6 +215,12 @@ def fits_text(p):
                    f"(`fit_density.py`, {f['steps']} steps, {f['cpu_s'] / 60:.0f} CPU-minutes): validation-crop bpp "
                    f"{' / '.join(ch)} at t = 0 / 0.5 / 1.")
     return "".join(out)
+
+
+def note_text(p):
+    """provenance.note as a sentence."""
+    note = p.get("note", "")
+    return note + "." if note and not note.endswith(".") else note
 
 
 def reproduce_text(manifest):
@@ -287,7 +298,7 @@ WebP:
 ## Training
 
 {p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
-({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p)} {p.get('note', '')}
+({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p)} {note_text(p)}
 Data: {p['data']}.
 {reproduce_text(manifest)}
 {'![training log](training.png)' if has_plot else ''}
@@ -307,8 +318,9 @@ def main():
     ap.add_argument("--points", type=int, default=8)
     ap.add_argument("--quick", action="store_true", help="3 photos, 4 points (no files written)")
     ap.add_argument("--cards-only", action="store_true", help="rewrite model cards from the stored validation")
+    ap.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all cores)")
     args = ap.parse_args()
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(args.threads or os.cpu_count() or 1)
     files = sorted(glob.glob(os.path.join(DATA, "val", "*.png")))
     anc = anchors.load_or_compute()
     if args.quick:

@@ -22,7 +22,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import entropy_tables as et  # noqa: E402
-from fit_density import fit_command  # noqa: E402
+from fit_density import fit_command, run_fits  # noqa: E402
 from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
                     Z_CLAMP, Factorized, Hyperprior, MeanScale)
 
@@ -275,8 +275,10 @@ def main():
     # --init-from is in the args of the run's first invocation only; the checkpoint keeps it (path from tools/train)
     init_from = (ck.get("init") or {}).get("from") or a.get("init_from")
     fits = ck.get("density_fits") or []
-    # a run that began as fit_density.py --init-from (a hyperprior on copied transforms) starts with that command
-    prepare = fit_command(args.model, fits[0]) if fits and fits[0].get("init_from") else None
+    # a run that began as fit_density.py --init-from (a hyperprior on copied transforms, perhaps continued by
+    # further fits) starts with those commands
+    first = run_fits(fits)
+    prepare = " && ".join(fit_command(args.model, f) for f in first) or None
     manifest["provenance"] = {
         "data": "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md), 2x area-downsampled; 10 held-out validation photos",
         "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
@@ -286,7 +288,7 @@ def main():
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from tools/train/{init_from}" if init_from and not prepare else ""),
     }
-    if prepare and ck["step"] == fits[0]["steps"]:  # no train.py steps after the fit: the fit is the whole recipe
+    if prepare and ck["step"] == sum(f["steps"] for f in first):  # no train.py steps after the fits: the whole recipe
         manifest["provenance"]["command"] = prepare
     elif prepare:
         manifest["provenance"]["prepare"] = prepare

@@ -6,6 +6,8 @@
         --out tools/train/runs/factorized/calibrated.pt                                    # before export
     nice -n 19 /usr/bin/python3 tools/train/fit_density.py --model mean-scale --steps 15000 --crops 2048 \
         --lr 5e-4 --lr-end 3e-5 --threads 2 --init-from tools/train/runs/factorized/calibrated.pt  # new hyperprior
+    nice -n 19 /usr/bin/python3 tools/train/fit_density.py --model mean-scale --steps 15000 --crops 2048 \
+        --lr 2e-4 --lr-end 2e-5 --threads 2 --seed 6                                       # ... fitted on
 
 It caches the analysis transform's latents of random training crops once (the transforms are frozen, and
 y(t) = y * gain(t)), then trains only the entropy model (`models.LearnedCodec.entropy_params`) on the rate term
@@ -26,6 +28,9 @@ y(t) = y * gain(t)), then trains only the entropy model (`models.LearnedCodec.en
   train the whole model on from it with a fresh optimizer. Only the hyper networks run per step (0.09 s for 16
   latent crops on 2 threads, after ~5 minutes of caching 2048 of them). The shipped mean-scale is such a fit;
   see README.md "A hyperprior on the factorized transforms" for what it bought and what training on did.
+  Run again without --init-from (and without --hard) on such a run, before any train.py step, the fit goes on
+  (`continues`): another --seed caches other crops, the checkpoint's weights start it, its steps, CPU time and
+  log rows add to the run's, and the previous checkpoint is kept as ckpt.before-fit.pt.
 
 Each fit is recorded in the checkpoint (`density_fits`; export.py copies it to the package's provenance).
 """
@@ -44,6 +49,8 @@ from data import DATA, CropSampler, load_split  # noqa: E402
 from models import MODELS, TRANSFORMS  # noqa: E402
 from train import HERE as TRAIN_DIR, RUNS, build, limit_openblas, validate  # noqa: E402
 
+SEED = 5
+
 
 def val_bpp(net, imgs):
     """Model bpp of the hard-rounded latents on the validation centre crops at t = 0, 0.5, 1 (train.validate)."""
@@ -56,7 +63,18 @@ def fit_command(model, fit, out=None):
             + (f" --init-from tools/train/{fit['init_from']}" if fit.get("init_from") else "")
             + (" --hard" if fit.get("hard") else "")
             + f" --steps {fit['steps']} --crops {fit['crops']} --batch {fit['batch']}"
-              f" --lr {fit['lr'][0]:g} --lr-end {fit['lr'][1]:g}" + (f" --out {out}" if out else ""))
+              f" --lr {fit['lr'][0]:g} --lr-end {fit['lr'][1]:g}"
+            + (f" --seed {fit['seed']}" if fit.get("seed", SEED) != SEED else "") + (f" --out {out}" if out else ""))
+
+
+def run_fits(fits):
+    """The fits that make up a run begun by fit_density.py --init-from: that fit and the ones that continued it."""
+    if not fits or not fits[0].get("init_from"):
+        return []
+    n = 1
+    while n < len(fits) and fits[n].get("continues"):
+        n += 1
+    return fits[:n]
 
 
 def main():
@@ -74,7 +92,7 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--lr-end", type=float, default=1e-4)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=SEED, help="crops cached (and noise drawn)")
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--hard", action="store_true", help="fit the likelihood of the rounded symbols the coder "
                     "sees instead of the noisy latents of training (a calibration before export)")
@@ -114,6 +132,9 @@ def main():
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
         net.load_state_dict(ck["model"])
+    # a run made of fits so far (no train.py step after them): a further noisy fit continues it
+    done = run_fits(ck.get("density_fits"))
+    continues = bool(done) and not args.init_from and not args.hard and ck["step"] == sum(f["steps"] for f in done)
     net.eval()
     params = net.entropy_params()
     for p in net.parameters():
@@ -133,12 +154,14 @@ def main():
     opt = torch.optim.Adam(params, lr=args.lr)
     npix = crop * crop
     log = None
-    if args.init_from:  # the new run's log.csv (train.py's columns; no PSNR: the distortion is fixed)
+    s0, w0, cpu0 = ck["step"], ck.get("wall_s", 0.0), ck.get("cpu_s", 0.0)  # a continued fit's log rows go on from the run's
+    if args.init_from or continues:  # the run's log.csv (train.py's columns; no PSNR: the distortion is fixed)
         run_dir = os.path.dirname(os.path.abspath(args.out or path))
         os.makedirs(run_dir, exist_ok=True)
-        logf = open(os.path.join(run_dir, "log.csv"), "w", newline="")
+        logf = open(os.path.join(run_dir, "log.csv"), "a" if continues else "w", newline="")
         log = csv.writer(logf)
-        log.writerow(["step", "wall_s", "cpu_s", "loss", "bpp", "bpp_z", "psnr", "lr"])
+        if not continues:
+            log.writerow(["step", "wall_s", "cpu_s", "loss", "bpp", "bpp_z", "psnr", "lr"])
         acc = [0.0, 0.0, 0]
     for step in range(1, args.steps + 1):
         lr = args.lr * (args.lr_end / args.lr) ** ((step - 1) / max(1, args.steps - 1))
@@ -155,7 +178,7 @@ def main():
         if log is not None:
             acc = [acc[0] + loss.item(), acc[1] + c["bits_z"].sum().item() / (args.batch * npix), acc[2] + 1]
             if step % 50 == 0:
-                log.writerow([step, round(time.time() - t0, 1), round(time.process_time() - c0, 1),
+                log.writerow([s0 + step, round(w0 + time.time() - t0, 1), round(cpu0 + time.process_time() - c0, 1),
                               round(acc[0] / acc[2], 5), round(acc[0] / acc[2], 5), round(acc[1] / acc[2], 5), "", lr])
                 acc = [0.0, 0.0, 0]
         if step % 100 == 0:
@@ -168,17 +191,21 @@ def main():
     ck["model"] = net.state_dict()
     cpu_s = round(time.process_time() - c0, 1)
     fit = {"at_step": ck["step"], "steps": args.steps, "batch": args.batch, "crops": args.crops, "crop": crop,
-           "lr": [args.lr, args.lr_end], "cpu_s": cpu_s, "hard": args.hard,
+           "lr": [args.lr, args.lr_end], "cpu_s": cpu_s, "hard": args.hard, "seed": args.seed,
            "val_bpp_before": [round(b, 5) for b in before], "val_bpp_after": [round(a, 5) for a in after]}
     if args.init_from:  # a new run: the fit is its first training
         fit["init_from"] = ck["init"]["from"]
-        ck["step"], ck["cpu_s"], ck["wall_s"] = args.steps, cpu_s, round(time.time() - t0, 1)
+    if continues:
+        fit["continues"] = True
+    if args.init_from or continues:  # the fit is the run's training: its steps and time count
+        ck["step"], ck["cpu_s"], ck["wall_s"] = s0 + args.steps, round(cpu0 + cpu_s, 1), round(w0 + time.time() - t0, 1)
         logf.close()
     ck.setdefault("density_fits", []).append(fit)
     out = args.out or path
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     if out == path and os.path.exists(path):
-        shutil.copyfile(path, os.path.join(os.path.dirname(path), "ckpt.before-levels.pt"))
+        backup = "ckpt.before-fit.pt" if continues else "ckpt.before-levels.pt"
+        shutil.copyfile(path, os.path.join(os.path.dirname(path), backup))
     torch.save(ck, out + ".tmp")
     os.replace(out + ".tmp", out)
     print(f"[fit] wrote {out}", flush=True)
