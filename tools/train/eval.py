@@ -219,12 +219,6 @@ def fits_text(p):
     return "".join(out)
 
 
-def note_text(p):
-    """provenance.note as a sentence."""
-    note = p.get("note", "")
-    return note + "." if note and not note.endswith(".") else note
-
-
 def reproduce_text(manifest):
     """The card's 'Reproduce:' line: the run's commands (a preparing fit, training), the calibration and export."""
     p, name = manifest["provenance"], manifest["name"]
@@ -300,7 +294,7 @@ WebP:
 ## Training
 
 {p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
-({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p)} {note_text(p)}
+({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p)} {p.get('note', '')}
 Data: {p['data']}.
 {reproduce_text(manifest)}
 {'![training log](training.png)' if has_plot else ''}

@@ -22,7 +22,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import entropy_tables as et  # noqa: E402
-from fit_density import fit_command, run_fits  # noqa: E402
+from fit_density import fit_command, only_fits, run_fits  # noqa: E402
 from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
                     Z_CLAMP, Factorized, Hyperprior, MeanScale)
 
@@ -288,7 +288,7 @@ def main():
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from tools/train/{init_from}" if init_from and not prepare else ""),
     }
-    if prepare and ck["step"] == sum(f["steps"] for f in first):  # no train.py steps after the fits: the whole recipe
+    if only_fits(ck):  # no train.py steps after the fits: they are the whole recipe
         manifest["provenance"]["command"] = prepare
     elif prepare:
         manifest["provenance"]["prepare"] = prepare
@@ -315,7 +315,7 @@ def main():
         manifest["provenance"]["initialised_from"] = init
         manifest["provenance"]["note"] = ("Transforms initialised from another run's checkpoint" +
                                           (f" at step {init['step']} ({init['cpu_s'] / 3600:.2f} CPU-hours)" if init.get("step") else "") +
-                                          "; steps and CPU-hours above count this run only")
+                                          "; steps and CPU-hours above count this run only.")
     if not args.no_onnx:
         import onnx_export
         manifest["onnx"] = onnx_export.export_all(net, args.model, out, manifest)

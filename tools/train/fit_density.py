@@ -77,6 +77,13 @@ def run_fits(fits):
     return fits[:n]
 
 
+def only_fits(ck):
+    """True when a checkpoint's run is nothing but such fits (no train.py step after them): a further fit
+    continues it, and export gives their commands as the whole recipe."""
+    done = run_fits(ck.get("density_fits"))
+    return bool(done) and ck["step"] == sum(f["steps"] for f in done)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=list(MODELS), default="factorized")
@@ -132,9 +139,7 @@ def main():
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
         net.load_state_dict(ck["model"])
-    # a run made of fits so far (no train.py step after them): a further noisy fit continues it
-    done = run_fits(ck.get("density_fits"))
-    continues = bool(done) and not args.init_from and not args.hard and ck["step"] == sum(f["steps"] for f in done)
+    continues = not args.init_from and not args.hard and only_fits(ck)  # a further noisy fit goes on with the run
     net.eval()
     params = net.entropy_params()
     for p in net.parameters():
