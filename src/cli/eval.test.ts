@@ -56,4 +56,22 @@ describe('eval CLI runs', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--images/);
   });
+
+  it('--classical avif and jxl: the app\'s encoders with its defaults, and --option changes one setting', async () => {
+    const run = (extra: string[]) => runEval(parseArgs(['--images', SAMPLE, '--points', '2', ...extra]));
+    for (const [id, name] of [['avif', 'AVIF'], ['jxl', 'JPEG XL']]) {
+      const out = await run(['--classical', id]);
+      expect(out.name).toBe(name);
+      const [lo, hi] = out.images[0].points;
+      expect(hi.bytes).toBeGreaterThan(lo.bytes);
+      expect(hi.psnr).toBeGreaterThan(lo.psnr + 5);
+      expect(out.description).toMatch(id === 'avif' ? /speed 6, subsample 420/ : /effort 7/);
+    }
+    const yuv444 = await run(['--classical', 'avif', '--option', 'subsample=444']);
+    const yuv420 = await run(['--classical', 'avif']);
+    expect(yuv444.description).toMatch(/subsample 444/);
+    expect(yuv444.images[0].points[1].bytes).not.toBe(yuv420.images[0].points[1].bytes);
+    await expect(run(['--classical', 'avif', '--option', 'speed=11'])).rejects.toThrow(/speed/);
+    expect(() => parseArgs(['--classical', 'avif', '--images', SAMPLE, '--option', 'speed'])).toThrow(CliError);
+  });
 });

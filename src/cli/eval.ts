@@ -4,7 +4,10 @@
 //
 //   npm run eval -- --codec mean-scale --images public/samples [--points 8] [--out results.json]
 //   npm run eval -- --classical webp --images a.png b.jpg --out webp.json
+//   npm run eval -- --classical avif --option subsample=444 --images photos/ --out avif.json
 //
+// Classical codecs: jpeg (MozJPEG), webp, avif, jxl, with the app's defaults for every option but quality;
+// --option KEY=VALUE (repeatable) sets another of the app's options (src/codecs/<id>/index.ts), e.g. avif speed.
 // Options: --models DIR (default public/models), --threads N (onnxruntime intra-op threads, default 1),
 // --name TEXT (curve name). Progress goes to stderr; without --out the JSON goes to stdout.
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -25,10 +28,12 @@ export interface EvalArgs {
   models: string;
   threads: number;
   name?: string;
+  /** Classical codecs: the app's options other than quality (--option KEY=VALUE). */
+  options: Record<string, string>;
 }
 
 export function parseArgs(argv: readonly string[]): EvalArgs {
-  const a: EvalArgs = { images: [], points: 8, models: 'public/models', threads: 1 };
+  const a: EvalArgs = { images: [], points: 8, models: 'public/models', threads: 1, options: {} };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const value = () => {
@@ -61,11 +66,17 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
       case '--name':
         a.name = value();
         break;
+      case '--option': {
+        const m = /^([A-Za-z]\w*)=(.*)$/.exec(value());
+        if (!m) throw new CliError('usage', '--option needs KEY=VALUE.');
+        a.options[m[1]] = m[2];
+        break;
+      }
       default:
         throw new CliError('usage', `unknown argument ${JSON.stringify(k)}.`);
     }
   }
-  if (!a.codec === !a.classical) throw new CliError('usage', 'give exactly one of --codec <factorized|hyperprior|mean-scale> and --classical <jpeg|webp>.');
+  if (!a.codec === !a.classical) throw new CliError('usage', 'give exactly one of --codec <factorized|hyperprior|mean-scale> and --classical <jpeg|webp|avif|jxl>.');
   if (a.images.length === 0) throw new CliError('usage', '--images needs at least one file or folder.');
   if (!Number.isInteger(a.points) || a.points < 2 || a.points > 101) throw new CliError('usage', `--points must be an integer in 2 … 101, got ${a.points}.`);
   if (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 64) throw new CliError('usage', `--threads must be an integer in 1 … 64.`);
@@ -145,13 +156,14 @@ export async function runEval(a: EvalArgs, log: (s: string) => void = () => {}):
       return { bytes: enc.bytes.length, decoded: dec.image, encodeMs: t1 - t0, decodeMs: t2 - t1 };
     };
   } else {
-    const c = await classicalCodec(a.classical!).catch((e: Error) => {
+    const c = await classicalCodec(a.classical!, a.options).catch((e: Error) => {
       throw new CliError('usage', e.message);
     });
     codecName = c.name;
     settingKey = 'quality';
     settings = c.sweep(a.points);
-    description = `${c.name} via @jsquash (wasm) in Node, default options, ${files.length} image(s).`;
+    const opts = Object.entries(c.options).filter(([k]) => k !== 'quality').map(([k, v]) => `${k} ${v}`).join(', ');
+    description = `${c.name} via @jsquash (wasm) in Node, the app's encoder with ${opts}; quality swept; ${files.length} image(s).`;
     encodeDecode = async (im, q) => {
       const t0 = performance.now();
       const bytes = await c.encode(im, q);

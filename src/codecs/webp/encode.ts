@@ -2,6 +2,7 @@
 import encodeWebp, { init as initEncoder } from '@jsquash/webp/encode.js';
 import decodeWebp, { init as initDecoder } from '@jsquash/webp/decode.js';
 import { webp as codec } from './index';
+import { encoderOptions } from './settings';
 import { exactBuffer, toImageData, wasmImplementation } from '../wasm';
 
 await Promise.all([initEncoder(), initDecoder()]);
@@ -9,13 +10,6 @@ await Promise.all([initEncoder(), initDecoder()]);
 export const implementation = await wasmImplementation(
   codec,
   (image, o) =>
-    encodeWebp(toImageData(image), {
-      quality: o.quality as number,
-      method: o.method as number,
-      use_sharp_yuv: o.sharpYuv ? 1 : 0,
-      lossless: o.lossless ? 1 : 0,
-      sns_strength: o.sns as number,
-      filter_strength: o.filter as number,
-    }),
+    encodeWebp(toImageData(image), encoderOptions(o)),
   (bytes) => decodeWebp(exactBuffer(bytes)),
 );
