@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ModelPackage } from '../codecs/learned/package';
-import { OrtBackend, type GraphName } from '../codecs/learned/ort-backend';
+import { OrtBackend } from '../codecs/learned/ort-backend';
 import type { RgbaImage } from '../codecs/types';
 
 const require = createRequire(import.meta.url);
@@ -20,8 +20,8 @@ export class CliError extends Error {
   }
 }
 
-/** Reads public/models/<name>/ (manifest, weights; ONNX graphs on demand). */
-export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage; graph: (g: GraphName) => Promise<Uint8Array> }> {
+/** Reads public/models/<name>/ (manifest, weights). */
+export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage }> {
   let manifest: unknown;
   let weights: Uint8Array;
   try {
@@ -31,13 +31,7 @@ export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage; 
   } catch (e) {
     throw new CliError('model', `cannot read the model package in ${dir}: ${(e as Error).message}`);
   }
-  const pkg = await ModelPackage.create(manifest, weights);
-  const graph = async (g: GraphName) => {
-    const f = pkg.manifest.onnx?.[g];
-    if (!f) throw new CliError('model', `${pkg.name} has no ${g} graph.`);
-    return new Uint8Array(readFileSync(join(dir, f)));
-  };
-  return { pkg, graph };
+  return { pkg: await ModelPackage.create(manifest, weights) };
 }
 
 type OrtNode = typeof import('onnxruntime-web');
@@ -53,11 +47,11 @@ export function nodeOrt(threads = 1): Promise<OrtNode> {
   return ortPromise;
 }
 
-/** A model package from a folder with the onnx-wasm backend. */
+/** A model package from a folder with the onnx-wasm backend (its graphs built from the package). */
 export async function loadNodeModel(dir: string, threads = 1) {
-  const { pkg, graph } = await loadPackageDir(dir);
+  const { pkg } = await loadPackageDir(dir);
   const ort = await nodeOrt(threads);
-  return { pkg, backend: new OrtBackend(ort, pkg, { ep: 'wasm', graph }) };
+  return { pkg, backend: new OrtBackend(ort, pkg, { ep: 'wasm' }) };
 }
 
 type Decoder = (bytes: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;

@@ -3,15 +3,14 @@
 // uses src/cli/node-io.ts instead.
 import type * as Ort from 'onnxruntime-web';
 import { GpuEngine } from '../../gpu';
-import { BackendError, type BackendKind, type LearnedBackend } from './backend';
+import type { BackendKind, LearnedBackend } from './backend';
 import { markGpuLost } from './choose';
 import { modelsBaseUrl } from './model-info';
-import { OrtBackend, type GraphName } from './ort-backend';
+import { OrtBackend } from './ort-backend';
 import { ModelPackage } from './package';
 import { WgslBackend } from './wgsl-backend';
 
 const packages = new Map<string, Promise<ModelPackage>>();
-const graphs = new Map<string, Promise<Uint8Array>>();
 
 /** The package `name` (manifest + weights, SHA-256 checked), fetched once per worker. */
 export function loadPackage(name: string, baseUrl = modelsBaseUrl()): Promise<ModelPackage> {
@@ -21,22 +20,6 @@ export function loadPackage(name: string, baseUrl = modelsBaseUrl()): Promise<Mo
     p = ModelPackage.fetch(`${baseUrl}${name}/`);
     p.catch(() => packages.delete(key));
     packages.set(key, p);
-  }
-  return p;
-}
-
-function loadGraph(pkg: ModelPackage, g: GraphName, baseUrl: string): Promise<Uint8Array> {
-  const file = pkg.manifest.onnx?.[g];
-  if (!file) return Promise.reject(new BackendError('unavailable', 'onnx-wasm', `${pkg.name} has no ${g} graph.`));
-  const url = `${baseUrl}${pkg.name}/${file}`;
-  let p = graphs.get(url);
-  if (!p) {
-    p = fetch(url).then(async (r) => {
-      if (!r.ok) throw new BackendError('unavailable', 'onnx-wasm', `could not load ${url} (HTTP ${r.status}).`);
-      return new Uint8Array(await r.arrayBuffer());
-    });
-    p.catch(() => graphs.delete(url));
-    graphs.set(url, p);
   }
   return p;
 }
@@ -95,15 +78,16 @@ export function dropGpu(): void {
   engine = null;
 }
 
-/** The backend of `kind` for a package (created once; WebGPU ones share the worker's engine / device). */
-export function backendFor(pkg: ModelPackage, kind: BackendKind, baseUrl = modelsBaseUrl()): Promise<LearnedBackend> {
+/** The backend of `kind` for a package (created once; WebGPU ones share the worker's engine / device; the
+ * onnxruntime ones build their graphs from the package, onnx-graph.ts). */
+export function backendFor(pkg: ModelPackage, kind: BackendKind): Promise<LearnedBackend> {
   const key = `${pkg.hash.join(',')}|${kind}`;
   let b = backends.get(key);
   if (!b) {
     b =
       kind === 'wgsl'
         ? gpuEngine().then((e) => new WgslBackend(e, pkg))
-        : ortFor(kind).then((ort) => new OrtBackend(ort, pkg, { ep: kind === 'onnx-webgpu' ? 'webgpu' : 'wasm', graph: (g) => loadGraph(pkg, g, baseUrl) }));
+        : ortFor(kind).then((ort) => new OrtBackend(ort, pkg, { ep: kind === 'onnx-webgpu' ? 'webgpu' : 'wasm' }));
     b.catch(() => backends.delete(key));
     backends.set(key, b);
   }

@@ -1,21 +1,24 @@
-// The 'onnx-wasm' and 'onnx-webgpu' backends: onnxruntime-web sessions on the model package's ONNX graphs
-// (docs/model-package.md "ONNX graphs"). The caller passes the ort module, because the right entry point differs:
-// the browser imports 'onnxruntime-web/wasm' or 'onnxruntime-web/webgpu', Node imports 'onnxruntime-web'.
-// hyper_synthesis.onnx (integer ops) always runs on the wasm EP: ConvInteger has no WebGPU kernel anyway, and
-// the table index must be exact.
+// The 'onnx-wasm' and 'onnx-webgpu' backends: onnxruntime-web sessions on ONNX graphs built from the model
+// package's op lists and weights when first needed (onnx-graph.ts; docs/model-package.md "ONNX graphs"). The
+// caller passes the ort module, because the right entry point differs: the browser imports
+// 'onnxruntime-web/wasm' or 'onnxruntime-web/webgpu', Node imports 'onnxruntime-web'.
+// The hyper_synthesis graph (integer ops) always runs on the wasm EP: ConvInteger has no WebGPU kernel anyway,
+// and the table index must be exact.
 import type * as Ort from 'onnxruntime-web';
 import type { Shape } from '../../gpu/tensor';
 import { BackendError, type AnalysisOutput, type BackendKind, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
+import { buildGraph, graphNames, type GraphName } from './onnx-graph';
 import type { ModelPackage } from './package';
 
 type OrtModule = typeof Ort;
-export type GraphName = 'analysis' | 'hyper_analysis' | 'hyper_synthesis' | 'synthesis';
+export type { GraphName };
 
 export interface OrtBackendOptions {
   /** 'wasm' → kind 'onnx-wasm'; 'webgpu' → 'onnx-webgpu'. */
   ep: 'wasm' | 'webgpu';
-  /** The bytes of one of the package's graphs (fetched lazily: a decoder never needs the analysis). */
-  graph: (name: GraphName) => Promise<Uint8Array>;
+  /** The serialized ONNX model of one graph (built lazily: a decoder never needs the analysis). Default:
+   * buildGraph(pkg, name), from the package's op lists and weights. */
+  graph?: (name: GraphName) => Promise<Uint8Array>;
 }
 
 function mapError(e: unknown, kind: BackendKind, what: string): BackendError {
@@ -52,12 +55,12 @@ export class OrtBackend implements LearnedBackend {
     let s = this.sessions.get(name);
     if (!s) {
       const ep = name === 'hyper_synthesis' ? 'wasm' : this.o.ep;
-      s = this.o
-        .graph(name)
+      const graph = this.o.graph ? this.o.graph(name) : Promise.resolve().then(() => buildGraph(this.pkg, name));
+      s = graph
         .then((bytes) => this.ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' }))
         .catch((e: unknown) => {
           this.sessions.delete(name);
-          const err = mapError(e, this.kind, `could not load ${name}.onnx`);
+          const err = mapError(e, this.kind, `could not load the ${name} graph`);
           throw new BackendError(err.kind === 'failed' ? 'unavailable' : err.kind, this.kind, err.message);
         });
       this.sessions.set(name, s);
@@ -102,8 +105,7 @@ export class OrtBackend implements LearnedBackend {
   }
 
   async prepare(): Promise<void> {
-    const names = Object.keys(this.pkg.manifest.onnx ?? {}) as GraphName[];
-    await Promise.all(names.map((n) => this.session(n)));
+    await Promise.all(graphNames(this.pkg.manifest).map((n) => this.session(n)));
   }
 
   dispose(): void {

@@ -231,6 +231,12 @@ export class ModelPackage {
     return e;
   }
 
+  /** A tensor's stored bytes (little-endian, its manifest dtype), as a view into the weights: not a copy. */
+  raw(name: string): { entry: TensorEntry; bytes: Uint8Array } {
+    const e = this.entry(name);
+    return { entry: e, bytes: this.weights.subarray(e.offset, e.offset + e.bytes) };
+  }
+
   /** Float tensor (f32 or f16 widened to f32). */
   f32(name: string): Float32Array {
     const e = this.entry(name);

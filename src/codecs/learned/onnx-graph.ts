@@ -1,0 +1,223 @@
+// The onnxruntime backends' ONNX graphs, built from a model package's op lists and weights when a backend
+// loads them (docs/model-package.md "ONNX graphs"): nothing is stored twice, and a graph cannot disagree with
+// the weights the WGSL backend and the float64 reference read.
+//
+//   analysis         x (1,3,H,W) f32, gain (M) f32       → y (1,M,H/16,W/16) f32 = analysis(x) · gain
+//   hyper_analysis   y                                   → z (1,Nz,H/64,W/64) f32
+//   hyper_synthesis  z_hat (1,Nz,h,w) int32              → index (1,M,4h,4w) int32 [, means (1,M,4h,4w) f32]
+//   synthesis        y_hat (1,M,h,w) f32, inv_gain (M)   → x_hat (1,3,16h,16w) f32 = synthesis(y_hat · inv_gain)
+//
+// Float weights stay in their stored dtype: f16 tensors become float16 initializers followed by Cast to
+// float32 (the values the WGSL backend and the reference use), f32 ones float32 initializers. GDN is
+// x · (1 / sqrt(conv1×1(x², γ) + β)), IGDN x · sqrt(…). The hyper-synthesis is integer arithmetic only:
+// Cast(int8) → ConvInteger → Add(bias + (divisor >> 1)) → Div(divisor) → Max(lo) → Min(hi), and
+// DepthToSpace on the small integers carried exactly in float32 — the same integers as int-hyper.ts and WGSL.
+import { DT, onnxModel, rawF32, rawI32, rawI64, type AttrValue, type DataType, type OnnxInitializer, type OnnxNode, type OnnxValue } from './onnx-proto';
+import { PackageError, type ModelManifest, type ModelPackage, type Op } from './package';
+
+export type GraphName = 'analysis' | 'hyper_analysis' | 'hyper_synthesis' | 'synthesis';
+
+/** The graphs a package's backend needs: analysis and synthesis, plus the hyper graphs for hyperprior models. */
+export function graphNames(m: ModelManifest): GraphName[] {
+  return m.architecture === 'factorized' ? ['analysis', 'synthesis'] : ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis'];
+}
+
+function bad(msg: string): never {
+  throw new PackageError('manifest', msg);
+}
+
+class GraphBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxInitializer[] = [];
+  private readonly known = new Set<string>();
+  private n = 0;
+
+  constructor(
+    private readonly pkg: ModelPackage,
+    private readonly prefix: string,
+  ) {}
+
+  private fresh(what: string): string {
+    return `${this.prefix}/${this.n++}_${what}`;
+  }
+
+  node(op: string, inputs: string[], attrs?: Record<string, AttrValue>): string {
+    const out = this.fresh(op);
+    this.nodes.push({ op, inputs, outputs: [out], name: out, attrs });
+    return out;
+  }
+
+  init(name: string, type: DataType, dims: number[], raw: Uint8Array): string {
+    if (!this.known.has(name)) {
+      this.known.add(name);
+      this.initializers.push({ name, type, dims, raw });
+    }
+    return name;
+  }
+
+  /** A package tensor as a float32 value: f32 → initializer, f16 → float16 initializer + Cast. */
+  float(tensor: string, dims: number[]): string {
+    const { entry, bytes } = this.pkg.raw(tensor);
+    const core = (s: readonly number[]) => s.join('×').replace(/(×1)+$/, ''); // [C, C] is [C, C, 1, 1]
+    if (core(entry.shape) !== core(dims)) bad(`tensor ${tensor} has shape ${entry.shape.join('×')}, its op needs ${dims.join('×')}.`);
+    if (this.known.has(tensor)) return tensor;
+    if (entry.dtype === 'f32') return this.init(tensor, DT.FLOAT, dims, bytes);
+    if (entry.dtype !== 'f16') bad(`tensor ${tensor} is ${entry.dtype}; a float op needs f32 or f16.`);
+    this.init(`${tensor}_f16`, DT.FLOAT16, dims, bytes);
+    this.known.add(tensor);
+    this.nodes.push({ op: 'Cast', inputs: [`${tensor}_f16`], outputs: [tensor], name: `cast_${tensor}`, attrs: { to: { i: DT.FLOAT } } });
+    return tensor;
+  }
+
+  /** Gives the value `cur` the graph-output name `name` (its producing node is renamed; no extra node). */
+  output(cur: string, name: string): void {
+    const producer = this.nodes.find((nd) => nd.outputs.includes(cur));
+    if (!producer) {
+      this.nodes.push({ op: 'Identity', inputs: [cur], outputs: [name], name: `${this.prefix}/${name}` });
+      return;
+    }
+    (producer.outputs as string[])[producer.outputs.indexOf(cur)] = name;
+    for (const nd of this.nodes) (nd.inputs as string[]).forEach((v, i, a) => v === cur && (a[i] = name));
+  }
+}
+
+const convAttrs = (k: number, stride: number, pad: number): Record<string, AttrValue> => ({
+  kernel_shape: { ints: [k, k] },
+  strides: { ints: [stride, stride] },
+  pads: { ints: [pad, pad, pad, pad] },
+  dilations: { ints: [1, 1] },
+  group: { i: 1 },
+});
+
+/** The float op list on value `x` (float32; an int32 value where the list begins with int_to_float). */
+function floatOps(b: GraphBuilder, ops: readonly Op[], x: string, where: string): string {
+  let cur = x;
+  ops.forEach((op, i) => {
+    switch (op.op) {
+      case 'conv2d':
+        cur = b.node('Conv', [cur, b.float(op.weight, [op.cout, op.cin, op.kernel, op.kernel]), b.float(op.bias, [op.cout])], convAttrs(op.kernel, op.stride, op.padding));
+        break;
+      case 'gdn':
+      case 'igdn': {
+        const C = op.channels;
+        const norm = b.node('Conv', [b.node('Mul', [cur, cur]), b.float(op.gamma, [C, C, 1, 1]), b.float(op.beta, [C])], convAttrs(1, 1, 0));
+        const root = b.node('Sqrt', [norm]);
+        const factor = op.op === 'igdn' ? root : b.node('Div', [b.init('one', DT.FLOAT, [], rawF32([1])), root]);
+        cur = b.node('Mul', [cur, factor]);
+        break;
+      }
+      case 'depth_to_space':
+        cur = b.node('DepthToSpace', [cur], { blocksize: { i: op.block }, mode: { s: 'CRD' } });
+        break;
+      case 'leaky_relu':
+        cur = b.node('LeakyRelu', [cur], { alpha: { f: op.slope } });
+        break;
+      case 'abs':
+        cur = b.node('Abs', [cur]);
+        break;
+      case 'int_to_float':
+        cur = b.node('Mul', [b.node('Cast', [cur], { to: { i: DT.FLOAT } }), b.init(`${where}.${i}.scale`, DT.FLOAT, [], rawF32([op.scale]))]);
+        break;
+      default:
+        bad(`transforms.${where}[${i}]: op ${op.op} has no place in a float graph.`);
+    }
+  });
+  return cur;
+}
+
+/** The integer op list on int32 value `x` (iconv2d, depth_to_space): exact integers throughout. */
+function intOps(b: GraphBuilder, pkg: ModelPackage, ops: readonly Op[], x: string, where: string): string {
+  let cur = x;
+  ops.forEach((op, i) => {
+    const tag = `${where}.${i}`;
+    if (op.op === 'iconv2d') {
+      const { entry, bytes } = pkg.raw(op.weight);
+      const dims = [op.cout, op.cin, op.kernel, op.kernel];
+      if (entry.dtype !== 'i8' || entry.shape.join() !== dims.join()) bad(`tensor ${op.weight} must be i8 ${dims.join('×')} (is ${entry.dtype} ${entry.shape.join('×')}).`);
+      const bias = pkg.i32(op.bias);
+      const divisor = pkg.i32(op.divisor);
+      if (bias.length !== op.cout || divisor.length !== op.cout) bad(`${tag}: bias and divisor need ${op.cout} values.`);
+      const biasHalf = new Int32Array(op.cout);
+      for (let o = 0; o < op.cout; o++) {
+        if (!(divisor[o] > 0)) bad(`${tag}: divisor[${o}] = ${divisor[o]} is not positive.`);
+        biasHalf[o] = bias[o] + (divisor[o] >> 1);
+      }
+      const x8 = b.node('Cast', [cur], { to: { i: DT.INT8 } });
+      const acc = b.node('ConvInteger', [x8, b.init(op.weight, DT.INT8, dims, bytes)], {
+        kernel_shape: { ints: [op.kernel, op.kernel] },
+        strides: { ints: [op.stride, op.stride] },
+        pads: { ints: [op.padding, op.padding, op.padding, op.padding] },
+      });
+      const num = b.node('Add', [acc, b.init(`${tag}.bias_half`, DT.INT32, [1, op.cout, 1, 1], rawI32(biasHalf))]);
+      const q = b.node('Div', [num, b.init(`${tag}.divisor`, DT.INT32, [1, op.cout, 1, 1], rawI32(divisor))]);
+      const lo = b.node('Max', [q, b.init(`${tag}.lo`, DT.INT32, [], rawI32([op.lo]))]);
+      cur = b.node('Min', [lo, b.init(`${tag}.hi`, DT.INT32, [], rawI32([op.hi]))]);
+    } else if (op.op === 'depth_to_space') {
+      const f = b.node('Cast', [cur], { to: { i: DT.FLOAT } });
+      const s = b.node('DepthToSpace', [f], { blocksize: { i: op.block }, mode: { s: 'CRD' } });
+      cur = b.node('Cast', [s], { to: { i: DT.INT32 } });
+    } else bad(`transforms.${where}[${i}]: op ${op.op} has no place in the integer graph.`);
+  });
+  return cur;
+}
+
+/** `x · v` with the (M) vector v broadcast over channels: Reshape(v, [1, −1, 1, 1]) then Mul. */
+function mulChannels(b: GraphBuilder, x: string, v: string): string {
+  return b.node('Mul', [x, b.node('Reshape', [v, b.init('channel_shape', DT.INT64, [4], rawI64([1, -1, 1, 1]))])]);
+}
+
+/** The serialized ONNX model (opset 17) of one of the package's graphs. */
+export function buildGraph(pkg: ModelPackage, name: GraphName): Uint8Array {
+  const m = pkg.manifest;
+  const t = m.transforms;
+  const M = m.channels.M;
+  const Nz = m.channels.Nz;
+  const b = new GraphBuilder(pkg, name);
+  const f32 = DT.FLOAT;
+  let inputs: OnnxValue[], outputs: OnnxValue[];
+  switch (name) {
+    case 'analysis': {
+      b.output(mulChannels(b, floatOps(b, t.analysis, 'x', 'analysis'), 'gain'), 'y');
+      inputs = [
+        { name: 'x', type: f32, dims: [1, 3, 'H', 'W'] },
+        { name: 'gain', type: f32, dims: [M] },
+      ];
+      outputs = [{ name: 'y', type: f32, dims: [1, M, 'h', 'w'] }];
+      break;
+    }
+    case 'synthesis': {
+      b.output(floatOps(b, t.synthesis, mulChannels(b, 'y_hat', 'inv_gain'), 'synthesis'), 'x_hat');
+      inputs = [
+        { name: 'y_hat', type: f32, dims: [1, M, 'h', 'w'] },
+        { name: 'inv_gain', type: f32, dims: [M] },
+      ];
+      outputs = [{ name: 'x_hat', type: f32, dims: [1, 3, 'H', 'W'] }];
+      break;
+    }
+    case 'hyper_analysis': {
+      if (!t.hyper_analysis || Nz === undefined) bad(`${m.name} has no hyper-analysis.`);
+      b.output(floatOps(b, t.hyper_analysis, 'y', 'hyper_analysis'), 'z');
+      inputs = [{ name: 'y', type: f32, dims: [1, M, 'h', 'w'] }];
+      outputs = [{ name: 'z', type: f32, dims: [1, Nz, 'hz', 'wz'] }];
+      break;
+    }
+    case 'hyper_synthesis': {
+      if (!t.hyper_synthesis_int || !t.scale_index_int || Nz === undefined) bad(`${m.name} has no integer hyper-synthesis.`);
+      const features = intOps(b, pkg, t.hyper_synthesis_int, 'z_hat', 'hyper_synthesis_int');
+      const index = intOps(b, pkg, t.scale_index_int, features, 'scale_index_int');
+      // means first: renaming `index` must not touch the features the means head reads
+      const means = t.means ? floatOps(b, t.means, features, 'means') : null;
+      b.output(index, 'index');
+      outputs = [{ name: 'index', type: DT.INT32, dims: [1, M, 'h4', 'w4'] }];
+      if (means) {
+        b.output(means, 'means');
+        outputs.push({ name: 'means', type: f32, dims: [1, M, 'h4', 'w4'] });
+      }
+      inputs = [{ name: 'z_hat', type: DT.INT32, dims: [1, Nz, 'h', 'w'] }];
+      break;
+    }
+    default:
+      bad(`unknown graph ${JSON.stringify(name)}.`);
+  }
+  return onnxModel({ name: `rdlab_${name}`, nodes: b.nodes, initializers: b.initializers, inputs, outputs });
+}
