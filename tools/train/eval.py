@@ -253,7 +253,7 @@ gain units (rate parameter t ∈ [0, 1], λ log-spaced from {p['lambda_range'][0
 {'Means: float head on the integer hyper-synthesis features.' if manifest['architecture'] == 'mean-scale' else ''}
 
 Weights: `weights.bin`, {size:.2f} MB ({manifest['weight_dtype']} transform weights, int8/int32 integer layers),
-SHA-256 `{manifest['weights']['sha256']}`. ONNX graphs of the same weights: {', '.join(manifest.get('onnx', {}).values())}.
+SHA-256 `{manifest['weights']['sha256']}`.
 Format: [docs/model-package.md](../../../docs/model-package.md).
 
 ## Validation (10 held-out photos, never trained on)

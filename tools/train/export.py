@@ -3,9 +3,9 @@
 
     /usr/bin/python3 tools/train/export.py --model mean-scale [--ckpt tools/train/runs/mean-scale/ckpt.pt]
 
-writes public/models/<model>/: manifest.json, weights.bin, analysis.onnx, hyper_analysis.onnx,
-hyper_synthesis.onnx, synthesis.onnx (the last two hyper graphs only for hyperprior models), and the
-training log plot. The model card (README.md) is written by eval.py, which measures the numbers it shows.
+writes public/models/<model>/: manifest.json, weights.bin and the training log plot. The model card
+(README.md) is written by eval.py, which measures the numbers it shows. No ONNX files: the onnxruntime
+backends build their graphs from the manifest's op lists and the weights (src/codecs/learned/onnx-graph.ts).
 """
 import argparse
 import csv
@@ -261,7 +261,6 @@ def main():
     ap.add_argument("--model", choices=list(MODELS), required=True)
     ap.add_argument("--ckpt")
     ap.add_argument("--weight-dtype", choices=["f16", "f32"], default="f16")
-    ap.add_argument("--no-onnx", action="store_true")
     ap.add_argument("--f16-check", action="store_true", help="measure f16 vs f32 weights on 3 validation photos")
     args = ap.parse_args()
     ckpt = args.ckpt or os.path.join(HERE, "runs", args.model, "ckpt.pt")
@@ -316,9 +315,6 @@ def main():
         manifest["provenance"]["note"] = ("Transforms initialised from another run's checkpoint" +
                                           (f" at step {init['step']} ({init['cpu_s'] / 3600:.2f} CPU-hours)" if init.get("step") else "") +
                                           "; steps and CPU-hours above count this run only.")
-    if not args.no_onnx:
-        import onnx_export
-        manifest["onnx"] = onnx_export.export_all(net, args.model, out, manifest)
     if args.f16_check and args.weight_dtype == "f16":
         manifest["f16_check"] = f16_check(net, args.model, manifest, blob)
         print(f"[export] f16 check: {manifest['f16_check']}")

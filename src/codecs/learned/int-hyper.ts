@@ -1,6 +1,6 @@
 // The integer hyper-synthesis on the CPU (exact; docs/model-package.md "Integer hyper-synthesis"):
 // z_hat → features (N channels, 0..127) → scale index (M channels, 0..63). The WGSL kernel
-// (src/gpu/shaders/conv2d_int.wgsl) and the ONNX graph (hyper_synthesis.onnx) must give the same integers.
+// (src/gpu/shaders/conv2d_int.wgsl) and the ONNX hyper_synthesis graph (onnx-graph.ts) must give the same integers.
 import { depthToSpaceI32, iconv, type IConvParams } from '../../gpu/int/iconv';
 import type { Shape } from '../../gpu/tensor';
 import { PackageError, type ModelPackage, type Op } from './package';

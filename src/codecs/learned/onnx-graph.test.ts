@@ -1,19 +1,29 @@
-// The ONNX graphs built in TypeScript from a package's op lists (onnx-graph.ts) against the .onnx files that
-// tools/train/onnx_export.py wrote (torch.onnx.export + its integer graph), in onnxruntime-web's wasm EP in Node,
-// on a 64×64 crop of a sample photo: the integer index bit-identical, the float outputs within 1e-5 (absolute;
-// measured: 0, the same floats, since the graphs hold the same ops on the same f16 weights).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// The ONNX graphs built in TypeScript from a package's op lists (onnx-graph.ts), run in onnxruntime-web's wasm
+// EP in Node, for every shipped package, against independent oracles:
+//  - float graphs against the float64 reference of the same op lists (reference.ts, direct-loop convolutions)
+//    on a 64×64 crop of a sample photo: max |ort − ref| ≤ TOL · max(1, max |ref|), TOL = 1e-5 (measured
+//    ≤ 8e-7: float32 accumulation; a 1 % error in the LeakyReLU slope alone gives ~3e-4);
+//  - the integer hyper-synthesis bit-identical to the exporter's known answer (numpy, stored in the package)
+//    and to the CPU path (int-hyper.ts) on the photo's z.
+// (Before the .onnx files were removed, the same graphs matched the files torch.onnx.export had written:
+// identical floats, identical index.)
 import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { crop, loadPackageDir, readImageFile } from '../../cli/node-io';
 import type { RgbaImage } from '../types';
 import { imageToPaddedChw } from './image';
+import { intHyperSynthesis } from './int-hyper';
 import { buildGraph, graphNames, type GraphName } from './onnx-graph';
-import type { ModelPackage } from './package';
+import { PackageError, type ModelPackage } from './package';
+import { analyzeRef, meansRef, synthesizeRef } from './reference';
 
 const ROOT = join(__dirname, '../../../public/models');
-const names = existsSync(ROOT) ? readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, 'manifest.json'))) : [];
+const names = existsSync(ROOT)
+  ? readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, 'manifest.json')) && 'architecture' in JSON.parse(readFileSync(join(ROOT, n, 'manifest.json'), 'utf8')))
+  : [];
+const TOL = 1e-5;
 
 let image: RgbaImage;
 beforeAll(async () => {
@@ -21,72 +31,89 @@ beforeAll(async () => {
   image = crop(await readImageFile(join(__dirname, '../../../public/samples/coffee.png')), 64, 64, 210, 130);
 });
 
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+/** max |a − b| relative to max(1, max |b|). */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
-
-async function sessions(pkg: ModelPackage, dir: string, g: GraphName) {
-  const file = (pkg.manifest as { onnx?: Record<string, string> }).onnx?.[g];
-  expect(file, `${pkg.name} names a ${g} file`).toBeTruthy();
-  const opts = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' as const };
-  return {
-    built: await ort.InferenceSession.create(buildGraph(pkg, g), opts),
-    stored: await ort.InferenceSession.create(readFileSync(join(dir, file!)), opts),
-  };
-}
-
-async function both(pkg: ModelPackage, dir: string, g: GraphName, feeds: Record<string, ort.Tensor>) {
-  const s = await sessions(pkg, dir, g);
-  expect(s.built.inputNames.slice().sort()).toEqual(s.stored.inputNames.slice().sort());
-  expect(s.built.outputNames.slice().sort()).toEqual(s.stored.outputNames.slice().sort());
-  const [a, b] = [await s.built.run(feeds), await s.stored.run(feeds)];
-  for (const k of s.stored.outputNames) {
-    expect(a[k].type).toBe(b[k].type);
-    expect(a[k].dims).toEqual(b[k].dims);
+  let err = 0;
+  let scale = 1;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
   }
-  return { built: a, stored: b };
+  return err / scale;
 }
 
-describe.each(names)('generated ONNX graphs of %s = the stored .onnx files', (name) => {
-  it('analysis, hyper-analysis, hyper-synthesis and synthesis agree on a photo crop', async () => {
-    const dir = join(ROOT, name);
-    const { pkg } = await loadPackageDir(dir);
-    expect(graphNames(pkg.manifest).sort()).toEqual(Object.keys((pkg.manifest as { onnx?: object }).onnx ?? {}).sort());
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+function session(pkg: ModelPackage, g: GraphName) {
+  const key = `${pkg.name}/${g}`;
+  if (!sessions.has(key)) sessions.set(key, ort.InferenceSession.create(buildGraph(pkg, g), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }));
+  return sessions.get(key)!;
+}
+
+describe.each(names)('ONNX graphs built from %s', (name) => {
+  const load = () => loadPackageDir(join(ROOT, name)).then((r) => r.pkg);
+
+  it('has the documented inputs and outputs', async () => {
+    const pkg = await load();
+    const io: Record<GraphName, [string[], string[]]> = {
+      analysis: [['x', 'gain'], ['y']],
+      hyper_analysis: [['y'], ['z']],
+      hyper_synthesis: [['z_hat'], pkg.manifest.architecture === 'mean-scale' ? ['index', 'means'] : ['index']],
+      synthesis: [['y_hat', 'inv_gain'], ['x_hat']],
+    };
+    expect(graphNames(pkg.manifest)).toEqual(pkg.manifest.architecture === 'factorized' ? ['analysis', 'synthesis'] : ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis']);
+    for (const g of graphNames(pkg.manifest)) {
+      const s = await session(pkg, g);
+      expect([s.inputNames, s.outputNames]).toEqual(io[g]);
+    }
+    if (pkg.manifest.architecture === 'factorized') expect(() => buildGraph(pkg, 'hyper_synthesis')).toThrow(PackageError);
+  });
+
+  it('float graphs equal the float64 reference of the op lists; the integer index is exact', async () => {
+    const pkg = await load();
     const M = pkg.manifest.channels.M;
     const x = imageToPaddedChw(image, pkg.manifest.downsampling);
+    const gain = pkg.gain(0.6);
     const T = ort.Tensor;
+    const ref = analyzeRef(pkg, x.data, x.height, x.width, gain);
 
-    const an = await both(pkg, dir, 'analysis', { x: new T('float32', x.data, [1, 3, x.height, x.width]), gain: new T('float32', pkg.gain(0.6), [M]) });
-    const y = an.stored.y;
-    expect(maxAbsDiff(an.built.y.data as Float32Array, y.data as Float32Array)).toBeLessThanOrEqual(1e-5);
-    expect(Math.max(...Array.from(y.data as Float32Array, Math.abs))).toBeGreaterThan(1); // not a trivial output
+    const y = (await (await session(pkg, 'analysis')).run({ x: new T('float32', x.data, [1, 3, x.height, x.width]), gain: new T('float32', gain, [M]) })).y;
+    expect(y.type).toBe('float32');
+    expect(y.dims).toEqual([1, ...ref.y.shape]);
+    expect(relErr(y.data as Float32Array, ref.y.data)).toBeLessThanOrEqual(TOL);
+    expect(Math.max(...Array.from(ref.y.data, Math.abs))).toBeGreaterThan(1); // not a trivial output
 
+    // synthesis of ŷ = round(y)
     const yHat = Float32Array.from(y.data as Float32Array, Math.round);
-    const sy = await both(pkg, dir, 'synthesis', { y_hat: new T('float32', yHat, y.dims), inv_gain: new T('float32', pkg.gain(0.6, true), [M]) });
-    expect(maxAbsDiff(sy.built.x_hat.data as Float32Array, sy.stored.x_hat.data as Float32Array)).toBeLessThanOrEqual(1e-5);
+    const invGain = pkg.gain(0.6, true);
+    const xs = (await (await session(pkg, 'synthesis')).run({ y_hat: new T('float32', yHat, y.dims), inv_gain: new T('float32', invGain, [M]) })).x_hat;
+    const xr = synthesizeRef(pkg, yHat, ref.y.shape, invGain);
+    expect(xs.dims).toEqual([1, ...xr.shape]);
+    expect(relErr(xs.data as Float32Array, xr.data)).toBeLessThanOrEqual(TOL);
 
     if (pkg.manifest.architecture === 'factorized') return;
-    const ha = await both(pkg, dir, 'hyper_analysis', { y });
-    const z = ha.stored.z;
-    expect(maxAbsDiff(ha.built.z.data as Float32Array, z.data as Float32Array)).toBeLessThanOrEqual(1e-5);
+    const z = (await (await session(pkg, 'hyper_analysis')).run({ y })).z;
+    expect(z.dims).toEqual([1, ...ref.z!.shape]);
+    expect(relErr(z.data as Float32Array, ref.z!.data)).toBeLessThanOrEqual(TOL);
 
-    // the photo's z and the exporter's known-answer z (which reaches ±127)
-    const zHat = Int32Array.from(z.data as Float32Array, (v) => Math.max(-127, Math.min(127, Math.round(v))));
+    const Nz = pkg.manifest.channels.Nz!;
     const st = pkg.manifest.integer_hyper_synthesis!.selftest!;
-    for (const [data, dims] of [
-      [zHat, z.dims],
-      [pkg.i32(st.z_hat), [1, pkg.manifest.channels.Nz!, 2, 3]],
-    ] as const) {
-      const hs = await both(pkg, dir, 'hyper_synthesis', { z_hat: new T('int32', data, dims) });
-      expect(Array.from(hs.built.index.data as Int32Array)).toEqual(Array.from(hs.stored.index.data as Int32Array));
-      expect(new Set(hs.built.index.data as Int32Array).size).toBeGreaterThan(3);
-      if (pkg.manifest.architecture === 'mean-scale') {
-        // the stored graph holds the means head's f16 weights widened to f32 initializers; ours casts at run time
-        expect(maxAbsDiff(hs.built.means.data as Float32Array, hs.stored.means.data as Float32Array)).toBeLessThanOrEqual(1e-5);
-      } else expect(hs.built.means).toBeUndefined();
-    }
+    const zHat = Int32Array.from(z.data as Float32Array, (v) => Math.max(-127, Math.min(127, Math.round(v))));
+    const hs = await session(pkg, 'hyper_synthesis');
+    // the exporter's known answer (its z reaches ±127), then the photo's z against the CPU path
+    const known = await hs.run({ z_hat: new T('int32', pkg.i32(st.z_hat), [1, Nz, 2, 3]) });
+    expect(known.index.type).toBe('int32');
+    expect(Array.from(known.index.data as Int32Array)).toEqual(Array.from(pkg.i32(st.index)));
+    const r = await hs.run({ z_hat: new T('int32', zHat, z.dims) });
+    const cpu = intHyperSynthesis(pkg, zHat, ref.z!.shape);
+    expect(r.index.dims).toEqual([1, ...cpu.indexShape]);
+    expect(Array.from(r.index.data as Int32Array)).toEqual(Array.from(cpu.index));
+    expect(new Set(cpu.index).size).toBeGreaterThan(3);
+    if (pkg.manifest.architecture === 'mean-scale') {
+      expect(r.means.type).toBe('float32');
+      expect(relErr(r.means.data as Float32Array, meansRef(pkg, cpu.features, cpu.featureShape).data)).toBeLessThanOrEqual(TOL);
+      const m = meansRef(pkg, pkg.i32(st.features), [pkg.manifest.channels.N, 8, 12]);
+      expect(relErr(known.means.data as Float32Array, m.data)).toBeLessThanOrEqual(TOL);
+    } else expect(r.means).toBeUndefined();
   });
 });

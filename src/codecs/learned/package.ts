@@ -91,7 +91,6 @@ export interface ModelManifest {
   integer_hyper_synthesis?: { feature_scale: number; selftest?: { z_hat: string; features: string; index: string } };
   entropy: { precision: number; y: TableSetSpec; z?: TableSetSpec };
   weights: { file: string; bytes: number; sha256: string; tensors: TensorEntry[] };
-  onnx?: Partial<Record<'analysis' | 'hyper_analysis' | 'hyper_synthesis' | 'synthesis', string>>;
   validation?: { results: { t: number[]; bpp: number[]; 'psnr-rgb': number[]; 'ms-ssim-rgb': number[] } };
 }
 
