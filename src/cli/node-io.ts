@@ -3,8 +3,8 @@
 // the app uses (compiled from node_modules with fs: Node's fetch cannot read file:// URLs, jSquash #61).
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { ModelPackage } from '../codecs/learned/package';
+import { basename, join } from 'node:path';
+import { ModelPackage, PackageError, parseManifest, parseReferences, parseSharedManifest } from '../codecs/learned/package';
 import { OrtBackend } from '../codecs/learned/ort-backend';
 import type { RgbaImage } from '../codecs/types';
 
@@ -20,18 +20,40 @@ export class CliError extends Error {
   }
 }
 
-/** Reads public/models/<name>/ (manifest, weights). */
+/** A weights file, refused before reading when its size is not the manifest's. */
+function readWeights(path: string, bytes: number): Uint8Array {
+  const size = statSync(path).size;
+  if (size !== bytes) throw new PackageError('weights', `${path} has ${size} bytes, the manifest says ${bytes}.`);
+  return new Uint8Array(readFileSync(path));
+}
+
+/** Reads public/models/<name>/ (manifest, weights) and the shared packages it uses (public/models/<shared>/). */
 export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage }> {
   let manifest: unknown;
-  let weights: Uint8Array;
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    const file = (manifest as { weights?: { file?: string } }).weights?.file ?? 'weights.bin';
-    weights = new Uint8Array(readFileSync(join(dir, file)));
   } catch (e) {
     throw new CliError('model', `cannot read the model package in ${dir}: ${(e as Error).message}`);
   }
-  return { pkg: await ModelPackage.create(manifest, weights) };
+  const shared = parseReferences(manifest).map((ref) => {
+    const sdir = join(dir, '..', ref.name);
+    try {
+      const m = parseSharedManifest(JSON.parse(readFileSync(join(sdir, 'manifest.json'), 'utf8')), ref, basename(dir));
+      return { manifest: m, weights: readWeights(join(sdir, m.weights.file), m.weights.bytes) };
+    } catch (e) {
+      if (e instanceof PackageError) throw e;
+      throw new PackageError('reference', `${basename(dir)} uses the shared package ${ref.name}, which cannot be read in ${sdir}: ${(e as Error).message}`);
+    }
+  });
+  const w = parseManifest(manifest, shared.map((x) => x.manifest)).weights; // checks file name and length first
+  let weights: Uint8Array;
+  try {
+    weights = readWeights(join(dir, w.file), w.bytes);
+  } catch (e) {
+    if (e instanceof PackageError) throw e;
+    throw new CliError('model', `cannot read the model package in ${dir}: ${(e as Error).message}`);
+  }
+  return { pkg: await ModelPackage.create(manifest, weights, shared) };
 }
 
 type OrtNode = typeof import('onnxruntime-web');

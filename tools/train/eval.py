@@ -234,6 +234,19 @@ def reproduce_text(manifest):
             f"`python3 tools/train/eval.py --models {name}` (see tools/train/README.md).")
 
 
+def weights_text(manifest):
+    """The card's lines on the weights: the codec's own file, the shared packages it uses, the model hash."""
+    from package_io import model_hash
+    own, dt = manifest["weights"], manifest["weight_dtype"]
+    what = ("entropy tables, the factorized densities" if manifest["architecture"] == "factorized" else
+            f"{dt} hyper-analysis, int8/int32 integer hyper-synthesis" +
+            (f", {dt} means head" if manifest["architecture"] == "mean-scale" else "") + ", entropy tables")
+    shared = "".join(f",\nand the shared package `{u['name']}` ({u['bytes'] / 1e6:.2f} MB: {dt} analysis and synthesis transforms, "
+                     f"gain units), SHA-256 `{u['sha256']}`" for u in manifest.get("uses", []))
+    return (f"Weights: `weights.bin`, {own['bytes'] / 1e6:.2f} MB ({what}), SHA-256 `{own['sha256']}`{shared}.\n"
+            f"Model hash (in every .rdlb file this model writes): `{model_hash(manifest)}`.")
+
+
 def model_card(manifest, res, bd, anc, has_plot):
     p = manifest["provenance"]
     ch = manifest["channels"]
@@ -241,7 +254,6 @@ def model_card(manifest, res, bd, anc, has_plot):
                      for t, b, ps, m in zip(res["t"], res["bpp"], res["psnr-rgb"], res["ms-ssim-rgb"]))
     arow = lambda a: "\n".join(f"| {q} | {b:.4f} | {ps:.2f} | {m:.4f} |" for q, b, ps, m in zip(  # noqa: E731
         anc[a]["quality"], anc[a]["results"]["bpp"], anc[a]["results"]["psnr-rgb"], anc[a]["results"]["ms-ssim-rgb"]))
-    size = manifest["weights"]["bytes"] / 1e6
     return f"""# `{manifest['name']}` — RD Lab model card
 
 {manifest['paper']}
@@ -252,8 +264,7 @@ gain units (rate parameter t ∈ [0, 1], λ log-spaced from {p['lambda_range'][0
 {'Entropy model: factorized density per channel and gain level, mixed between the two levels around t in integers (tables in the package).' if manifest['architecture'] == 'factorized' else 'Scale index from an integer hyper-synthesis (bit-exact on every device), Gaussian conditional with 64 scales from 0.11 to 256.'}
 {'Means: float head on the integer hyper-synthesis features.' if manifest['architecture'] == 'mean-scale' else ''}
 
-Weights: `weights.bin`, {size:.2f} MB ({manifest['weight_dtype']} transform weights, int8/int32 integer layers),
-SHA-256 `{manifest['weights']['sha256']}`.
+{weights_text(manifest)}
 Format: [docs/model-package.md](../../../docs/model-package.md).
 
 ## Validation (10 held-out photos, never trained on)

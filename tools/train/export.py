@@ -3,9 +3,13 @@
 
     /usr/bin/python3 tools/train/export.py --model mean-scale [--ckpt tools/train/runs/mean-scale/ckpt.pt]
 
-writes public/models/<model>/: manifest.json, weights.bin and the training log plot. The model card
-(README.md) is written by eval.py, which measures the numbers it shows. No ONNX files: the onnxruntime
-backends build their graphs from the manifest's op lists and the weights (src/codecs/learned/onnx-graph.ts).
+writes public/models/<model>/: manifest.json, weights.bin (the entropy model: hyper-analysis, integer
+hyper-synthesis, means head, tables, known-answer vectors) and the training log plot, and the shared package
+public/models/transforms-<first 8 hex digits of its SHA-256>/ (manifest.json, weights.bin: the analysis and
+synthesis transforms and the gain units), unless a package of the same weights is already there — models
+fitted on frozen transforms (fit_density.py --init-from) share it. The codec's manifest names it by SHA-256
+("uses"). The model card (README.md) is written by eval.py, which measures the numbers it shows. No ONNX files:
+the onnxruntime backends build their graphs from the op lists and the weights (src/codecs/learned/onnx-graph.ts).
 """
 import argparse
 import csv
@@ -28,7 +32,7 @@ from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, S
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 MODELS_DIR = os.path.join(REPO, "public", "models")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PAPERS = {
     "factorized": "Ballé, Laparra, Simoncelli: End-to-end optimized image compression. ICLR 2017.",
     "hyperprior": "Ballé, Minnen, Singh, Hwang, Johnston: Variational image compression with a scale hyperprior. ICLR 2018.",
@@ -132,11 +136,12 @@ def load_checkpoint(model, ckpt):
 
 
 def build_package(net, model, weight_dtype="f16"):
-    """Returns (manifest dict without provenance/validation, weights blob)."""
-    w = TensorWriter()
+    """Returns (manifest dict without uses/weights/provenance/validation, TensorWriter of the shared transforms
+    and gain units, TensorWriter of the codec's own tensors)."""
+    ws, w = TensorWriter(), TensorWriter()
     gains = net.gain
     manifest = {
-        "format": "rdlab-model", "version": FORMAT_VERSION, "name": model, "architecture": model,
+        "format": "rdlab-model", "version": FORMAT_VERSION, "kind": "codec", "name": model, "architecture": model,
         "paper": PAPERS[model], "credits": COMMON_CREDITS,
         "channels": {"N": net.n, "M": net.m, **({"Nz": net.nz} if hasattr(net, "nz") else {})},
         "downsampling": net.downsampling,
@@ -145,14 +150,14 @@ def build_package(net, model, weight_dtype="f16"):
             "parameter": "t", "range": [0.0, 1.0], "default": 0.5,
             "lambda": {"min": LAMBDA_MIN, "max": LAMBDA_MAX, "spacing": "log", "loss": "lambda*255^2*MSE + bpp"},
             "anchors": gains.levels,
-            "gain": w.add("gain", np.exp(t2n(gains.log_gain)), "f32"),
-            "inv_gain": w.add("inv_gain", np.exp(t2n(gains.log_inv_gain)), "f32"),
+            "gain": ws.add("gain", np.exp(t2n(gains.log_gain)), "f32"),
+            "inv_gain": ws.add("inv_gain", np.exp(t2n(gains.log_inv_gain)), "f32"),
             "interpolation": "pos = t*(anchors-1); i = min(floor(pos), anchors-2); f = pos-i; "
                              "g = exp(log(G[i])*(1-f) + log(G[i+1])*f)",
         },
         "transforms": {
-            "analysis": export_sequential(net.g_a, w, weight_dtype, "g_a"),
-            "synthesis": export_sequential(net.g_s, w, weight_dtype, "g_s"),
+            "analysis": export_sequential(net.g_a, ws, weight_dtype, "g_a"),
+            "synthesis": export_sequential(net.g_s, ws, weight_dtype, "g_s"),
         },
         "weight_dtype": weight_dtype,
     }
@@ -198,22 +203,34 @@ def build_package(net, model, weight_dtype="f16"):
     manifest["entropy"] = ent
     # The learned densities are not needed to decode (their tables are); they ship so training can resume.
     manifest["train_only"] = [w.add(k, t2n(v), "f32") for k, v in net.state_dict().items() if "density" in k]
-    return manifest, w
+    return manifest, ws, w
 
 
-def f16_check(net, model, manifest16, blob16):
+def weights_spec(w):
+    """A manifest's "weights" entry for the blob of TensorWriter `w`: (spec, blob)."""
+    blob = w.blob()
+    return {"file": "weights.bin", "bytes": len(blob), "sha256": sha256(blob), "tensors": w.table}, blob
+
+
+def writer_tensors(*writers):
+    """{name: array} of the tensors in TensorWriters, as a reader sees them (package_io.tensors_from_blob)."""
+    from package_io import tensors_from_blob
+    out = {}
+    for w in writers:
+        out.update(tensors_from_blob(*weights_spec(w)))
+    return out
+
+
+def f16_check(net, model, manifest16, tensors16):
     """PSNR / bpp of the f16 package minus the f32 one, on 3 validation photos at t = 0, 0.5, 1."""
     import glob
     from data import DATA
     from eval import evaluate
-    from package_io import tensors_from_blob
     files = sorted(glob.glob(os.path.join(DATA, "val", "*.png")))[:3]
-    m32, w32 = build_package(net, model, "f32")
-    b32 = w32.blob()
-    m32["weights"] = {"file": "weights.bin", "bytes": len(b32), "sha256": sha256(b32), "tensors": w32.table}
+    m32, ws32, w32 = build_package(net, model, "f32")
     ts = [0.0, 0.5, 1.0]
-    r16 = evaluate(manifest16, tensors_from_blob(manifest16, blob16), files, ts)
-    r32 = evaluate(m32, tensors_from_blob(m32, b32), files, ts)
+    r16 = evaluate(manifest16, tensors16, files, ts)
+    r32 = evaluate(m32, writer_tensors(ws32, w32), files, ts)
     dp = [a - b for a, b in zip(r16["psnr-rgb"], r32["psnr-rgb"])]
     db = [(a - b) / b * 100 for a, b in zip(r16["bpp"], r32["bpp"])]
     return (f"PSNR difference (f16 − f32) {', '.join(f'{v:+.4f}' for v in dp)} dB, bpp difference "
@@ -222,6 +239,48 @@ def f16_check(net, model, manifest16, blob16):
 
 def sha256(b):
     return hashlib.sha256(b).hexdigest()
+
+
+def write_shared(net, ws, weight_dtype):
+    """Writes the shared package of the transforms and gain units (TensorWriter `ws`) unless one with the same
+    weights exists; returns the codec manifest's reference to it."""
+    spec, blob = weights_spec(ws)
+    name = "transforms-" + spec["sha256"][:8]
+    out = os.path.join(MODELS_DIR, name)
+    ref = {"name": name, "sha256": spec["sha256"], "bytes": spec["bytes"]}
+    wpath = os.path.join(out, "weights.bin")
+    if os.path.exists(wpath):
+        with open(wpath, "rb") as f:
+            if sha256(f.read()) != spec["sha256"]:
+                raise SystemExit(f"[export] {wpath} exists with other bytes than its name says; remove it and export again")
+        print(f"[export] {name}: the same transforms are already shipped; reusing them")
+        return ref
+    os.makedirs(out, exist_ok=True)
+    shared = {"format": "rdlab-model", "version": FORMAT_VERSION, "kind": "shared", "name": name,
+              "contents": "analysis and synthesis transforms (g_a, g_s) and gain units (gain, inv_gain), shared by the "
+                          "codecs that list this package in \"uses\"",
+              "channels": {"N": net.n, "M": net.m}, "weight_dtype": weight_dtype, "weights": spec}
+    with open(wpath, "wb") as f:
+        f.write(blob)
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(shared, f, indent=1)
+    print(f"[export] {out}: weights.bin {len(blob) / 1e6:.2f} MB sha256 {spec['sha256'][:16]}…")
+    return ref
+
+
+def unused_shared():
+    """Shared package folders no codec manifest lists in "uses" (left behind by a retrain: git rm -r them)."""
+    used, shared = set(), []
+    for d in sorted(os.listdir(MODELS_DIR)):
+        try:
+            with open(os.path.join(MODELS_DIR, d, "manifest.json")) as f:
+                m = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if m.get("kind") == "shared":
+            shared.append(d)
+        used.update(u["name"] for u in m.get("uses", []))
+    return [d for d in shared if d not in used]
 
 
 def join_ranges(ranges):
@@ -265,11 +324,11 @@ def main():
     args = ap.parse_args()
     ckpt = args.ckpt or os.path.join(HERE, "runs", args.model, "ckpt.pt")
     net, ck = load_checkpoint(args.model, ckpt)
-    manifest, w = build_package(net, args.model, args.weight_dtype)
-    blob = w.blob()
+    manifest, ws, w = build_package(net, args.model, args.weight_dtype)
     out = os.path.join(MODELS_DIR, args.model)
     os.makedirs(out, exist_ok=True)
-    manifest["weights"] = {"file": "weights.bin", "bytes": len(blob), "sha256": sha256(blob), "tensors": w.table}
+    manifest["uses"] = [write_shared(net, ws, args.weight_dtype)]
+    manifest["weights"], blob = weights_spec(w)
     a = ck["args"]
     # --init-from is in the args of the run's first invocation only; the checkpoint keeps it (path from tools/train)
     init_from = (ck.get("init") or {}).get("from") or a.get("init_from")
@@ -316,21 +375,24 @@ def main():
                                           (f" at step {init['step']} ({init['cpu_s'] / 3600:.2f} CPU-hours)" if init.get("step") else "") +
                                           "; steps and CPU-hours above count this run only.")
     if args.f16_check and args.weight_dtype == "f16":
-        manifest["f16_check"] = f16_check(net, args.model, manifest, blob)
+        manifest["f16_check"] = f16_check(net, args.model, manifest, writer_tensors(ws, w))
         print(f"[export] f16 check: {manifest['f16_check']}")
     with open(os.path.join(out, "weights.bin"), "wb") as f:
         f.write(blob)
-    from package_io import copy_logs
+    from package_io import copy_logs, model_hash
     copy_logs(os.path.dirname(ckpt), os.path.join(HERE, "logs", args.model))  # small CSVs, committed beside the code
     old = os.path.join(out, "manifest.json")
     if os.path.exists(old):  # keep the validation table of the previous eval until eval.py replaces it
         with open(old) as f:
             prev = json.load(f)
-        if "validation" in prev and prev.get("weights", {}).get("sha256") == manifest["weights"]["sha256"]:
+        if "validation" in prev and prev.get("weights") and model_hash(prev) == model_hash(manifest):
             manifest["validation"] = prev["validation"]
     with open(old, "w") as f:
         json.dump(manifest, f, indent=1)
-    print(f"[export] {out}: weights.bin {len(blob)/1e6:.2f} MB sha256 {manifest['weights']['sha256'][:16]}…")
+    print(f"[export] {out}: weights.bin {len(blob)/1e6:.2f} MB sha256 {manifest['weights']['sha256'][:16]}…, "
+          f"uses {manifest['uses'][0]['name']}; model hash {model_hash(manifest)[:16]}…")
+    for d in unused_shared():
+        print(f"[export] no codec uses {os.path.join(MODELS_DIR, d)} any more: git rm -r it (npm test fails on it)")
 
 
 if __name__ == "__main__":

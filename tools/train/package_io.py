@@ -1,5 +1,7 @@
 """Read a model package (public/models/<name>/, docs/model-package.md) back into Python:
-- `read_package(dir)` -> (manifest, {tensor name: numpy array}), verifying the weights' SHA-256;
+- `read_package(dir)` -> (manifest, {tensor name: numpy array}): the codec's own tensors and those of the shared
+  packages it uses (public/models/<shared>/, e.g. the transforms), verifying every SHA-256 on the way;
+- `model_hash(manifest)` -> the container's model hash (hex), from the SHA-256s the manifest lists;
 - `torch_model_from_package(manifest, tensors)` -> the PyTorch model with the shipped float weights, used by
   eval.py (what ships is what is measured) and by train.py to resume from committed weights.
 """
@@ -7,6 +9,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 
 import numpy as np
@@ -15,21 +18,85 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "public", "models")
 DTYPES = {"f32": "<f4", "f16": "<f2", "i8": "i1", "i32": "<i4"}
+FORMAT_VERSION = 2
+MAX_PACKAGE_BYTES = 12_000_000  # a package folder's budget = the readers' limit on one weights file
+PACKAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+class PackageError(ValueError):
+    """A package that cannot be used: `kind` is manifest, weights, hash or reference (as package.ts)."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+
+
+def _read_manifest(path, kind):
+    try:
+        with open(os.path.join(path, "manifest.json")) as f:
+            m = json.load(f)
+    except (OSError, ValueError) as e:
+        raise PackageError("reference" if kind == "shared" else "manifest", f"cannot read {path}/manifest.json: {e}") from e
+    if m.get("format") != "rdlab-model" or m.get("version") != FORMAT_VERSION:
+        raise PackageError("manifest", f"{path}/manifest.json: format {m.get('format')!r} version {m.get('version')!r} is not "
+                           f"supported (this reader reads rdlab-model version {FORMAT_VERSION}; docs/model-package.md)")
+    if m.get("kind") != kind:
+        raise PackageError("manifest", f"{path}/manifest.json: kind {m.get('kind')!r}, expected {kind!r}")
+    return m
+
+
+def _read_weights(path, spec):
+    """A weights file, its length checked before reading and its SHA-256 after."""
+    f = os.path.join(path, spec["file"])
+    if not 0 <= spec["bytes"] <= MAX_PACKAGE_BYTES:
+        raise PackageError("manifest", f"{f}: {spec['bytes']} bytes is over the {MAX_PACKAGE_BYTES}-byte package limit")
+    size = os.path.getsize(f)
+    if size != spec["bytes"]:
+        raise PackageError("weights", f"{f} has {size} bytes, the manifest says {spec['bytes']}")
+    with open(f, "rb") as fh:
+        blob = fh.read()
+    if hashlib.sha256(blob).hexdigest() != spec["sha256"]:
+        raise PackageError("hash", f"{f} does not match the manifest's sha256")
+    return blob
 
 
 def read_package(path):
-    with open(os.path.join(path, "manifest.json")) as f:
-        manifest = json.load(f)
-    with open(os.path.join(path, manifest["weights"]["file"]), "rb") as f:
-        blob = f.read()
-    return manifest, tensors_from_blob(manifest, blob)
+    """(manifest, {name: array}) of the codec package in `path` and the shared packages it uses (`uses`)."""
+    manifest = _read_manifest(path, "codec")
+    tensors = {}
+    for ref in manifest.get("uses", []):
+        if not PACKAGE_NAME.fullmatch(ref.get("name", "")):
+            raise PackageError("manifest", f"{path}: uses names {ref.get('name')!r}, not a package name")
+        spath = os.path.join(os.path.dirname(os.path.abspath(path)), ref["name"])
+        shared = _read_manifest(spath, "shared")
+        if (shared["weights"]["sha256"], shared["weights"]["bytes"]) != (ref["sha256"], ref["bytes"]):
+            raise PackageError("reference", f"{path} uses {ref['name']} with weights sha256 {ref['sha256']}, but "
+                               f"{spath} describes {shared['weights']['sha256']}: another version of the shared package")
+        for k, v in tensors_from_blob(shared["weights"], _read_weights(spath, shared["weights"])).items():
+            if k in tensors:
+                raise PackageError("manifest", f"tensor {k} is in two packages")
+            tensors[k] = v
+    own = tensors_from_blob(manifest["weights"], _read_weights(path, manifest["weights"]))
+    if own.keys() & tensors.keys():
+        raise PackageError("manifest", f"tensors {sorted(own.keys() & tensors.keys())} are in {path} and a shared package")
+    tensors.update(own)
+    return manifest, tensors
 
 
-def tensors_from_blob(manifest, blob):
-    if hashlib.sha256(blob).hexdigest() != manifest["weights"]["sha256"]:
-        raise ValueError("weights.bin does not match the manifest's sha256")
+def model_hash(manifest):
+    """SHA-256 (hex) of the used packages' weights SHA-256s (32 bytes each, `uses` order), then the codec's own."""
+    parts = [u["sha256"] for u in manifest.get("uses", [])] + [manifest["weights"]["sha256"]]
+    return hashlib.sha256(b"".join(bytes.fromhex(h) for h in parts)).hexdigest()
+
+
+def tensors_from_blob(weights, blob):
+    """{name: array} of one weights file described by a manifest's `weights` (SHA-256 verified)."""
+    if hashlib.sha256(blob).hexdigest() != weights["sha256"]:
+        raise PackageError("hash", f"{weights['file']} does not match the manifest's sha256")
     out = {}
-    for t in manifest["weights"]["tensors"]:
+    for t in weights["tensors"]:
+        if t["offset"] + t["bytes"] > len(blob):
+            raise PackageError("manifest", f"tensor {t['name']} lies outside {weights['file']}")
         a = np.frombuffer(blob, dtype=DTYPES[t["dtype"]], count=int(np.prod(t["shape"])) if t["shape"] else 1,
                           offset=t["offset"])
         out[t["name"]] = a.reshape(t["shape"])

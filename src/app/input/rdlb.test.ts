@@ -34,7 +34,7 @@ function patched(at: number, bytes: number[]): Uint8Array {
   f.set(bytes, at);
   return f;
 }
-const L = 'mean-scale.v1'.length;
+const L = 'mean-scale.v2'.length;
 const u16 = (v: number) => [v & 255, v >> 8];
 
 async function openError(bytes: Uint8Array, name = 'x.rdlb'): Promise<ImageInputError> {
@@ -49,7 +49,7 @@ async function openError(bytes: Uint8Array, name = 'x.rdlb'): Promise<ImageInput
 
 describe('RDLB files', () => {
   it('sniffs model id, rate and size from the header; a cut header gives no sizes', () => {
-    expect(sniffImage(file)).toEqual({ format: 'rdlb', width: 37, height: 23, rdlb: { modelId: 'mean-scale.v1', rate: Math.fround(0.45) } });
+    expect(sniffImage(file)).toEqual({ format: 'rdlb', width: 37, height: 23, rdlb: { modelId: 'mean-scale.v2', rate: Math.fround(0.45) } });
     expect(sniffImage(file.subarray(0, 40))).toEqual({ format: 'rdlb', width: null, height: null });
     expect(sniffImage(new TextEncoder().encode('RDLB'))).toEqual({ format: 'rdlb', width: null, height: null });
     expect(sniffImage(patched(12, [0]))?.rdlb).toBeUndefined(); // model-id length 0
@@ -80,7 +80,7 @@ describe('RDLB files', () => {
   it('refuses unknown models, cut headers and oversized images before decoding', async () => {
     let e = await openError(patched(13 + 'mean-sca'.length, [...'lf'].map((c) => c.charCodeAt(0))));
     expect(e.kind).toBe('unsupported-format');
-    expect(e.message).toContain('made by the model “mean-scalf.v1”, which this RD Lab does not have (it has factorized, hyperprior, mean-scale)');
+    expect(e.message).toContain('made by the model “mean-scalf.v2”, which this RD Lab does not have (it has factorized, hyperprior, mean-scale)');
     expect(calls).toEqual([]);
 
     e = await openError(file.subarray(0, 30));

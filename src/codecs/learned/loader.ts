@@ -1,23 +1,36 @@
-// Browser/worker side: model packages fetched lazily from /models/<name>/ (public/ is served at the site root),
-// cached per worker, and the backends that run them, created once per (model, backend). Node code (CLI, tests)
-// uses src/cli/node-io.ts instead.
+// Browser/worker side: model packages fetched lazily from /models/<name>/ (public/ is served at the site root)
+// with the shared packages they use (/models/<shared>/), cached per worker, and the backends that run them,
+// created once per (model, backend). Node code (CLI, tests) uses src/cli/node-io.ts instead.
 import type * as Ort from 'onnxruntime-web';
 import { GpuEngine } from '../../gpu';
 import type { BackendKind, LearnedBackend } from './backend';
 import { markGpuLost } from './choose';
 import { modelsBaseUrl } from './model-info';
 import { OrtBackend } from './ort-backend';
-import { ModelPackage } from './package';
+import { fetchSharedPackage, ModelPackage, type PackageReference, type SharedPackageData } from './package';
 import { WgslBackend } from './wgsl-backend';
 
 const packages = new Map<string, Promise<ModelPackage>>();
+const sharedPackages = new Map<string, Promise<SharedPackageData>>();
 
-/** The package `name` (manifest + weights, SHA-256 checked), fetched once per worker. */
+/** A shared package (the transforms several codecs use), fetched once per worker; each codec still checks it. */
+function loadShared(url: string, ref: PackageReference): Promise<SharedPackageData> {
+  const key = `${url}#${ref.sha256}`;
+  let p = sharedPackages.get(key);
+  if (!p) {
+    p = fetchSharedPackage(url, ref);
+    p.catch(() => sharedPackages.delete(key));
+    sharedPackages.set(key, p);
+  }
+  return p;
+}
+
+/** The package `name` (manifest, weights and the shared packages it uses, SHA-256 checked), fetched once per worker. */
 export function loadPackage(name: string, baseUrl = modelsBaseUrl()): Promise<ModelPackage> {
   const key = baseUrl + name;
   let p = packages.get(key);
   if (!p) {
-    p = ModelPackage.fetch(`${baseUrl}${name}/`);
+    p = ModelPackage.fetch(`${baseUrl}${name}/`, { shared: loadShared });
     p.catch(() => packages.delete(key));
     packages.set(key, p);
   }

@@ -1,12 +1,12 @@
 // The facts behind the model note (src/app/views/ModelNote.tsx): read from each shipped manifest, checked against
 // the raw JSON; malformed manifests leave fields out; the fetch is retried after a failure.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MODELS_ROOT as ROOT, packageNames } from '../../testing/models';
 import { fetchModelInfo, modelInfo } from './model-info';
 
-const ROOT = join(__dirname, '../../../public/models');
-const names = existsSync(ROOT) ? readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, 'manifest.json'))) : [];
+const names = packageNames('codec');
 const BASE = 'http://localhost/models/';
 
 describe('modelInfo on the shipped packages', () => {

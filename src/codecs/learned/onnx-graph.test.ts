@@ -8,10 +8,10 @@
 // (Before the .onnx files were removed, the same graphs matched the files torch.onnx.export had written:
 // identical floats, identical index.)
 import { join } from 'node:path';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { crop, loadPackageDir, readImageFile } from '../../cli/node-io';
+import { MODELS_ROOT as ROOT, packageNames } from '../../testing/models';
 import type { RgbaImage } from '../types';
 import { imageToPaddedChw } from './image';
 import { intHyperSynthesis } from './int-hyper';
@@ -19,10 +19,7 @@ import { buildGraph, graphNames, type GraphName } from './onnx-graph';
 import { PackageError, type ModelPackage } from './package';
 import { analyzeRef, meansRef, synthesizeRef } from './reference';
 
-const ROOT = join(__dirname, '../../../public/models');
-const names = existsSync(ROOT)
-  ? readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, 'manifest.json')) && 'architecture' in JSON.parse(readFileSync(join(ROOT, n, 'manifest.json'), 'utf8')))
-  : [];
+const names = packageNames('codec');
 const TOL = 1e-5;
 
 let image: RgbaImage;

@@ -1,14 +1,20 @@
-// Model packages (docs/model-package.md): parse and validate manifest.json, verify weights.bin's SHA-256,
-// and hand out typed tensor views, gain vectors and entropy tables. No WebGPU here: Node tests, workers and
-// the CLI use it too.
+// Model packages (docs/model-package.md): parse and validate manifest.json, verify weights.bin's SHA-256 and
+// those of the shared packages it uses (the transforms several codecs share, stored once), and hand out typed
+// tensor views, gain vectors and entropy tables. No WebGPU here: Node tests, workers and the CLI use it too.
 import { createTables, buildGaussianTables, mixLevelTables, type CdfTables, type GaussianTables } from '../entropy';
 
 export const PACKAGE_FORMAT = 'rdlab-model';
-export const PACKAGE_VERSION = 1;
-/** Refuse absurd packages before allocating (the largest shipped model is ~6 MB). */
-export const MAX_WEIGHTS_BYTES = 64 * 1024 * 1024;
+export const PACKAGE_VERSION = 2;
+/**
+ * The size budget of one package folder under public/models (checked by models-dir.test.ts), and so the
+ * reader's limit on a weights file, checked before anything is allocated: 12 MB (decimal). Larger weights
+ * belong in more shared packages (a codec may use several).
+ */
+export const MAX_PACKAGE_BYTES = 12_000_000;
 
-export type PackageErrorKind = 'manifest' | 'weights' | 'hash' | 'tensor';
+/** manifest: structure; weights: a file's length; hash: a file's SHA-256; tensor: a lookup; reference: a shared
+ * package that is missing, malformed, or not the one the codec's manifest names by SHA-256. */
+export type PackageErrorKind = 'manifest' | 'weights' | 'hash' | 'tensor' | 'reference';
 
 export class PackageError extends Error {
   constructor(
@@ -69,9 +75,40 @@ export interface TableSetSpec {
 
 export type Architecture = 'factorized' | 'hyperprior' | 'mean-scale';
 
+/** `weights` of a manifest: one little-endian file and its tensor table. */
+export interface WeightsSpec {
+  file: string;
+  bytes: number;
+  sha256: string;
+  tensors: TensorEntry[];
+}
+
+/** A codec manifest's reference to a shared package: the folder `../<name>/`, the SHA-256 and length of its weights. */
+export interface PackageReference {
+  name: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** manifest.json of a shared package (kind "shared"): tensors only, used by the codecs that name it. */
+export interface SharedManifest {
+  format: string;
+  version: number;
+  kind: 'shared';
+  name: string;
+  weights: WeightsSpec;
+}
+
+/** A shared package as read from its folder: its manifest.json (any JSON value) and weights. */
+export interface SharedPackageData {
+  manifest: unknown;
+  weights: Uint8Array;
+}
+
 export interface ModelManifest {
   format: string;
   version: number;
+  kind: 'codec';
   name: string;
   architecture: Architecture;
   paper: string;
@@ -90,7 +127,9 @@ export interface ModelManifest {
   weight_dtype: 'f16' | 'f32';
   integer_hyper_synthesis?: { feature_scale: number; selftest?: { z_hat: string; features: string; index: string } };
   entropy: { precision: number; y: TableSetSpec; z?: TableSetSpec };
-  weights: { file: string; bytes: number; sha256: string; tensors: TensorEntry[] };
+  /** Shared packages whose tensors this codec uses, in the order they enter the model hash. */
+  uses: PackageReference[];
+  weights: WeightsSpec;
   validation?: { results: { t: number[]; bpp: number[]; 'psnr-rgb': number[]; 'ms-ssim-rgb': number[] } };
 }
 
@@ -101,34 +140,103 @@ function fail(kind: PackageErrorKind, msg: string): never {
 export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
-/** Checks the manifest's structure (not the weights): every field a decoder relies on, with a clear message. */
-export function parseManifest(json: unknown): ModelManifest {
-  if (!isObj(json)) fail('manifest', 'manifest.json is not a JSON object.');
-  const m = json as unknown as ModelManifest;
-  if (m.format !== PACKAGE_FORMAT) fail('manifest', `format is ${JSON.stringify(m.format)}, expected "${PACKAGE_FORMAT}".`);
-  if (m.version !== PACKAGE_VERSION) fail('manifest', `version ${m.version} is not supported (expected ${PACKAGE_VERSION}).`);
-  if (!['factorized', 'hyperprior', 'mean-scale'].includes(m.architecture)) fail('manifest', `unknown architecture ${JSON.stringify(m.architecture)}.`);
-  if (!isObj(m.channels) || !isNat(m.channels.N) || !isNat(m.channels.M)) fail('manifest', 'channels.N and channels.M must be integers.');
-  if (m.downsampling !== 16 && m.downsampling !== 64) fail('manifest', `downsampling ${m.downsampling} (expected 16 or 64).`);
-  if (!isObj(m.weights) || !isNat(m.weights.bytes) || typeof m.weights.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.weights.sha256)) {
-    fail('manifest', 'weights must give bytes and a 64-hex-digit sha256.');
+const HEX64 = /^[0-9a-f]{64}$/;
+/** Package folder names: no path separators or dots, so `../<name>/` stays beside the codec. */
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const WEIGHTS_FILE = /^[a-z0-9][a-z0-9_-]{0,63}\.bin$/;
+
+function parseHeader(json: unknown, kind: 'codec' | 'shared', what: string): Record<string, unknown> {
+  if (!isObj(json)) fail('manifest', `${what} is not a JSON object.`);
+  if (json.format !== PACKAGE_FORMAT) fail('manifest', `${what}: format is ${JSON.stringify(json.format)}, expected "${PACKAGE_FORMAT}".`);
+  if (json.version !== PACKAGE_VERSION) {
+    fail('manifest', `${what}: format version ${JSON.stringify(json.version)} is not supported (this reader reads version ${PACKAGE_VERSION}; docs/model-package.md).`);
   }
-  if (m.weights.bytes > MAX_WEIGHTS_BYTES) fail('manifest', `weights.bytes ${m.weights.bytes} exceeds the ${MAX_WEIGHTS_BYTES}-byte limit.`);
-  if (!Array.isArray(m.weights.tensors)) fail('manifest', 'weights.tensors must be a list.');
+  if (json.kind !== kind) fail('manifest', `${what}: kind is ${JSON.stringify(json.kind)}, expected "${kind}".`);
+  if (typeof json.name !== 'string' || !PACKAGE_NAME.test(json.name)) fail('manifest', `${what}: name ${JSON.stringify(json.name)} is not a package name (a-z, 0-9, -).`);
+  return json;
+}
+
+/** Checks a `weights` object: its length within the budget, a SHA-256, and every tensor inside the file. */
+function parseWeights(w: unknown, what: string): WeightsSpec {
+  if (!isObj(w) || typeof w.file !== 'string' || !WEIGHTS_FILE.test(w.file) || !isNat(w.bytes) || typeof w.sha256 !== 'string' || !HEX64.test(w.sha256)) {
+    fail('manifest', `${what}: weights must give a file (name.bin), bytes and a 64-hex-digit sha256.`);
+  }
+  if (w.bytes > MAX_PACKAGE_BYTES) fail('manifest', `${what}: weights.bytes ${w.bytes} exceeds the ${MAX_PACKAGE_BYTES}-byte package limit.`);
+  if (!Array.isArray(w.tensors)) fail('manifest', `${what}: weights.tensors must be a list.`);
   const names = new Set<string>();
-  for (const t of m.weights.tensors) {
-    if (!isObj(t) || typeof t.name !== 'string') fail('manifest', 'a tensor entry has no name.');
+  for (const t of w.tensors as TensorEntry[]) {
+    if (!isObj(t) || typeof t.name !== 'string') fail('manifest', `${what}: a tensor entry has no name.`);
     if (!(t.dtype in DTYPE_BYTES)) fail('manifest', `tensor ${t.name}: unknown dtype ${JSON.stringify(t.dtype)}.`);
     if (!Array.isArray(t.shape) || !t.shape.every(isNat)) fail('manifest', `tensor ${t.name}: bad shape.`);
     if (!isNat(t.offset) || !isNat(t.bytes)) fail('manifest', `tensor ${t.name}: bad offset/bytes.`);
     const n = t.shape.reduce((a, b) => a * b, 1);
     if (n * DTYPE_BYTES[t.dtype] !== t.bytes) fail('manifest', `tensor ${t.name}: ${t.bytes} bytes but shape ${t.shape.join('×')} of ${t.dtype} needs ${n * DTYPE_BYTES[t.dtype]}.`);
-    if (t.offset + t.bytes > m.weights.bytes) fail('manifest', `tensor ${t.name}: [${t.offset}, ${t.offset + t.bytes}) lies outside weights.bin (${m.weights.bytes} bytes).`);
+    if (t.offset + t.bytes > w.bytes) fail('manifest', `tensor ${t.name}: [${t.offset}, ${t.offset + t.bytes}) lies outside ${w.file} (${w.bytes} bytes).`);
     if (t.offset % DTYPE_BYTES[t.dtype] !== 0) fail('manifest', `tensor ${t.name}: offset ${t.offset} is not aligned to its dtype.`);
+    if (names.has(t.name)) fail('manifest', `${what}: tensor ${t.name} is listed twice.`);
     names.add(t.name);
   }
+  return w as unknown as WeightsSpec;
+}
+
+/**
+ * The shared packages a codec manifest uses (`uses`), after checking its format, version and kind: what a
+ * reader must load before parseManifest() can check the tensor names.
+ */
+export function parseReferences(json: unknown): PackageReference[] {
+  const m = parseHeader(json, 'codec', 'manifest.json');
+  if (!Array.isArray(m.uses)) fail('manifest', `${m.name}: uses must be a list of shared packages.`);
+  const seen = new Set<string>();
+  return m.uses.map((u: unknown, i: number) => {
+    if (!isObj(u) || typeof u.name !== 'string' || !PACKAGE_NAME.test(u.name) || typeof u.sha256 !== 'string' || !HEX64.test(u.sha256) || !isNat(u.bytes)) {
+      fail('manifest', `${m.name}: uses[${i}] must give a package name (a-z, 0-9, -), its weights' sha256 and bytes.`);
+    }
+    if (u.bytes > MAX_PACKAGE_BYTES) fail('manifest', `${m.name}: uses[${i}] (${u.name}) has ${u.bytes} bytes, over the ${MAX_PACKAGE_BYTES}-byte package limit.`);
+    if (u.name === m.name || seen.has(u.name)) fail('manifest', `${m.name}: uses names ${u.name} twice or itself.`);
+    seen.add(u.name);
+    return { name: u.name, sha256: u.sha256, bytes: u.bytes };
+  });
+}
+
+/** Checks a shared package's manifest.json; with `ref`, also that it is the package the codec names. */
+export function parseSharedManifest(json: unknown, ref?: PackageReference, user = 'the codec'): SharedManifest {
+  const m = parseHeader(json, 'shared', ref ? `${ref.name}/manifest.json` : 'manifest.json');
+  const w = parseWeights(m.weights, m.name as string);
+  if (ref) {
+    if (m.name !== ref.name) fail('reference', `${ref.name}/manifest.json names itself ${JSON.stringify(m.name)}.`);
+    if (w.sha256 !== ref.sha256 || w.bytes !== ref.bytes) {
+      fail('reference', `${user} uses ${ref.name} with weights SHA-256 ${ref.sha256} (${ref.bytes} bytes), but ${ref.name}/manifest.json describes ${w.sha256} (${w.bytes} bytes): another version of the shared package.`);
+    }
+  }
+  return m as unknown as SharedManifest;
+}
+
+/**
+ * Checks a codec manifest's structure (not the weights): every field a decoder relies on, with a clear message.
+ * Tensor names may come from the shared packages it uses, whose parsed manifests `shared` must hold (matched by
+ * name and SHA-256).
+ */
+export function parseManifest(json: unknown, shared: readonly SharedManifest[] = []): ModelManifest {
+  const refs = parseReferences(json);
+  const m = json as unknown as ModelManifest;
+  if (!['factorized', 'hyperprior', 'mean-scale'].includes(m.architecture)) fail('manifest', `unknown architecture ${JSON.stringify(m.architecture)}.`);
+  if (!isObj(m.channels) || !isNat(m.channels.N) || !isNat(m.channels.M)) fail('manifest', 'channels.N and channels.M must be integers.');
+  if (m.downsampling !== 16 && m.downsampling !== 64) fail('manifest', `downsampling ${m.downsampling} (expected 16 or 64).`);
+  const own = parseWeights(m.weights, m.name);
+  const names = new Set(own.tensors.map((t) => t.name));
+  for (const ref of refs) {
+    const sm = shared.find((x) => x.name === ref.name);
+    if (!sm) fail('reference', `${m.name} uses the shared package ${ref.name}, which was not loaded.`);
+    if (sm.weights.sha256 !== ref.sha256 || sm.weights.bytes !== ref.bytes) {
+      fail('reference', `${m.name} uses ${ref.name} with weights SHA-256 ${ref.sha256}, but the loaded ${ref.name} has ${sm.weights.sha256}.`);
+    }
+    for (const t of sm.weights.tensors) {
+      if (names.has(t.name)) fail('manifest', `tensor ${t.name} is in both ${m.name} and ${ref.name}.`);
+      names.add(t.name);
+    }
+  }
   const need = (name: unknown, where: string) => {
-    if (typeof name !== 'string' || !names.has(name)) fail('manifest', `${where} names tensor ${JSON.stringify(name)}, which weights.tensors lacks.`);
+    if (typeof name !== 'string' || !names.has(name)) fail('manifest', `${where} names tensor ${JSON.stringify(name)}, which weights.tensors (and the shared packages') lack.`);
   };
   if (!isObj(m.rate) || !isNat(m.rate.anchors) || m.rate.anchors < 2) fail('manifest', 'rate.anchors must be ≥ 2.');
   need(m.rate.gain, 'rate.gain');
@@ -178,46 +286,129 @@ export function halfToFloat(h: number): number {
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
+}
+
+/** Bytes → lowercase hex. */
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const fromHex = (h: string) => Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
+
+/**
+ * The container's model hash (docs/model-package.md): SHA-256 of the 32-byte SHA-256s of every weights file the
+ * model reads — the shared packages' in `uses` order, then the codec's own weights.bin. It changes whenever any
+ * weight does, so a file names exactly the weights it needs.
+ */
+export async function modelHash(m: Pick<ModelManifest, 'uses' | 'weights'>): Promise<Uint8Array> {
+  const parts = [...m.uses.map((u) => u.sha256), m.weights.sha256];
+  const cat = new Uint8Array(32 * parts.length);
+  parts.forEach((h, i) => cat.set(fromHex(h), 32 * i));
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', cat));
+}
+
+/** The response body, refusing (before reading) one whose announced or actual length is not `bytes`. */
+async function readExactly(r: Response, bytes: number, what: string): Promise<Uint8Array> {
+  const announced = r.headers.get('content-length');
+  const encoded = r.headers.get('content-encoding');
+  if (announced !== null && !encoded && Number(announced) !== bytes) fail('weights', `${what} has ${announced} bytes, the manifest says ${bytes}.`);
+  if (!r.body) return new Uint8Array(await r.arrayBuffer());
+  const out = new Uint8Array(bytes);
+  const reader = r.body.getReader();
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (n + value.length > bytes) {
+      await reader.cancel();
+      fail('weights', `${what} is longer than the ${bytes} bytes the manifest says.`);
+    }
+    out.set(value, n);
+    n += value.length;
+  }
+  if (n !== bytes) fail('weights', `${what} has ${n} bytes, the manifest says ${bytes}.`);
+  return out;
+}
+
+/** Checks one weights file against its spec: length, then SHA-256. */
+async function verifyWeights(spec: WeightsSpec, bytes: Uint8Array, where: string): Promise<void> {
+  if (bytes.byteLength !== spec.bytes) fail('weights', `${where}${spec.file} has ${bytes.byteLength} bytes, the manifest says ${spec.bytes}.`);
+  const hex = await sha256Hex(bytes);
+  if (hex !== spec.sha256) fail('hash', `${where}${spec.file}'s SHA-256 is ${hex}, the manifest says ${spec.sha256}.`);
+}
+
+export interface FetchOptions {
+  init?: RequestInit;
+  /** Loads a shared package folder (URL ending in '/'); default: fetch its manifest.json and weights. */
+  shared?: (url: string, ref: PackageReference) => Promise<SharedPackageData>;
+}
+
+/** Fetches `<url>manifest.json` and the weights it names, for a shared package a codec uses. */
+export async function fetchSharedPackage(url: string, ref: PackageReference, init?: RequestInit): Promise<SharedPackageData> {
+  const r = await fetch(url + 'manifest.json', init);
+  if (!r.ok) fail('reference', `could not load the shared package ${ref.name} (${url}manifest.json: HTTP ${r.status}).`);
+  const manifest = parseSharedManifest(await r.json(), ref);
+  const w = await fetch(url + manifest.weights.file, init);
+  if (!w.ok) fail('reference', `could not load the shared package ${ref.name} (${url}${manifest.weights.file}: HTTP ${w.status}).`);
+  return { manifest, weights: await readExactly(w, manifest.weights.bytes, `${ref.name}/${manifest.weights.file}`) };
 }
 
 export class ModelPackage {
-  private readonly entries = new Map<string, TensorEntry>();
+  /** Every tensor the model reads, its own and the shared packages', with the bytes of the file it lies in. */
+  private readonly entries = new Map<string, { entry: TensorEntry; file: Uint8Array }>();
   private readonly cache = new Map<string, Float32Array | Int32Array | Int8Array>();
   private tableCache = new Map<string, CdfTables>();
 
   private constructor(
     readonly manifest: ModelManifest,
-    readonly weights: Uint8Array,
-    /** Raw SHA-256 of weights.bin (the container's model hash). */
+    /** The shared packages' manifests, in `uses` order. */
+    readonly shared: readonly SharedManifest[],
+    files: readonly Uint8Array[],
+    /** The model hash (modelHash(): every weights file's SHA-256), written into and checked in every file. */
     readonly hash: Uint8Array,
   ) {
-    for (const t of manifest.weights.tensors) this.entries.set(t.name, t);
+    [...shared.map((s) => s.weights), manifest.weights].forEach((w, i) => {
+      for (const t of w.tensors) this.entries.set(t.name, { entry: t, file: files[i] });
+    });
   }
 
-  /** Validates the manifest, the weights' length and SHA-256. */
-  static async create(manifestJson: unknown, weights: Uint8Array): Promise<ModelPackage> {
-    const m = parseManifest(manifestJson);
-    if (weights.byteLength !== m.weights.bytes) {
-      fail('weights', `weights.bin has ${weights.byteLength} bytes, the manifest says ${m.weights.bytes}.`);
+  /**
+   * Validates the manifest, the shared packages it uses (each matched by name and SHA-256) and every weights
+   * file's length and SHA-256. `shared`: the used packages as read from their folders, in any order.
+   */
+  static async create(manifestJson: unknown, weights: Uint8Array, shared: readonly SharedPackageData[] = []): Promise<ModelPackage> {
+    const refs = parseReferences(manifestJson);
+    const name = (manifestJson as { name: string }).name;
+    const sharedManifests: SharedManifest[] = [];
+    const files: Uint8Array[] = [];
+    for (const ref of refs) {
+      const data = shared.find((d) => isObj(d.manifest) && d.manifest.name === ref.name);
+      if (!data) fail('reference', `${name} uses the shared package ${ref.name}, which was not loaded.`);
+      const sm = parseSharedManifest(data.manifest, ref, name);
+      await verifyWeights(sm.weights, data.weights, `${ref.name}/`);
+      sharedManifests.push(sm);
+      files.push(data.weights);
     }
-    const hex = await sha256Hex(weights);
-    if (hex !== m.weights.sha256) fail('hash', `weights.bin's SHA-256 is ${hex}, the manifest says ${m.weights.sha256}.`);
-    const hash = new Uint8Array(32);
-    for (let i = 0; i < 32; i++) hash[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-    return new ModelPackage(m, weights, hash);
+    const m = parseManifest(manifestJson, sharedManifests);
+    await verifyWeights(m.weights, weights, '');
+    return new ModelPackage(m, sharedManifests, [...files, weights], await modelHash(m));
   }
 
-  /** Loads `<baseUrl>/manifest.json` and its weights (browser or any fetch). */
-  static async fetch(baseUrl: string, init?: RequestInit): Promise<ModelPackage> {
+  /**
+   * Loads `<baseUrl>/manifest.json`, its weights and the shared packages it uses (`<baseUrl>/../<name>/`), checking
+   * each file's length before reading it and its SHA-256 after (browser or any fetch).
+   */
+  static async fetch(baseUrl: string, o: FetchOptions = {}): Promise<ModelPackage> {
     const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
-    const r = await fetch(base + 'manifest.json', init);
+    const r = await fetch(base + 'manifest.json', o.init);
     if (!r.ok) fail('manifest', `could not load ${base}manifest.json (HTTP ${r.status}).`);
-    const manifest = parseManifest(await r.json());
-    const w = await fetch(base + manifest.weights.file, init);
-    if (!w.ok) fail('weights', `could not load ${base}${manifest.weights.file} (HTTP ${w.status}).`);
-    return ModelPackage.create(manifest, new Uint8Array(await w.arrayBuffer()));
+    const json: unknown = await r.json();
+    const refs = parseReferences(json);
+    const own = parseWeights((json as { weights: unknown }).weights, (json as { name: string }).name);
+    const load = o.shared ?? ((url: string, ref: PackageReference) => fetchSharedPackage(url, ref, o.init));
+    const here = new URL(base, typeof location !== 'undefined' ? location.href : undefined); // throws if base is relative outside a page
+    const shared = await Promise.all(refs.map((ref) => load(new URL(`../${ref.name}/`, here).href, ref)));
+    const w = await fetch(base + own.file, o.init);
+    if (!w.ok) fail('weights', `could not load ${base}${own.file} (HTTP ${w.status}).`);
+    return ModelPackage.create(json, await readExactly(w, own.bytes, `${base}${own.file}`), shared);
   }
 
   get name(): string {
@@ -225,24 +416,28 @@ export class ModelPackage {
   }
 
   entry(name: string): TensorEntry {
+    return this.located(name).entry;
+  }
+
+  private located(name: string): { entry: TensorEntry; file: Uint8Array } {
     const e = this.entries.get(name);
     if (!e) fail('tensor', `no tensor ${JSON.stringify(name)} in ${this.manifest.name}.`);
     return e;
   }
 
-  /** A tensor's stored bytes (little-endian, its manifest dtype), as a view into the weights: not a copy. */
+  /** A tensor's stored bytes (little-endian, its manifest dtype), as a view into its weights file: not a copy. */
   raw(name: string): { entry: TensorEntry; bytes: Uint8Array } {
-    const e = this.entry(name);
-    return { entry: e, bytes: this.weights.subarray(e.offset, e.offset + e.bytes) };
+    const { entry, file } = this.located(name);
+    return { entry, bytes: file.subarray(entry.offset, entry.offset + entry.bytes) };
   }
 
   /** Float tensor (f32 or f16 widened to f32). */
   f32(name: string): Float32Array {
-    const e = this.entry(name);
+    const { entry: e, bytes } = this.raw(name);
     const hit = this.cache.get(name);
     if (hit) return hit as Float32Array;
     const n = e.bytes / DTYPE_BYTES[e.dtype];
-    const dv = new DataView(this.weights.buffer, this.weights.byteOffset + e.offset, e.bytes);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, e.bytes);
     const out = new Float32Array(n);
     if (e.dtype === 'f32') for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, true);
     else if (e.dtype === 'f16') for (let i = 0; i < n; i++) out[i] = halfToFloat(dv.getUint16(2 * i, true));
@@ -253,11 +448,11 @@ export class ModelPackage {
 
   /** Integer tensor (i8 or i32) as Int32Array. */
   i32(name: string): Int32Array {
-    const e = this.entry(name);
+    const { entry: e, bytes } = this.raw(name);
     const hit = this.cache.get(name);
     if (hit) return hit as Int32Array;
     const n = e.bytes / DTYPE_BYTES[e.dtype];
-    const dv = new DataView(this.weights.buffer, this.weights.byteOffset + e.offset, e.bytes);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, e.bytes);
     const out = new Int32Array(n);
     if (e.dtype === 'i32') for (let i = 0; i < n; i++) out[i] = dv.getInt32(4 * i, true);
     else if (e.dtype === 'i8') for (let i = 0; i < n; i++) out[i] = dv.getInt8(i);

@@ -2,13 +2,15 @@
 // round trips (symbols and pixels exact), file size vs the ideal code length, the transforms against a
 // float64 reference of the manifest's op lists, the integer index against the CPU path, and typed errors for
 // damaged, hostile and foreign files. Weight-independent: nothing here depends on how well a model is trained.
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readContainer, writeContainer } from '../container';
 import { encodeTensor, idealBits, perChannel } from '../entropy';
 import { psnrRgb } from '../../metrics/psnr';
 import { crop, loadNodeModel, readImageFile } from '../../cli/node-io';
+import { MODELS_ROOT as ROOT, packageNames } from '../../testing/models';
 import { CodecError, type RgbaImage } from '../types';
 import type { LearnedBackend } from './backend';
 import { intHyperSynthesis } from './int-hyper';
@@ -17,8 +19,7 @@ import { decodeFile, encodeImage, latentShapes, modelId, type EncodeResult } fro
 import { analyzeRef, meansRef, synthesizeRef } from './reference';
 import { imageToPaddedChw, paddedSize } from './image';
 
-const ROOT = join(__dirname, '../../../public/models');
-const names = existsSync(ROOT) ? readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, 'manifest.json'))) : [];
+const names = packageNames('codec');
 
 // An awkward size (neither side a multiple of 16 or 64) from a real photo, so padding is exercised.
 const W = 90;
@@ -189,6 +190,13 @@ describe.each(names)('learned codec %s (onnx-wasm in Node)', (name) => {
     const otherHash = pkg.hash.slice();
     otherHash[0] ^= 1;
     await expectDecodeFailed(decodeFile(pkg, backend, writeContainer({ ...base, modelHash: otherHash })), /model-mismatch/);
+    // A file written with the format-1 packages (one weights.bin per model, model id "<name>.v1"): its model
+    // hash was the SHA-256 of that single file, i.e. of these same weights concatenated; refused as another model.
+    const old = createHash('sha256');
+    for (const u of pkg.manifest.uses) old.update(readFileSync(join(ROOT, u.name, 'weights.bin')));
+    old.update(readFileSync(join(ROOT, name, 'weights.bin')));
+    const v1 = writeContainer({ ...base, modelId: `${name}.v1`, modelHash: new Uint8Array(old.digest()) });
+    await expectDecodeFailed(decodeFile(pkg, backend, v1), /model-mismatch.*with other weights/);
     // A width whose latent shapes disagree with the tensors.
     await expectDecodeFailed(decodeFile(pkg, backend, writeContainer({ ...base, width: W + 64 })), /shape-mismatch/);
     // A rate outside [0, 1].
