@@ -74,9 +74,9 @@ describe.each(MODELS)('%s: wgsl vs onnx-wasm', (name) => {
     expect(Array.from(ha.index)).toEqual(Array.from(hb.index));
     expect(Array.from(ha.index)).toEqual(Array.from(intHyperSynthesis(pkg, zHat, b.z.shape).index));
     if (hb.means) {
-      // Loose: hyper_synthesis.onnx carries the means head's weights in float32 while the package (and so
-      // WGSL and eval.py) use their float16 values — ~3e-5 apart, ~3e-4 in the means. Means only shift ŷ.
-      const rm = compareClose(ha.means!, hb.means, { atol: 1e-3, rtol: 1e-3 });
+      // Both read the package's float16 means-head weights (the ONNX graph built from the package casts them);
+      // identical on SwiftShader, the tolerance leaves room for another device's float rounding.
+      const rm = compareClose(ha.means!, hb.means, { atol: 1e-4, rtol: 1e-4 });
       expect(rm.ok, JSON.stringify(rm)).toBe(true);
     }
     // Synthesis of the same ŷ: images within one 8-bit level.
