@@ -1,7 +1,7 @@
 // Node-side plumbing shared by the batch-evaluation CLI and the Node tests: model packages from a folder,
 // onnxruntime-web's wasm EP (its Node build), and PNG/JPEG decoding through the same @jsquash wasm decoders
 // the app uses (compiled from node_modules with fs: Node's fetch cannot read file:// URLs, jSquash #61).
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { ModelPackage, PackageError, parseManifest, parseReferences, parseSharedManifest } from '../codecs/learned/package';
@@ -135,6 +135,18 @@ export async function readImageFile(path: string): Promise<RgbaImage> {
     }
   }
   return { width: im.width, height: im.height, data };
+}
+
+let pngEncoder: Promise<(im: ImageData) => Promise<ArrayBuffer>> | null = null;
+
+/** Writes an RGBA image as an 8-bit PNG (@jsquash/png, the app's encoder). */
+export async function writePngFile(path: string, im: RgbaImage): Promise<void> {
+  pngEncoder ??= import('@jsquash/png/encode.js').then(async (m) => {
+    await m.init(await WebAssembly.compile(readFileSync(require.resolve('@jsquash/png/codec/pkg/squoosh_png_bg.wasm'))));
+    return (d: ImageData) => m.default(d);
+  });
+  const bytes = await (await pngEncoder)({ width: im.width, height: im.height, data: im.data } as unknown as ImageData);
+  writeFileSync(path, new Uint8Array(bytes));
 }
 
 /** The top-left w × h crop of an image (tests use small crops of the samples). */

@@ -47,14 +47,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split  # noqa: E402
 from models import MODELS, TRANSFORMS  # noqa: E402
-from train import HERE as TRAIN_DIR, RUNS, build, limit_openblas, validate  # noqa: E402
+from train import HERE as TRAIN_DIR, RUNS, benchmark_val, build, limit_openblas, validate  # noqa: E402
 
 SEED = 5
 
 
 def val_bpp(net, imgs):
-    """Model bpp of the hard-rounded latents on the validation centre crops at t = 0, 0.5, 1 (train.validate)."""
-    return [b for _, b, _ in validate(net, imgs, torch.device("cpu"))]
+    """Model bpp of the hard-rounded latents on the benchmark photos training validates on (train.benchmark_val,
+    whole images) at t = 0, 0.5, 1."""
+    return [b for _, b, _ in validate(net, imgs, torch.device("cpu"), size=None)]
 
 
 def fit_command(model, fit, out=None):
@@ -148,10 +149,10 @@ def main():
         p.requires_grad_(True)
 
     t0, c0 = time.time(), time.process_time()
-    sampler = CropSampler(load_split("train", args.data)[1], crop, torch.Generator().manual_seed(args.seed))
+    sampler = CropSampler(load_split("train", args.data)[1], crop, torch.Generator().manual_seed(args.seed), scale=(384, 768))
     with torch.no_grad():
         Y = torch.cat([net.g_a(sampler.batch(16)) for _ in range((args.crops + 15) // 16)])
-    val = load_split("val", args.data)[1]
+    val = benchmark_val()[1]
     before = val_bpp(net, val)
     print(f"[fit] cached {tuple(Y.shape)} latents in {time.time() - t0:.0f} s; val bpp at t=0/.5/1 "
           f"{' '.join(f'{b:.4f}' for b in before)}", flush=True)

@@ -16,21 +16,28 @@
 import argparse
 import csv
 import ctypes
+import glob
+import json
 import math
 import os
 import signal
 import sys
 import time
 
+import numpy as np
 import torch
+from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split, pad_to  # noqa: E402
+from metrics import bd_rate  # noqa: E402
 from layers import RateFactorizedDensity  # noqa: E402
 from models import MODELS  # noqa: E402
 
 RUNS = os.path.join(HERE, "runs")
+BENCH = os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench")
+VAL_TS = tuple(k / 7 for k in range(8))  # the gain units' anchors: every one must still buy PSNR
 
 
 def build(model_name, n, m, nz):
@@ -45,8 +52,9 @@ def psnr(a, b):
 
 @torch.no_grad()
 def validate(net, imgs, device, ts=(0.0, 0.5, 1.0), size=512):
-    """Centre crops of the validation photos, hard rounding (noise off): mean bpp (model estimate) / PSNR per t.
-    Always in float32, as export and eval run the model (--bf16 is for training steps only)."""
+    """Mean bpp (the model's estimate) and PSNR per t, hard rounding (noise off), always in float32 as export and
+    eval run the model (--bf16 is for training steps only). size: centre crops of that size (the old validation
+    crops); None: the whole images (the benchmark photos)."""
     net.eval()
     bf16, net.bf16 = net.bf16, False
     try:
@@ -57,13 +65,15 @@ def validate(net, imgs, device, ts=(0.0, 0.5, 1.0), size=512):
 
 
 def _validate_at(net, imgs, device, t, size):
-    """Mean (bpp, PSNR) of the validation centre crops at rate t."""
+    """Mean (bpp, PSNR) of the validation images (or their centre crops) at rate t."""
     bpps, psnrs = [], []
     for im in imgs:
         h, w = im.shape[1], im.shape[2]
-        s = min(size, h, w)
-        y0, x0 = (h - s) // 2, (w - s) // 2
-        x = im[:, y0:y0 + s, x0:x0 + s].float().div(255).unsqueeze(0).to(device)
+        if size:
+            s = min(size, h, w)
+            y0, x0 = (h - s) // 2, (w - s) // 2
+            im = im[:, y0:y0 + s, x0:x0 + s]
+        x = im.float().div(255).unsqueeze(0).to(device)
         xp, (hh, ww) = pad_to(x, net.downsampling)
         out = net.rd(xp, torch.full((1,), t, device=device), noise=False)
         x_hat = out["x_hat"][:, :, :hh, :ww].clamp(0, 1)
@@ -71,6 +81,28 @@ def _validate_at(net, imgs, device, t, size):
         bpps.append(float(out["bpp"]) * xp.shape[2] * xp.shape[3] / (hh * ww))
         psnrs.append(float(psnr(x_hat, x)))
     return sum(bpps) / len(bpps), sum(psnrs) / len(psnrs)
+
+
+def benchmark_val(every=2):
+    """The benchmark photos training validates on: every `every`-th of bench/photos (prepared by `npm run benchmark
+    -- --prepare`), and the MozJPEG curve on the same photos from bench/results/jpeg.json when it exists (then each
+    validation also prints a BD-rate against it; the model's bpp estimate is within ~1 % of the real file sizes)."""
+    files = sorted(glob.glob(os.path.join(BENCH, "photos", "*.png")))[::every]
+    if not files:
+        raise SystemExit(f"no benchmark photos in {BENCH}/photos: run `npm run benchmark -- --prepare` first")
+    imgs = [torch.from_numpy(np.array(Image.open(f).convert("RGB"))).permute(2, 0, 1).contiguous() for f in files]
+    anchor = None
+    jpeg = os.path.join(BENCH, "results", "jpeg.json")
+    if os.path.exists(jpeg):
+        with open(jpeg) as f:
+            r = json.load(f)
+        names = {os.path.basename(f) for f in files}
+        per = [im["points"] for im in r["images"] if im["file"] in names]
+        if len(per) == len(files):
+            n = len(per[0])
+            anchor = ([sum(p[i]["bpp"] for p in per) / len(per) for i in range(n)],
+                      [sum(p[i]["psnr"] for p in per) / len(per) for i in range(n)])
+    return files, imgs, anchor
 
 
 def widen_opt_state(opt):
@@ -121,12 +153,16 @@ def main():
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--lr-end", type=float, help="decay the learning rate geometrically from --lr to this over the "
                     "run's steps up to --max-steps (or over --minutes of wall time); default: constant --lr")
-    ap.add_argument("--batch", type=int, default=6)
-    ap.add_argument("--crop", type=int, default=192)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--crop", type=int, default=256)
+    ap.add_argument("--scale", type=int, nargs=2, default=[384, 768], metavar=("LO", "HI"),
+                    help="rescale each crop's photo to a short side log-uniform in [LO, HI] px first (data.CropSampler); "
+                         "0 0 = crops at the stored size")
     ap.add_argument("--minutes", type=float, default=60.0, help="stop after this much wall time")
     ap.add_argument("--max-steps", type=int, default=10 ** 9)
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
-    ap.add_argument("--val-every", type=int, default=1000, help="validate every N steps (0 = never)")
+    ap.add_argument("--val-every", type=int, default=1000, help="validate every N steps (0 = never) on the benchmark "
+                    "photos (every other one of bench/photos, whole images, t = 0, 1/7 ... 1; benchmark_val)")
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--init-from", help="checkpoint of another architecture to copy matching tensors from")
@@ -154,8 +190,8 @@ def main():
     g = torch.Generator().manual_seed(args.seed)
     torch.manual_seed(args.seed)
     _, train_imgs = load_split("train", args.data)
-    val_imgs = load_split("val", args.data)[1] if args.val_every > 0 else []
-    sampler = CropSampler(train_imgs, args.crop, g)
+    val_imgs, anchor = benchmark_val()[1:] if args.val_every > 0 else ([], None)
+    sampler = CropSampler(train_imgs, args.crop, g, scale=tuple(args.scale) if args.scale[0] > 0 else None)
 
     net = build(args.model, args.n, args.m, args.nz).to(device)
     net.bf16 = args.bf16
@@ -317,10 +353,13 @@ def main():
                       f"psnr {acc['psnr']/k:.2f} ({wall_s/3600:.2f} h wall, {cpu_s/3600:.2f} h CPU)", flush=True)
             acc = {"loss": 0.0, "bpp": 0.0, "bpp_z": 0.0, "psnr": 0.0, "n": 0}
         if args.val_every > 0 and step % args.val_every == 0:
-            for (tv, b, p) in validate(net, val_imgs, device):
-                vlog.writerow([step, round(wall_s, 1), round(cpu_s, 1), tv, round(b, 5), round(p, 3)])
-                print(f"[val] step {step} t={tv:.2f}: {b:.4f} bpp, {p:.2f} dB", flush=True)
+            rows = validate(net, val_imgs, device, ts=VAL_TS, size=None)
+            for (tv, b, p) in rows:
+                vlog.writerow([step, round(wall_s, 1), round(cpu_s, 1), round(tv, 4), round(b, 5), round(p, 3)])
             valf.flush()
+            bd = f"; BD-rate vs MozJPEG {bd_rate(*anchor, [r[1] for r in rows], [r[2] for r in rows]):+.1f} %" if anchor else ""
+            print(f"[val] step {step} ({cpu_s / 3600:.2f} CPU-h): " + ", ".join(f"{b:.3f} bpp {p:.2f} dB" for _, b, p in rows)
+                  + bd, flush=True)
         if time.time() - t_last_ckpt > args.ckpt_minutes * 60:
             save()
             t_last_ckpt = time.time()

@@ -1,0 +1,256 @@
+// RD Lab's benchmark, one command: every learned codec and MozJPEG, WebP, AVIF and JPEG XL on the 24 benchmark
+// photos (the `val` rows of tools/train/lists/photos-v2.tsv, never trained on), framed as the standard test set is:
+// whole scenes scaled (Lanczos-3) to cover 768×512 (512×768 for portraits) and centre-cropped to it.
+//
+//   npm run benchmark [-- --photos DIR] [--only mean-scale,avif] [--models DIR] [--points N] [--force]
+//   npm run benchmark -- --prepare      # only the photos (bench/photos), for training's validation
+//
+// Writes bench/results/<codec>.json (CompressAI format, per-image points included, the app's "Import" reads them)
+// and bench/benchmark.md (BD-rate tables, PCHIP, against MozJPEG, WebP and AVIF), and prints the table. A result
+// file is reused while its codec (weights hash, options) and the photos are unchanged; --force encodes again.
+// The photos come from tools/train/data/val (fetch_data.py), ../shared/data/photos-v2, or --photos DIR; each is
+// checked against the list's SHA-256 and prepared once into bench/photos/ (git-ignored; training's validation
+// reads the same PNGs).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { avif } from '../codecs/avif';
+import { jpeg } from '../codecs/jpeg';
+import { jxl } from '../codecs/jxl';
+import { defaultOptions } from '../codecs/options';
+import { webp } from '../codecs/webp';
+import { coverCrop } from '../image/resize';
+import { parseCompressAiJson } from '../app/state/rdData';
+import { compare, type BdLine, type Metric } from './bdrate';
+import { CLASSICAL_IDS } from './classical';
+import { runEval, type EvalOutput } from './eval';
+import { CliError, loadPackageDir, readImageFile, writePngFile } from './node-io';
+
+const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+export const LIST = join(ROOT, 'tools/train/lists/photos-v2.tsv');
+export const PHOTOS_OUT = join(ROOT, 'bench/photos');
+const RESULTS = join(ROOT, 'bench/results');
+const TABLE = join(ROOT, 'bench/benchmark.md');
+const LEARNED = ['factorized', 'hyperprior', 'mean-scale'] as const;
+const ANCHORS = ['jpeg', 'webp', 'avif'] as const;
+/** Classical sweeps: more points than the learned codecs' 8 anchors, so the anchors' PCHIP curves are tight. */
+const CLASSICAL_POINTS = 12;
+
+interface Args {
+  photos?: string;
+  only?: string[];
+  models: string;
+  points: number;
+  force: boolean;
+  prepare: boolean;
+  threads: number;
+}
+
+export function parseBenchArgs(argv: readonly string[]): Args {
+  const a: Args = { models: join(ROOT, 'public/models'), points: 8, force: false, prepare: false, threads: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new CliError('usage', `${k} needs a value.`);
+      return v;
+    };
+    if (k === '--photos') a.photos = value();
+    else if (k === '--only') a.only = value().split(',');
+    else if (k === '--models') a.models = resolve(value());
+    else if (k === '--points') a.points = Number(value());
+    else if (k === '--threads') a.threads = Number(value());
+    else if (k === '--force') a.force = true;
+    else if (k === '--prepare') a.prepare = true;
+    else throw new CliError('usage', `unknown argument ${JSON.stringify(k)}.`);
+  }
+  const known = [...LEARNED, ...CLASSICAL_IDS] as readonly string[];
+  for (const c of a.only ?? []) if (!known.includes(c)) throw new CliError('usage', `--only: unknown codec ${JSON.stringify(c)} (${known.join(', ')}).`);
+  if (!Number.isInteger(a.points) || a.points < 2 || a.points > 101) throw new CliError('usage', `--points must be an integer in 2 … 101.`);
+  return a;
+}
+
+const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+/** The benchmark rows of the photo list: file name and SHA-256 of the stored photo. */
+export function benchmarkRows(list = LIST): { file: string; sha256: string }[] {
+  const [head, ...lines] = readFileSync(list, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const col = (n: string) => {
+    const i = head.indexOf(n);
+    if (i < 0) throw new CliError('input', `${list} has no ${n} column.`);
+    return i;
+  };
+  const [f, s, h] = [col('file'), col('split'), col('sha256')];
+  return lines.filter((l) => l[s] === 'val').map((l) => ({ file: l[f], sha256: l[h] }));
+}
+
+/** Prepares the benchmark PNGs (once) and returns their paths and a fingerprint of the set. */
+export async function preparePhotos(photos: string | undefined, log: (s: string) => void): Promise<{ files: string[]; fingerprint: string }> {
+  const rows = benchmarkRows();
+  const dirs = photos ? [resolve(photos)] : [join(ROOT, 'tools/train/data/val'), resolve(ROOT, '../shared/data/photos-v2')];
+  mkdirSync(PHOTOS_OUT, { recursive: true });
+  const sourcesFile = join(PHOTOS_OUT, 'SOURCES.tsv');
+  const done = new Map(existsSync(sourcesFile) ? readFileSync(sourcesFile, 'utf8').trim().split('\n').map((l) => l.split('\t') as [string, string]) : []);
+  const files: string[] = [];
+  const lines: string[] = [];
+  for (const r of rows) {
+    const out = join(PHOTOS_OUT, r.file.replace(/\.[^.]+$/, '.png'));
+    if (!(existsSync(out) && done.get(basename(out)) === r.sha256)) {
+      const src = dirs.map((d) => join(d, r.file)).find((p) => existsSync(p));
+      if (!src)
+        throw new CliError('input', `benchmark photo ${r.file} not found in ${dirs.join(' or ')}: run /usr/bin/python3 tools/train/fetch_data.py (see tools/train/README.md) or pass --photos DIR.`);
+      const got = sha256(readFileSync(src));
+      if (got !== r.sha256) throw new CliError('input', `${src}: SHA-256 ${got.slice(0, 12)}… is not the list's ${r.sha256.slice(0, 12)}….`);
+      const im = await readImageFile(src);
+      const framed = im.width >= im.height ? coverCrop(im, 768, 512) : coverCrop(im, 512, 768);
+      await writePngFile(out, framed);
+      log(`prepared ${basename(out)} (${im.width}×${im.height} → ${framed.width}×${framed.height})`);
+    }
+    files.push(out);
+    lines.push(`${basename(out)}\t${r.sha256}`);
+  }
+  writeFileSync(sourcesFile, lines.join('\n') + '\n');
+  return { files, fingerprint: sha256(files.map((f) => sha256(readFileSync(f))).join('\n')) };
+}
+
+/** What a result depends on besides the photos: the learned package's weights, or the classical options. */
+type Stamp = { photos: string; points: number; codec: string };
+
+interface BenchJson extends EvalOutput {
+  benchmark?: Stamp;
+}
+
+function readResult(file: string): BenchJson | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as BenchJson;
+  } catch {
+    return null;
+  }
+}
+
+/** BD-rate table rows: each codec against each anchor, for one metric. */
+function tableRows(curves: Map<string, ReturnType<typeof parseCompressAiJson>[number]>, metric: Metric): BdLine[][] {
+  const rows: BdLine[][] = [];
+  for (const [id, c] of curves) rows.push(ANCHORS.filter((a) => a !== id && curves.has(a)).map((a) => compare(curves.get(a)!, c, metric)));
+  return rows;
+}
+
+const pct = (l: BdLine | undefined) => (l == null ? '—' : l.rate == null ? 'n/a' : `${l.rate >= 0 ? '+' : '−'}${Math.abs(l.rate).toFixed(1)} %`);
+
+export function markdownTable(results: Map<string, BenchJson>, describe: string): string {
+  const curves = new Map([...results].map(([id, r]) => [id, parseCompressAiJson(JSON.stringify(r), `${id}.json`)[0]]));
+  const out: string[] = [describe, ''];
+  for (const metric of ['psnr', 'ms-ssim'] as const) {
+    out.push(`### BD-rate (${metric === 'psnr' ? 'PSNR-RGB' : 'MS-SSIM-RGB in dB'}, PCHIP; negative = fewer bits at equal quality)`, '');
+    out.push('| codec | vs MozJPEG | vs WebP | vs AVIF | bpp range | ' + (metric === 'psnr' ? 'PSNR range (dB)' : 'MS-SSIM range') + ' |');
+    out.push('|---|---|---|---|---|---|');
+    const rows = tableRows(curves, metric);
+    [...curves.keys()].forEach((id, i) => {
+      const r = results.get(id)!.results;
+      const by = (a: string) => rows[i].find((l) => l.anchor === curves.get(a)?.name);
+      const q = metric === 'psnr' ? r['psnr-rgb'] : r['ms-ssim-rgb'];
+      const digits = metric === 'psnr' ? 2 : 4;
+      out.push(
+        `| ${curves.get(id)!.name} | ${pct(by('jpeg'))} | ${pct(by('webp'))} | ${pct(by('avif'))} | ${Math.min(...r.bpp).toFixed(3)} – ${Math.max(...r.bpp).toFixed(3)} | ${Math.min(...q).toFixed(digits)} – ${Math.max(...q).toFixed(digits)} |`,
+      );
+    });
+    out.push('');
+  }
+  out.push('### Time per image (Node, one thread; encode / decode, mean over the sweep)', '', '| codec | encode s | decode s |', '|---|---|---|');
+  for (const [, r] of results) {
+    const m = (v: number[]) => (v.reduce((a, b) => a + b, 0) / v.length).toFixed(3);
+    out.push(`| ${r.name} | ${m(r.results.encoding_time)} | ${m(r.results.decoding_time)} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The BD-rates of every codec against each anchor (PSNR and MS-SSIM), for the model cards and the app's model
+ *  notes (tools/train/eval.py copies a learned codec's row into its package's manifest). */
+export function summary(results: Map<string, BenchJson>, photos: number, fingerprint: string) {
+  const curves = new Map([...results].map(([id, r]) => [id, parseCompressAiJson(JSON.stringify(r), `${id}.json`)[0]]));
+  const codecs: Record<string, unknown> = {};
+  for (const [id, r] of results) {
+    const bd: Record<string, { psnr: number | null; 'ms-ssim': number | null }> = {};
+    for (const a of ANCHORS) {
+      if (a === id || !curves.has(a)) continue;
+      const round = (v: number | null) => (v == null ? null : Math.round(v * 100) / 100);
+      bd[a] = { psnr: round(compare(curves.get(a)!, curves.get(id)!, 'psnr').rate), 'ms-ssim': round(compare(curves.get(a)!, curves.get(id)!, 'ms-ssim').rate) };
+    }
+    codecs[id] = { name: r.name, description: r.description, stamp: r.benchmark, bd_rate: bd, results: r.results };
+  }
+  return { photos, fingerprint, anchors: Object.fromEntries(ANCHORS.filter((a) => results.has(a)).map((a) => [a, results.get(a)!.description])), codecs };
+}
+
+export async function runBenchmark(a: Args, log: (s: string) => void): Promise<string> {
+  const { files, fingerprint } = await preparePhotos(a.photos, log);
+  mkdirSync(RESULTS, { recursive: true });
+  const learned = LEARNED.filter((c) => existsSync(join(a.models, c, 'manifest.json')));
+  const wanted = a.only ?? [...learned, ...CLASSICAL_IDS];
+  const results = new Map<string, BenchJson>();
+  for (const id of [...learned, ...CLASSICAL_IDS]) {
+    const file = join(RESULTS, `${id}.json`);
+    const isLearned = (LEARNED as readonly string[]).includes(id);
+    const points = isLearned ? a.points : CLASSICAL_POINTS;
+    const codecStamp = isLearned ? await modelHash(join(a.models, id)) : `${id}: app defaults`;
+    const stamp: Stamp = { photos: fingerprint, points, codec: codecStamp };
+    const old = readResult(file);
+    const fresh = old?.benchmark && JSON.stringify(old.benchmark) === JSON.stringify(stamp);
+    if (wanted.includes(id) && (a.force || !fresh)) {
+      log(`${id}: ${files.length} photos × ${points} points …`);
+      const t0 = performance.now();
+      const out = await runEval(
+        { images: files, points, models: a.models, threads: a.threads, options: {}, ...(isLearned ? { codec: id } : { classical: id }) },
+        () => {},
+      );
+      const r: BenchJson = { ...out, images: out.images.map((im) => ({ ...im, file: basename(im.file) })), benchmark: stamp };
+      writeFileSync(file, JSON.stringify(r, null, 1) + '\n');
+      log(`${id}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      results.set(id, r);
+    } else if (old) {
+      if (!fresh) log(`${id}: ${basename(file)} is from other photos or weights; not in the table (run without --only, or with --force)`);
+      else results.set(id, old);
+    }
+  }
+  const describe =
+    `RD Lab benchmark: ${files.length} photos (tools/train/lists/photos-v2.tsv, split \`val\`, never trained on), each scaled ` +
+    `with Lanczos-3 to cover 768×512 (portraits 512×768) and centre-cropped: whole scenes at the standard test-set scale. ` +
+    `Real file sizes, every file decoded again; PSNR and MS-SSIM on RGB, averaged per rate point over the photos. ` +
+    `Learned codecs: onnxruntime-web's wasm backend in Node, t at ${a.points} points 0 … 1. Classical: the app's encoders ` +
+    `(@jsquash wasm) with the app's defaults (${classicalSettings()}), quality swept at ${CLASSICAL_POINTS} points. ` +
+    `Made by \`npm run benchmark\`; per-image points in bench/results/.`;
+  const md = markdownTable(results, describe);
+  writeFileSync(TABLE, `# Benchmark\n\n${md}`);
+  writeFileSync(join(RESULTS, 'summary.json'), JSON.stringify(summary(results, files.length, fingerprint), null, 1) + '\n');
+  return md;
+}
+
+/** The app's default settings of the classical anchors that matter for speed and size, in words. */
+function classicalSettings(): string {
+  const j = defaultOptions(jpeg), w = defaultOptions(webp), a = defaultOptions(avif), x = defaultOptions(jxl); // prettier-ignore
+  return (
+    `MozJPEG ${j.progressive ? 'progressive' : 'baseline'}, chroma ${j.chroma}; WebP method ${w.method}; ` +
+    `AVIF speed ${a.speed}, ${String(a.subsample).replace(/(\d)(\d)(\d)/, '$1:$2:$3')}, tune ${a.tune}; JPEG XL effort ${x.effort}`
+  );
+}
+
+/** The package's model hash (its weights and the shared transforms it uses; docs/model-package.md), hex. */
+async function modelHash(dir: string): Promise<string> {
+  const { pkg } = await loadPackageDir(dir);
+  return Array.from(pkg.hash, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function main() {
+  try {
+    const args = parseBenchArgs(process.argv.slice(2));
+    const log = (s: string) => process.stderr.write(s + '\n');
+    if (args.prepare) {
+      const { files } = await preparePhotos(args.photos, log);
+      log(`${files.length} benchmark photos in ${PHOTOS_OUT}`);
+    } else process.stdout.write(await runBenchmark(args, log));
+  } catch (e) {
+    process.stderr.write(`benchmark: ${(e as Error)?.message ?? e}\n`);
+    process.exit(e instanceof CliError && e.kind === 'usage' ? 2 : 1);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) void main();
