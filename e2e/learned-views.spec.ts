@@ -36,7 +36,8 @@ test('Bits: the bit-allocation map overlays a learned side, zooms with it, and i
   const manifest = JSON.parse(readFileSync(new URL('../public/models/mean-scale/manifest.json', import.meta.url), 'utf8'));
   const note = right.getByTestId('model-note');
   await expect(note).toContainText(`${manifest.provenance.steps.toLocaleString('en-US')} steps`);
-  await expect(note).toContainText(`${Math.abs(manifest.validation.bd_rate.jpeg.psnr).toFixed(1)} % vs JPEG`);
+  await expect(note).toContainText(`${manifest.validation.set}: `);
+  await expect(note).toContainText(`${Math.abs(manifest.validation.bd_rate.jpeg.psnr).toFixed(1)} % vs MozJPEG`);
   // The model card opens in a dialog, rendered from the package's README.md: the validation table (one row per
   // rate point of the manifest), the BD-rate table, the training plot (loaded), the repository link as text.
   await note.getByRole('button', { name: 'Model card' }).click();
@@ -47,7 +48,8 @@ test('Bits: the bit-allocation map overlays a learned side, zooms with it, and i
   await expect(rdTable.locator('tbody tr')).toHaveCount(manifest.validation.results.bpp.length);
   const cardBpp = Number(await rdTable.locator('tbody tr').first().locator('td').nth(1).innerText());
   expect(Math.abs(cardBpp - manifest.validation.results.bpp[0])).toBeLessThanOrEqual(0.00006);
-  await expect(dialog.locator('tr', { hasText: 'WebP (Pillow/libwebp, method 6)' })).toContainText(`${manifest.validation.bd_rate.webp.psnr.toFixed(1)}%`);
+  const webpRow = dialog.locator('tr').filter({ has: page.locator('td:first-child', { hasText: /^WebP$/ }) });
+  await expect(webpRow).toContainText(`${manifest.validation.bd_rate.webp.psnr.toFixed(1)}%`);
   const plot = dialog.getByRole('img', { name: 'training log' });
   await plot.scrollIntoViewIfNeeded();
   await expect.poll(() => plot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);

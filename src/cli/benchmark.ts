@@ -173,7 +173,7 @@ export function summary(results: Map<string, BenchJson>, photos: number, fingerp
     const bd: Record<string, { psnr: number | null; 'ms-ssim': number | null }> = {};
     for (const a of ANCHORS) {
       if (a === id || !curves.has(a)) continue;
-      const round = (v: number | null) => (v == null ? null : Math.round(v * 100) / 100);
+      const round = (v: number | null) => (v == null ? null : Math.round(v * 1e4) / 1e4);
       bd[a] = { psnr: round(compare(curves.get(a)!, curves.get(id)!, 'psnr').rate), 'ms-ssim': round(compare(curves.get(a)!, curves.get(id)!, 'ms-ssim').rate) };
     }
     codecs[id] = { name: r.name, description: r.description, stamp: r.benchmark, bd_rate: bd, results: r.results };

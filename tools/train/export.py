@@ -222,11 +222,11 @@ def writer_tensors(*writers):
 
 
 def f16_check(net, model, manifest16, tensors16):
-    """PSNR / bpp of the f16 package minus the f32 one, on 3 validation photos at t = 0, 0.5, 1."""
+    """PSNR / bpp of the f16 package minus the f32 one, on 3 benchmark photos at t = 0, 0.5, 1."""
     import glob
-    from data import DATA
     from eval import evaluate
-    files = sorted(glob.glob(os.path.join(DATA, "val", "*.png")))[:3]
+    from train import BENCH
+    files = sorted(glob.glob(os.path.join(BENCH, "photos", "*.png")))[:3]
     m32, ws32, w32 = build_package(net, model, "f32")
     ts = [0.0, 0.5, 1.0]
     r16 = evaluate(manifest16, tensors16, files, ts)
@@ -234,7 +234,17 @@ def f16_check(net, model, manifest16, tensors16):
     dp = [a - b for a, b in zip(r16["psnr-rgb"], r32["psnr-rgb"])]
     db = [(a - b) / b * 100 for a, b in zip(r16["bpp"], r32["bpp"])]
     return (f"PSNR difference (f16 − f32) {', '.join(f'{v:+.4f}' for v in dp)} dB, bpp difference "
-            f"{', '.join(f'{v:+.3f}' for v in db)}% at t = 0, 0.5, 1 on 3 validation photos")
+            f"{', '.join(f'{v:+.3f}' for v in db)}% at t = 0, 0.5, 1 on 3 benchmark photos")
+
+
+def data_text(a):
+    """What the run's last train.py invocation trained on (its args)."""
+    if a.get("scale") and a["scale"][0] > 0:
+        return ("tools/train/fetch_data.py: 330 training photos (photos-v2's 285 `train` rows and 45 more from Debian "
+                "packages, short side 768; tools/train/lists/), each crop's photo rescaled to a short side "
+                f"log-uniform in {a['scale'][0]}–{a['scale'][1]} px; the 24 benchmark photos never trained on")
+    return ("tools/train/fetch_data.py before 2026-12-06: 49 training photos from Debian packages, 2x area-downsampled; "
+            "10 held-out validation photos")
 
 
 def sha256(b):
@@ -320,7 +330,7 @@ def main():
     ap.add_argument("--model", choices=list(MODELS), required=True)
     ap.add_argument("--ckpt")
     ap.add_argument("--weight-dtype", choices=["f16", "f32"], default="f16")
-    ap.add_argument("--f16-check", action="store_true", help="measure f16 vs f32 weights on 3 validation photos")
+    ap.add_argument("--f16-check", action="store_true", help="measure f16 vs f32 weights on 3 benchmark photos")
     args = ap.parse_args()
     ckpt = args.ckpt or os.path.join(HERE, "runs", args.model, "ckpt.pt")
     net, ck = load_checkpoint(args.model, ckpt)
@@ -338,7 +348,7 @@ def main():
     first = run_fits(fits)
     prepare = " && ".join(fit_command(args.model, f) for f in first) or None
     manifest["provenance"] = {
-        "data": "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md), 2x area-downsampled; 10 held-out validation photos",
+        "data": data_text(a),
         "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
         "cpu_hours": round(ck.get("cpu_s", 0) / 3600, 2), "wall_hours": round(ck.get("wall_s", 0) / 3600, 2),
         "lr_phases": lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300), ck.get("opt_from", 0)),

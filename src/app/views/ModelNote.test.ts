@@ -18,7 +18,9 @@ describe('modelNoteText', () => {
       ],
       card: `${BASE}m/README.md`,
     });
-    expect(text).toBe("RD Lab's own weights: 30,736 steps, 9.4 CPU-h (2026-12-02). BD-rate (PSNR) on 10 held-out photos: −15.7 % vs JPEG, +47.0 % vs WebP.");
+    expect(text).toBe("RD Lab's own weights: 30,736 steps, 9.4 CPU-h (2026-12-02). BD-rate (PSNR) on 10 held-out photos: −15.7 % vs MozJPEG, +47.0 % vs WebP.");
+    const bench = modelNoteText({ name: 'm', photos: 24, set: '24 benchmark photos, whole scenes at 768×512', bdRate: [{ anchor: 'avif', psnr: 46.8 }], card: '' });
+    expect(bench).toBe('BD-rate (PSNR) on 24 benchmark photos, whole scenes at 768×512: +46.8 % vs AVIF.');
   });
   it("counts the training of the transforms a run began from apart", () => {
     const text = modelNoteText({ name: 'm', steps: 8000, cpuHours: 1.26, initSteps: 60538, initCpuHours: 14.34, bdRate: [], card: '' });

@@ -1,4 +1,4 @@
-// Under a learned codec's options: whose weights these are and how they fared on RD Lab's held-out photos,
+// Under a learned codec's options: whose weights these are and how they fared on RD Lab's benchmark photos,
 // straight from the package's manifest (src/codecs/learned/model-info.ts), with a button that opens the model
 // card (ModelCard.tsx).
 import { useEffect, useState } from 'react';
@@ -6,10 +6,11 @@ import { fetchModelInfo, type ModelInfo } from '../../codecs/learned/model-info'
 import { fmtSigned } from './format';
 import { ModelCard } from './ModelCard';
 
-const ANCHOR_NAMES: Record<string, string> = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', jxl: 'JPEG XL' };
+const ANCHOR_NAMES: Record<string, string> = { jpeg: 'MozJPEG', webp: 'WebP', avif: 'AVIF', jxl: 'JPEG XL' };
 
 /** One line of text (tested on its own): "RD Lab's own weights: 30,736 steps, 9.4 CPU-h (2026-12-02). BD-rate (PSNR)
- * on 10 held-out photos: …"; a run that began from another model's transforms says how long those trained. */
+ * on 24 benchmark photos, whole scenes at 768×512: …"; a run that began from another model's transforms says how
+ * long those trained. */
 export function modelNoteText(info: ModelInfo): string {
   const parts: string[] = [];
   const trained = [info.steps !== undefined ? `${info.steps.toLocaleString('en-US')} steps` : '', info.cpuHours !== undefined ? `${info.cpuHours.toFixed(1)} CPU-h` : '']
@@ -22,7 +23,7 @@ export function modelNoteText(info: ModelInfo): string {
   if (trained) parts.push(`RD Lab's own weights: ${trained}${init}${info.exported ? ` (${info.exported})` : ''}.`);
   if (info.bdRate.length) {
     const rates = info.bdRate.map((b) => `${fmtSigned(b.psnr)} % vs ${ANCHOR_NAMES[b.anchor] ?? b.anchor}`).join(', ');
-    parts.push(`BD-rate (PSNR) on ${info.photos ?? 'the'} held-out photos: ${rates}.`);
+    parts.push(`BD-rate (PSNR) on ${info.set ?? `${info.photos ?? 'the'} held-out photos`}: ${rates}.`);
   }
   return parts.join(' ');
 }
@@ -46,7 +47,7 @@ export function ModelNote({ name }: { name: string }) {
       <p
         className="model-note"
         data-testid="model-note"
-        title="BD-rate: the average bitrate difference at equal PSNR against each anchor codec (negative = fewer bits), measured by tools/train/eval.py on photos the model never saw in training."
+        title="BD-rate: the average bitrate difference at equal PSNR against each anchor codec (negative = fewer bits), measured by npm run benchmark on whole-scene photos (bench/benchmark.md); your own photo may differ: its curve is the one that counts."
       >
         {text}{' '}
         <button type="button" className="link-button" onClick={() => setCardOpen(true)} aria-haspopup="dialog">

@@ -24,9 +24,10 @@ describe('modelInfo on the shipped packages', () => {
       expect(info.initSteps).toBe(init?.step);
       expect(info.initCpuHours).toBe(init ? init.cpu_s / 3600 : undefined);
       expect(info.photos).toBe(raw.validation.photos);
+      expect(info.set).toBe(raw.validation.set);
       expect(info.card).toBe(`${BASE}${name}/README.md`);
       const anchors = Object.keys(raw.validation.bd_rate);
-      expect(anchors).toEqual(expect.arrayContaining(['jpeg', 'webp']));
+      expect(anchors).toEqual(['jpeg', 'webp', 'avif']);
       expect(info.bdRate.map((b) => b.anchor)).toEqual(anchors);
       for (const b of info.bdRate) {
         expect(b.psnr).toBe(raw.validation.bd_rate[b.anchor].psnr);

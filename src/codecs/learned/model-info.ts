@@ -1,6 +1,6 @@
 // What a visitor should know about a learned codec's weights before trusting its curve: how long they were
-// trained, and how they did on RD Lab's held-out validation photos (tools/train/eval.py writes both into the
-// package's manifest.json; the model card README.md next to it has the full tables).
+// trained, and how they did on RD Lab's benchmark photos (`npm run benchmark`; tools/train/eval.py writes both
+// into the package's manifest.json; the model card README.md next to it has the full tables).
 // Read defensively: a field that is missing or malformed is left out, never guessed.
 import { isObj } from './package';
 
@@ -14,8 +14,10 @@ export interface ModelInfo {
    * CPU-hours, which `steps` / `cpuHours` do not count. */
   initSteps?: number;
   initCpuHours?: number;
-  /** Held-out validation: photo count and BD-rates (%, PSNR and MS-SSIM) against the named anchors. */
+  /** Held-out validation: photo count, what they are (e.g. "24 benchmark photos, whole scenes at 768×512") and
+   * BD-rates (%, PSNR and MS-SSIM) against the named anchors. */
   photos?: number;
+  set?: string;
   bdRate: { anchor: string; psnr: number; msssim?: number }[];
   /** URL of the model card. */
   card: string;
@@ -51,6 +53,7 @@ export function modelInfo(manifest: unknown, packageUrl: string): ModelInfo | nu
   }
   const photos = num(val.photos);
   if (photos !== undefined && Number.isInteger(photos) && photos > 0) info.photos = photos;
+  if (typeof val.set === 'string' && val.set.length > 0 && val.set.length <= 120) info.set = val.set;
   for (const [anchor, v] of Object.entries(bd)) {
     const psnr = isObj(v) ? num(v.psnr) : undefined;
     if (psnr === undefined || !/^[a-z0-9-]{1,16}$/.test(anchor)) continue;
