@@ -15,13 +15,6 @@ export interface FloatTensor {
   shape: Shape;
 }
 
-export interface AnalysisOutput {
-  /** Gained latent y (M × H/16 × W/16). */
-  y: FloatTensor;
-  /** Hyper-latent z (Nz × H/64 × W/64) before rounding; null for the factorized model. */
-  z: FloatTensor | null;
-}
-
 export interface HyperSynthesisOutput {
   /** Scale-table index per y element (M × h × w), values 0 … 63: exact on every backend. */
   index: Int32Array;
@@ -33,8 +26,11 @@ export interface LearnedBackend {
   readonly kind: BackendKind;
   /** Human-readable: backend and device, e.g. "wgsl on NVIDIA / ampere". */
   readonly label: string;
-  /** x: 3×H×W in [0, 1] (H, W multiples of the downsampling); gain: M per-channel gains. */
-  analyze(x: Float32Array, height: number, width: number, gain: Float32Array): Promise<AnalysisOutput>;
+  /** x: 3×H×W in [0, 1] (H, W multiples of 16); gain: M per-channel gains. Returns the gained latent y,
+   * M × H/16 × W/16. The pipeline calls it on tiles (tiling.ts), so H×W is bounded whatever the image. */
+  analyze(x: Float32Array, height: number, width: number, gain: Float32Array): Promise<FloatTensor>;
+  /** Hyper-analysis (hyperprior models): y, M × h × w (h, w multiples of 4) → z, Nz × h/4 × w/4, before rounding. */
+  hyperAnalyze(y: Float32Array, shape: Shape): Promise<FloatTensor>;
   /** zHat: Nz × h × w integers in [−127, 127]. */
   hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput>;
   /** yHat: M × h × w; invGain: M values. Returns 3 × 16h × 16w. */

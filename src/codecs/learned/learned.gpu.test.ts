@@ -35,6 +35,12 @@ beforeAll(async () => {
   image = { width: W, height: H, data: d.data };
 });
 
+/** y and (hyperprior models) z of one crop, as the untiled pipeline computes them. */
+async function analyzeBoth(b: LearnedBackend, pkg: ModelPackage, x: { data: Float32Array; height: number; width: number }, gain: Float32Array) {
+  const y = await b.analyze(x.data, x.height, x.width, gain);
+  return { y, z: pkg.manifest.transforms.hyper_analysis ? await b.hyperAnalyze(y.data, y.shape) : null };
+}
+
 async function backends(name: string): Promise<{ pkg: ModelPackage; wgsl: WgslBackend; wasm: LearnedBackend }> {
   const pkg = await loadPackage(name);
   return { pkg, wgsl: (await backendFor(pkg, 'wgsl')) as WgslBackend, wasm: await backendFor(pkg, 'onnx-wasm') };
@@ -58,8 +64,8 @@ describe.each(MODELS)('%s: wgsl vs onnx-wasm', (name) => {
     const { pkg, wgsl, wasm } = await backends(name);
     const x = imageToPaddedChw(image, pkg.manifest.downsampling);
     const gain = pkg.gain(0.6);
-    const a = await wgsl.analyze(x.data, x.height, x.width, gain);
-    const b = await wasm.analyze(x.data, x.height, x.width, gain);
+    const a = await analyzeBoth(wgsl, pkg, x, gain);
+    const b = await analyzeBoth(wasm, pkg, x, gain);
     expect(a.y.shape).toEqual(b.y.shape);
     const maxY = Math.max(...Array.from(b.y.data, Math.abs));
     const ry = compareClose(a.y.data, b.y.data, { atol: 2e-4 * maxY, rtol: 1e-3 });
@@ -104,14 +110,38 @@ describe.each(MODELS)('%s: wgsl vs onnx-wasm', (name) => {
   });
 });
 
+describe('tiles on wgsl', () => {
+  it('mean-scale, 96×64 in 64-pixel tiles = the whole image: identical symbols and file, pixels ≥ 60 dB apart or identical', async () => {
+    const pkg = await loadPackage('mean-scale');
+    const wgsl = await backendFor(pkg, 'wgsl');
+    const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
+    const c = new OffscreenCanvas(96, 64);
+    const g = c.getContext('2d')!;
+    g.drawImage(bmp, 180, 110, 96, 64, 0, 0, 96, 64);
+    const im: RgbaImage = { width: 96, height: 64, data: g.getImageData(0, 0, 96, 64).data };
+    let analyzeCalls = 0;
+    const counted: LearnedBackend = Object.assign(Object.create(wgsl), { analyze: (...a: Parameters<LearnedBackend['analyze']>) => (analyzeCalls++, wgsl.analyze(...a)) });
+    const whole = await encodeImage(pkg, wgsl, im, 0.5, { reconstruct: true, tile: Infinity });
+    const tiled = await encodeImage(pkg, counted, im, 0.5, { reconstruct: true, tile: 64, hyperTile: 64 });
+    expect(analyzeCalls).toBe(2);
+    expect(tiled.y.symbols).toEqual(whole.y.symbols);
+    expect(tiled.z!.symbols).toEqual(whole.z!.symbols);
+    expect(tiled.bytes).toEqual(whole.bytes);
+    const [a, b] = [tiled.reconstruction!, whole.reconstruction!];
+    if (!a.data.every((v, i) => v === b.data[i])) expect(psnrRgb(a, b)).toBeGreaterThanOrEqual(60);
+    const d = await decodeFile(pkg, wgsl, whole.bytes, { tile: 64 });
+    expect(d.image.data).toEqual(a.data);
+  });
+});
+
 describe('onnx-webgpu', () => {
   it('mean-scale: analysis ≈ onnx-wasm; its files decode on onnx-wasm to identical symbols', async () => {
     const pkg = await loadPackage('mean-scale');
     const gpu = await backendFor(pkg, 'onnx-webgpu');
     const wasm = await backendFor(pkg, 'onnx-wasm');
     const x = imageToPaddedChw(image, 64);
-    const a = await gpu.analyze(x.data, 64, 64, pkg.gain(0.5));
-    const b = await wasm.analyze(x.data, 64, 64, pkg.gain(0.5));
+    const a = await analyzeBoth(gpu, pkg, x, pkg.gain(0.5));
+    const b = await analyzeBoth(wasm, pkg, x, pkg.gain(0.5));
     const maxY = Math.max(...Array.from(b.y.data, Math.abs));
     const r = compareClose(a.y.data, b.y.data, { atol: 2e-4 * maxY, rtol: 1e-3 });
     expect(r.ok, JSON.stringify(r)).toBe(true);

@@ -6,7 +6,7 @@
 // and the table index must be exact.
 import type * as Ort from 'onnxruntime-web';
 import type { Shape } from '../../gpu/tensor';
-import { BackendError, type AnalysisOutput, type BackendKind, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
+import { BackendError, type BackendKind, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
 import { buildGraph, graphNames, type GraphName } from './onnx-graph';
 import type { ModelPackage } from './package';
 
@@ -81,13 +81,15 @@ export class OrtBackend implements LearnedBackend {
     return { data: t.data as Float32Array, shape: dims3(t.dims, what, this.kind) };
   }
 
-  async analyze(x: Float32Array, height: number, width: number, gain: Float32Array): Promise<AnalysisOutput> {
+  async analyze(x: Float32Array, height: number, width: number, gain: Float32Array): Promise<FloatTensor> {
     const T = this.ort.Tensor;
     const r = await this.run('analysis', { x: new T('float32', x, [1, 3, height, width]), gain: new T('float32', gain, [gain.length]) });
-    const y = this.f32(r.y as Ort.Tensor, 'y');
-    if (this.pkg.manifest.architecture === 'factorized') return { y, z: null };
-    const h = await this.run('hyper_analysis', { y: new T('float32', y.data, [1, ...y.shape]) });
-    return { y, z: this.f32(h.z as Ort.Tensor, 'z') };
+    return this.f32(r.y as Ort.Tensor, 'y');
+  }
+
+  async hyperAnalyze(y: Float32Array, shape: Shape): Promise<FloatTensor> {
+    const r = await this.run('hyper_analysis', { y: new this.ort.Tensor('float32', y, [1, ...shape]) });
+    return this.f32(r.z as Ort.Tensor, 'z');
   }
 
   async hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput> {

@@ -125,7 +125,8 @@ describe.each(names)('learned codec %s (onnx-wasm in Node)', (name) => {
     const x = imageToPaddedChw(image, pkg.manifest.downsampling);
     const r = analyzeRef(pkg, x.data, x.height, x.width, pkg.gain(t));
     const { backend } = await model(name);
-    const got = await backend.analyze(x.data, x.height, x.width, pkg.gain(t));
+    const gy = await backend.analyze(x.data, x.height, x.width, pkg.gain(t));
+    const got = { y: gy, z: pkg.manifest.transforms.hyper_analysis ? await backend.hyperAnalyze(gy.data, gy.shape) : null };
     expect(got.y.shape).toEqual(r.y.shape);
     let maxY = 0;
     let errY = 0;
@@ -219,6 +220,64 @@ describe.each(names)('learned codec %s (onnx-wasm in Node)', (name) => {
       );
     }
     await expect(encodeImage(pkg, backend, image, 1.5)).rejects.toMatchObject({ kind: 'invalid-options' });
+  });
+});
+
+/** A backend that counts its calls and records the largest input it was given (values per call). */
+function counting(b: LearnedBackend) {
+  const calls = { analyze: 0, hyperAnalyze: 0, hyperSynthesis: 0, synthesize: 0, largest: 0 };
+  const note = (n: number) => (calls.largest = Math.max(calls.largest, n));
+  const wrapped: LearnedBackend = {
+    kind: b.kind,
+    label: b.label,
+    analyze: (x, h, w, g) => (calls.analyze++, note(x.length), b.analyze(x, h, w, g)),
+    hyperAnalyze: (y, s) => (calls.hyperAnalyze++, note(y.length), b.hyperAnalyze(y, s)),
+    hyperSynthesis: (z, s) => (calls.hyperSynthesis++, note(z.length), b.hyperSynthesis(z, s)),
+    synthesize: (y, s, g) => (calls.synthesize++, note(y.length), b.synthesize(y, s, g)),
+    prepare: () => b.prepare(),
+    dispose: () => b.dispose(),
+  };
+  return { calls, backend: wrapped };
+}
+
+describe.each(names)('learned codec %s: tiles (onnx-wasm in Node)', (name) => {
+  it('tiled = whole image: identical symbols, index, file and pixels; tiles bound the transforms’ inputs', async () => {
+    const { pkg, backend } = await model(name);
+    // 200×150 → padded 208×160 or 256×192; 64-pixel tiles: 4 y positions, 1 z position per tile.
+    const big = crop(await readImageFile(join(__dirname, '../../../public/samples/coffee.png')), 200, 150, 100, 60);
+    const whole = await encodeImage(pkg, backend, big, 0.5, { reconstruct: true, tile: Infinity });
+    const c = counting(backend);
+    const progress: number[] = [];
+    const tiled = await encodeImage(pkg, c.backend, big, 0.5, { reconstruct: true, tile: 64, hyperTile: 64, onProgress: (p) => progress.push(p.done) });
+    expect(c.calls.analyze).toBeGreaterThanOrEqual(12);
+    expect(c.calls.synthesize).toBeGreaterThanOrEqual(12);
+    if (whole.z) expect(c.calls.hyperSynthesis).toBeGreaterThanOrEqual(6);
+    // The largest tile input: 3 × (64 + 48)² pixels at most, against 3 × 160 × 208 for the whole image.
+    expect(c.calls.largest).toBeLessThanOrEqual(3 * 112 * 112);
+    expect(progress.length).toBeGreaterThan(24);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]);
+
+    expect(tiled.y.symbols).toEqual(whole.y.symbols);
+    if (whole.z) {
+      expect(tiled.z!.symbols).toEqual(whole.z.symbols);
+      expect(tiled.index).toEqual(whole.index);
+    }
+    expect(tiled.bytes).toEqual(whole.bytes);
+    const a = tiled.reconstruction!;
+    const b = whole.reconstruction!;
+    if (!a.data.every((v, i) => v === b.data[i])) expect(psnrRgb(a, b)).toBeGreaterThanOrEqual(60);
+    // The decoder on tiles: the encoder's symbols, and the same pixels as the untiled decoder (within 60 dB).
+    const d1 = await decodeFile(pkg, backend, whole.bytes, { tile: 64, hyperTile: 64 });
+    const d2 = await decodeFile(pkg, backend, whole.bytes, { tile: Infinity });
+    expect(d1.ySymbols).toEqual(whole.y.symbols);
+    if (!d1.image.data.every((v, i) => v === d2.image.data[i])) expect(psnrRgb(d1.image, d2.image)).toBeGreaterThanOrEqual(60);
+    expect(d1.image.data).toEqual(a.data);
+    expect(psnrRgb(big, d1.image)).toBeGreaterThan(15);
+    await expect(encodeImage(pkg, backend, big, 0.5, { tile: 32 })).rejects.toMatchObject({ kind: 'invalid-options' });
+    // The default: hyper-prior tiles 4× larger a side, so one hyper-synthesis call here.
+    const c2 = counting(backend);
+    expect((await encodeImage(pkg, c2.backend, big, 0.5, { tile: 64 })).bytes).toEqual(whole.bytes);
+    if (whole.z) expect(c2.calls.hyperSynthesis).toBe(1);
   });
 });
 

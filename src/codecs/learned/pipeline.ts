@@ -10,22 +10,38 @@
 // so the choice only has to be made once, by the encoder; ŷ = symbols + means in float32 on both sides.
 // The rate t is stored as float32 in the file; the encoder uses fround(t) too, so its reconstruction equals
 // the decoder's output bit for bit on the same backend.
+//
+// Tiles: every transform runs on tiles of at most `tile` pixels a side (default DEFAULT_TILE), each reading the
+// receptive field of its outputs from the op lists (tiling.ts), so the result is the whole-image computation's
+// and the transforms' memory is bounded whatever the image (the first analysis layer alone would be
+// 96 × H/2 × W/2 floats, 1.2 GB for 12 MP). The latents (y, index, means: M values per 16×16 pixels) are
+// kept whole; they are a few bytes per pixel, less than the RGBA image itself.
 import { ContainerError, readContainer, writeContainer, type Shape3 } from '../container';
 import { EntropyError, decodeTensor, encodeTensor, perChannel } from '../entropy';
 import { CodecError, throwIfAborted, type BitAllocationMap, type EncodeProgress, type LatentStatistics, type RgbaImage } from '../types';
 import { bitAllocationMap, elementBits, latentStatistics, type ElementBits, type LatentBits } from './bits';
 import type { LearnedBackend } from './backend';
-import { chwToImage, imageToPaddedChw, paddedSize, roundHalfEven } from './image';
-import type { ModelPackage } from './package';
+import { paddedChwRegion, paddedSize, roundHalfEven, writeChwTile } from './image';
+import type { ModelPackage, Op } from './package';
+import { cropChw, outputLength, pasteChw, planTiles, type Tile } from './tiling';
 
 /** Largest z magnitude (tools/train/models.py Z_CLAMP): the integer hyper-synthesis' input range. */
 export const Z_CLAMP = 127;
 /** Pixels per y position along each side (four stride-2 layers). */
 export const Y_BLOCK = 16;
 
+/** Default tile edge in pixels: see docs/learned-codecs.md "Tiles" for the memory and time it was chosen by. */
+export const DEFAULT_TILE = 512;
+/** By default the hyper-prior's tiles are this many times larger a side than the analysis' and synthesis'. */
+const HYPER_TILES = 4;
+
 export interface PipelineOptions {
   signal?: AbortSignal;
   onProgress?: (p: EncodeProgress) => void;
+  /** Tile edge in pixels (≥ 64; Infinity: the whole image at once). The result does not depend on it. */
+  tile?: number;
+  /** Tile edge in pixels for the hyper-prior's transforms (default HYPER_TILES × tile; ≥ 64). */
+  hyperTile?: number;
 }
 
 export interface EncodeOptions extends PipelineOptions {
@@ -94,6 +110,11 @@ class Stages {
     if (this.o.signal) throwIfAborted(this.o.signal, this.codecId);
     this.o.onProgress?.({ stage, done: this.span[0] + (this.span[1] - this.span[0]) * done });
   }
+  /** Progress inside the current stage: `f` ∈ [0, 1] of the way from `from` to `to`; checks the signal. */
+  within(stage: string, from: number, to: number, f: number): void {
+    if (this.o.signal) throwIfAborted(this.o.signal, this.codecId);
+    this.o.onProgress?.({ stage, done: this.span[0] + (this.span[1] - this.span[0]) * (from + (to - from) * f) });
+  }
   end(prev: string): void {
     this.ms[prev] = (this.ms[prev] ?? 0) + (performance.now() - this.t);
   }
@@ -107,6 +128,92 @@ function checkImage(image: RgbaImage, codecId: string): void {
   if (data.length !== width * height * 4) throw new CodecError('encode-failed', `image data has ${data.length} bytes, ${width}×${height} RGBA needs ${width * height * 4}.`, codecId);
 }
 
+function tileSizes(o: PipelineOptions, codecId: string): { tile: number; hyperTile: number } {
+  const tile = o.tile ?? DEFAULT_TILE;
+  const hyperTile = o.hyperTile ?? HYPER_TILES * tile;
+  for (const [k, v] of [['tile', tile], ['hyperTile', hyperTile]] as const) {
+    if (!(v >= 64)) throw new CodecError('invalid-options', `${k} = ${v} px: tiles must be at least 64 pixels a side.`, codecId);
+  }
+  return { tile, hyperTile };
+}
+
+/** The transforms' tile plans for a padded H×W image: output tiles of `tile` pixels in each transform's units.
+ * The hyper-prior's tensors are small (≤ 384 values per 32×32 pixels, against 96 per 2×2 in the analysis'
+ * first layer), so its tiles may cover more pixels: fewer tiles, less margin computed twice. */
+function plans(pkg: ModelPackage, height: number, width: number, { tile, hyperTile }: { tile: number; hyperTile: number }) {
+  const t = pkg.manifest.transforms;
+  const ds = pkg.manifest.downsampling;
+  const [yh, yw] = [height / Y_BLOCK, width / Y_BLOCK];
+  const units = (edge: number, px: number) => (edge === Infinity ? Infinity : Math.max(1, Math.floor(edge / px)));
+  return {
+    analysis: () => planTiles([t.analysis], height, width, units(tile, Y_BLOCK)),
+    synthesis: () => planTiles([t.synthesis], yh, yw, units(tile, 1)),
+    hyperAnalysis: () => planTiles([t.hyper_analysis!], yh, yw, units(hyperTile, ds)),
+    hyperSynthesis: () => {
+      const heads: Op[][] = [[...t.hyper_synthesis_int!, ...t.scale_index_int!]];
+      if (t.means) heads.push([...t.hyper_synthesis_int!, ...t.means]);
+      return planTiles(heads, height / ds, width / ds, units(hyperTile, Y_BLOCK));
+    },
+  };
+}
+
+const rowsOf = (t: Tile) => t.rows.out1 - t.rows.out0;
+const colsOf = (t: Tile) => t.cols.out1 - t.cols.out0;
+
+/** Runs `ops`' backend call on every tile of a C×H×W input and pastes the kept outputs into `dst` (C'×H'×W'). */
+async function tiled<T extends Float32Array | Int32Array>(
+  tiles: Tile[],
+  src: { data: T; channels: number; height: number; width: number },
+  run: (input: T, shape: Shape3) => Promise<{ outs: (Float32Array | Int32Array)[]; shape: Shape3 }>,
+  dst: { data: Float32Array | Int32Array; height: number; width: number }[],
+  progress: (f: number) => void,
+): Promise<void> {
+  for (let i = 0; i < tiles.length; i++) {
+    progress(i / tiles.length);
+    const t = tiles[i];
+    const input = tiles.length === 1 ? src.data : cropChw(src.data, src.channels, src.height, src.width, t.rows.in0, t.rows.in1, t.cols.in0, t.cols.in1);
+    const r = await run(input, [src.channels, t.rows.in1 - t.rows.in0, t.cols.in1 - t.cols.in0]);
+    r.outs.forEach((out, k) => {
+      const d = dst[k];
+      const ch = out.length / (r.shape[1] * r.shape[2]);
+      if (tiles.length === 1 && out.length === d.data.length) d.data.set(out as never);
+      else pasteChw(d.data, d.height, d.width, out as never, ch, r.shape[1], r.shape[2], t.rows.skip, t.cols.skip, rowsOf(t), colsOf(t), t.rows.out0, t.cols.out0);
+    });
+  }
+  progress(1);
+}
+
+/** The synthesis on tiles of ŷ = symbols + means, written straight into an RGBA image of the original size. */
+async function synthesizeTiled(
+  pkg: ModelPackage,
+  backend: LearnedBackend,
+  symbols: Int32Array,
+  means: Float32Array | null,
+  yShape: Shape3,
+  invGain: Float32Array,
+  image: { width: number; height: number },
+  tiles: Tile[],
+  progress: (f: number) => void,
+): Promise<RgbaImage> {
+  const [M, yh, yw] = yShape;
+  const out: RgbaImage = { width: image.width, height: image.height, data: new Uint8ClampedArray(image.width * image.height * 4) };
+  const ops = pkg.manifest.transforms.synthesis;
+  for (let i = 0; i < tiles.length; i++) {
+    progress(i / tiles.length);
+    const t = tiles[i];
+    const [r0, r1, c0, c1] = [t.rows.in0, t.rows.in1, t.cols.in0, t.cols.in1];
+    const sym = cropChw(symbols, M, yh, yw, r0, r1, c0, c1);
+    const yHat = dequantize(sym, means ? cropChw(means, M, yh, yw, r0, r1, c0, c1) : null);
+    const th = outputLength(ops, r1 - r0);
+    const tw = outputLength(ops, c1 - c0);
+    const xh = await backend.synthesize(yHat, [M, r1 - r0, c1 - c0], invGain);
+    if (xh.shape.join() !== [3, th, tw].join()) throw new CodecError('decode-failed', `synthesis produced ${xh.shape.join('×')}, expected 3×${th}×${tw}.`, pkg.manifest.name);
+    writeChwTile(xh.data, th, tw, t.rows.skip, t.cols.skip, rowsOf(t), colsOf(t), out, t.rows.out0, t.cols.out0);
+  }
+  progress(1);
+  return out;
+}
+
 /** Encodes an image at rate t ∈ [0, 1] into an RDLB file. */
 export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, image: RgbaImage, rate: number, o: EncodeOptions = {}): Promise<EncodeResult> {
   const m = pkg.manifest;
@@ -114,44 +221,67 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
   if (!(rate >= 0 && rate <= 1)) throw new CodecError('invalid-options', `rate t = ${rate} is outside [0, 1].`, id);
   checkImage(image, id);
   const t = Math.fround(rate);
-  const st = new Stages(o, id, [0, o.reconstruct ? 0.8 : 1]);
+  const st = new Stages(o, id);
   const hyper = m.architecture !== 'factorized';
 
-  st.next('analysis transform', 0);
-  const x = imageToPaddedChw(image, m.downsampling);
-  const { y, z } = await backend.analyze(x.data, x.height, x.width, pkg.gain(t));
+  const tile = tileSizes(o, id);
+  // Progress spans per stage (the transforms dominate; entropy coding is a few % of the time).
+  const P = o.reconstruct ? { a: 0.42, h: 0.5, e: 0.55 } : { a: hyper ? 0.8 : 0.9, h: 0.9, e: 1 };
+  const pad = paddedSize(image.width, image.height, m.downsampling);
+  const plan = plans(pkg, pad.height, pad.width, tile);
   const [yShape, zShape] = latentShapes(pkg, image.width, image.height);
-  if (y.shape.join() !== yShape.join()) throw new CodecError('encode-failed', `analysis produced ${y.shape.join('×')}, expected ${yShape.join('×')}.`, id);
-  const yPlane = yShape[1] * yShape[2];
+  const [M, yh, yw] = yShape;
+  const yPlane = yh * yw;
+
+  st.next('analysis transform', 0);
+  const gain = pkg.gain(t);
+  const y = new Float32Array(M * yPlane);
+  const aTiles = plan.analysis();
+  for (let i = 0; i < aTiles.length; i++) {
+    st.within('analysis transform', 0, P.a, i / aTiles.length);
+    const tl = aTiles[i];
+    const [r0, r1, c0, c1] = [tl.rows.in0, tl.rows.in1, tl.cols.in0, tl.cols.in1];
+    const yt = await backend.analyze(paddedChwRegion(image, r0, r1, c0, c1), r1 - r0, c1 - c0, gain);
+    const want = [M, (r1 - r0) / Y_BLOCK, (c1 - c0) / Y_BLOCK];
+    if (yt.shape.join() !== want.join()) throw new CodecError('encode-failed', `analysis produced ${yt.shape.join('×')}, expected ${want.join('×')}.`, id);
+    pasteChw(y, yh, yw, yt.data, M, want[1], want[2], tl.rows.skip, tl.cols.skip, rowsOf(tl), colsOf(tl), tl.rows.out0, tl.cols.out0);
+  }
 
   let zLatent: LatentResult | null = null;
   let index: Int32Array | null = null;
   let means: Float32Array | null = null;
   let zFile: { shape: Shape3; bytes: Uint8Array; streamLengths: number[] } | null = null;
   if (hyper) {
-    st.next('hyper-prior', 0.45, 'analysis');
-    if (!z || z.shape.join() !== zShape.join()) throw new CodecError('encode-failed', `hyper-analysis produced ${z?.shape.join('×')}, expected ${zShape.join('×')}.`, id);
-    const zHat = new Int32Array(z.data.length);
+    st.next('hyper-prior', P.a, 'analysis');
+    const z = new Float32Array(zShape[0] * zShape[1] * zShape[2]);
+    await tiled(
+      plan.hyperAnalysis(),
+      { data: y, channels: M, height: yh, width: yw },
+      async (input, shape) => {
+        const r = await backend.hyperAnalyze(input, shape);
+        const want = [zShape[0], shape[1] / 4, shape[2] / 4];
+        if (r.shape.join() !== want.join()) throw new CodecError('encode-failed', `hyper-analysis produced ${r.shape.join('×')}, expected ${want.join('×')}.`, id);
+        return { outs: [r.data], shape: r.shape as Shape3 };
+      },
+      [{ data: z, height: zShape[1], width: zShape[2] }],
+      (f) => st.within('hyper-prior', P.a, (P.a + P.h) / 2, f),
+    );
+    const zHat = new Int32Array(z.length);
     for (let i = 0; i < zHat.length; i++) {
-      const r = roundHalfEven(z.data[i]);
+      const r = roundHalfEven(z[i]);
       zHat[i] = r > Z_CLAMP ? Z_CLAMP : r < -Z_CLAMP ? -Z_CLAMP : r || 0; // NaN → 0
     }
-    const hs = await backend.hyperSynthesis(zHat, zShape);
-    index = hs.index;
-    means = hs.means;
-    if (index.length !== y.data.length || (m.architecture === 'mean-scale' && means?.length !== y.data.length)) {
-      throw new CodecError('encode-failed', `hyper-synthesis produced ${index.length} indexes for ${y.data.length} latents.`, id);
-    }
+    ({ index, means } = await hyperSynthesisTiled(pkg, backend, zHat, zShape, yShape, plan.hyperSynthesis(), (f) => st.within('hyper-prior', (P.a + P.h) / 2, P.h, f), 'encode-failed'));
     const zIdx = perChannel(zShape[0], zShape[1] * zShape[2]);
     const zTables = pkg.tables('z', t);
     zFile = { shape: zShape, ...encodeTensor(zHat, zIdx, zTables) };
     zLatent = { shape: zShape, symbols: zHat, bits: elementBits(zHat, { planeSize: zShape[1] * zShape[2] }, zTables) };
   }
 
-  st.next('entropy coding', 0.6, hyper ? 'hyper-prior' : 'analysis');
-  const symbols = new Int32Array(y.data.length);
-  if (means) for (let i = 0; i < symbols.length; i++) symbols[i] = roundHalfEven(Math.fround(y.data[i] - means[i])) || 0;
-  else for (let i = 0; i < symbols.length; i++) symbols[i] = roundHalfEven(y.data[i]) || 0;
+  st.next('entropy coding', P.h, hyper ? 'hyper-prior' : 'analysis');
+  const symbols = new Int32Array(y.length);
+  if (means) for (let i = 0; i < symbols.length; i++) symbols[i] = roundHalfEven(Math.fround(y[i] - means[i])) || 0;
+  else for (let i = 0; i < symbols.length; i++) symbols[i] = roundHalfEven(y[i]) || 0;
   const yTables = pkg.tables('y', t);
   const yFile = { shape: yShape, ...encodeTensor(symbols, index ?? perChannel(yShape[0], yPlane), yTables) };
   const yBits = elementBits(symbols, index ? { perElement: index } : { planeSize: yPlane }, yTables);
@@ -185,13 +315,45 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     stageMs: st.ms,
   };
   if (o.reconstruct) {
-    st.next('synthesis transform', 0.9, 'entropy coding');
-    const yHat = dequantize(symbols, means);
-    const xh = await backend.synthesize(yHat, yShape, pkg.gain(t, true));
-    result.reconstruction = chwToImage(xh.data, x.width, x.height, image.width, image.height);
+    st.next('synthesis transform', P.e, 'entropy coding');
+    result.reconstruction = await synthesizeTiled(pkg, backend, symbols, means, yShape, pkg.gain(t, true), image, plan.synthesis(), (f) => st.within('synthesis transform', P.e, 1, f));
     st.end('synthesis');
   } else st.end('entropy coding');
   return result;
+}
+
+/** Index (and means) for every y element from ẑ, on tiles; the index is exact integer arithmetic on every backend. */
+async function hyperSynthesisTiled(
+  pkg: ModelPackage,
+  backend: LearnedBackend,
+  zHat: Int32Array,
+  zShape: Shape3,
+  yShape: Shape3,
+  tiles: Tile[],
+  progress: (f: number) => void,
+  kind: 'encode-failed' | 'decode-failed',
+): Promise<{ index: Int32Array; means: Float32Array | null }> {
+  const [M, yh, yw] = yShape;
+  const ms = pkg.manifest.architecture === 'mean-scale';
+  const index = new Int32Array(M * yh * yw);
+  const means = ms ? new Float32Array(index.length) : null;
+  const dst: { data: Float32Array | Int32Array; height: number; width: number }[] = [{ data: index, height: yh, width: yw }];
+  if (means) dst.push({ data: means, height: yh, width: yw });
+  await tiled(
+    tiles,
+    { data: zHat, channels: zShape[0], height: zShape[1], width: zShape[2] },
+    async (input, shape) => {
+      const r = await backend.hyperSynthesis(input, shape);
+      const n = M * shape[1] * shape[2] * 16;
+      if (r.index.length !== n || (ms && r.means?.length !== n)) {
+        throw new CodecError(kind, `hyper-synthesis produced ${r.index.length} indexes for ${n} latents.`, pkg.manifest.name);
+      }
+      return { outs: r.means ? [r.index, r.means] : [r.index], shape: [M, shape[1] * 4, shape[2] * 4] };
+    },
+    dst,
+    progress,
+  );
+  return { index, means };
 }
 
 /** ŷ = symbols + means in float32 (the same expression on encoder and decoder). */
@@ -213,6 +375,7 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
   const m = pkg.manifest;
   const id = m.name;
   const st = new Stages(o, id);
+  const tile = tileSizes(o, id);
   st.next('reading file', 0);
   let file;
   try {
@@ -222,6 +385,8 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
   }
   const t = file.rate;
   if (!(t >= 0 && t <= 1)) throw new CodecError('decode-failed', `${id} cannot decode this file (rate t = ${t} is outside [0, 1]).`, id);
+  const pad = paddedSize(file.width, file.height, m.downsampling);
+  const plan = plans(pkg, pad.height, pad.width, tile);
   const yT = file.tensors[0];
   const [C, h, w] = yT.shape;
   const count = C * h * w;
@@ -242,9 +407,7 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
         throw new CodecError('decode-failed', `${id} cannot decode this file (z[${i}] = ${zSymbols[i]} is outside ±${Z_CLAMP}; no encoder writes that).`, id);
       }
     }
-    const hs = await backend.hyperSynthesis(zSymbols, zT.shape);
-    index = hs.index;
-    means = hs.means;
+    ({ index, means } = await hyperSynthesisTiled(pkg, backend, zSymbols, zT.shape, yT.shape, plan.hyperSynthesis(), (f) => st.within('hyper-prior', 0.1, 0.3, f), 'decode-failed'));
   }
   st.next('entropy decoding', 0.3, m.architecture !== 'factorized' ? 'hyper-prior' : 'reading file');
   let ySymbols: Int32Array;
@@ -254,9 +417,7 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
     throw decodeError(e, id);
   }
   st.next('synthesis transform', 0.45, 'entropy decoding');
-  const p = paddedSize(file.width, file.height, m.downsampling);
-  const xh = await backend.synthesize(dequantize(ySymbols, means), yT.shape, pkg.gain(t, true));
-  const image = chwToImage(xh.data, p.width, p.height, file.width, file.height);
+  const image = await synthesizeTiled(pkg, backend, ySymbols, means, yT.shape, pkg.gain(t, true), file, plan.synthesis(), (f) => st.within('synthesis transform', 0.45, 1, f));
   st.end('synthesis');
   return { image, t, ySymbols, zSymbols, stageMs: st.ms };
 }

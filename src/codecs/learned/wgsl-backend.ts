@@ -26,7 +26,7 @@ import {
   type Shape,
   type Tensor,
 } from '../../gpu';
-import { BackendError, type AnalysisOutput, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
+import { BackendError, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
 import { iconvParams } from './int-hyper';
 import { PackageError, type ModelPackage, type Op } from './package';
 
@@ -192,28 +192,36 @@ export class WgslBackend implements LearnedBackend {
     }
   }
 
-  async analyze(x: Float32Array, height: number, width: number, gain: Float32Array): Promise<AnalysisOutput> {
-    const hyper = this.pkg.manifest.architecture !== 'factorized';
-    const nets = this.guard(() => ({ a: this.net('analysis'), h: hyper ? this.net('hyper_analysis') : null }));
+  async analyze(x: Float32Array, height: number, width: number, gain: Float32Array): Promise<FloatTensor> {
+    const net = this.guard(() => this.net('analysis'));
     const g = this.guard(() => uploadChannelVector(this.engine, gain));
     const input = this.guard(() => this.engine.upload(x, [3, height, width]));
-    let yShape: Shape = [0, 0, 0];
-    let zShape: Shape = [0, 0, 0];
-    const outs = await this.exec(
+    let shape: Shape = [0, 0, 0];
+    const [y] = await this.exec(
       (rec) => {
-        const y0 = recordOps(rec, input, nets.a);
+        const y0 = recordOps(rec, input, net);
         rec.release(input);
         const y = mulChannel(rec, y0, g);
         rec.release(y0);
-        yShape = y.shape;
-        if (!nets.h) return [y] as const;
-        const z = recordOps(rec, y, nets.h);
-        zShape = z.shape;
-        return [y, z] as const;
+        shape = y.shape;
+        return [y] as const;
       },
       () => g.buffer.destroy(),
     );
-    return { y: { data: outs[0] as Float32Array, shape: yShape }, z: nets.h ? { data: outs[1] as Float32Array, shape: zShape } : null };
+    return { data: y as Float32Array, shape };
+  }
+
+  async hyperAnalyze(y: Float32Array, shape: Shape): Promise<FloatTensor> {
+    const net = this.guard(() => this.net('hyper_analysis'));
+    const input = this.guard(() => this.engine.upload(y, shape));
+    let zShape: Shape = [0, 0, 0];
+    const [z] = await this.exec((rec) => {
+      const z = recordOps(rec, input, net);
+      rec.release(input);
+      zShape = z.shape;
+      return [z] as const;
+    });
+    return { data: z as Float32Array, shape: zShape };
   }
 
   async hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput> {
