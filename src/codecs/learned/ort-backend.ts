@@ -21,6 +21,23 @@ export interface OrtBackendOptions {
   graph?: (name: GraphName) => Promise<Uint8Array>;
 }
 
+/**
+ * Session creation is serialised per onnxruntime module. onnxruntime-web registers one wasm backend under
+ * several EP names ('webgpu', 'wasm', …) and initialises it once per name; two sessions on different EPs
+ * created at once (our WebGPU backend's transforms and its wasm hyper-synthesis) both start that
+ * initialisation, and the second fails with "multiple calls to 'initWasm()' detected" (issue 19, bug 2).
+ */
+const creating = new WeakMap<object, Promise<unknown>>();
+function serialised<T>(ort: OrtModule, f: () => Promise<T>): Promise<T> {
+  const prev = creating.get(ort) ?? Promise.resolve();
+  const next = prev.then(f, f);
+  creating.set(
+    ort,
+    next.catch(() => {}),
+  );
+  return next;
+}
+
 function mapError(e: unknown, kind: BackendKind, what: string): BackendError {
   if (e instanceof BackendError) return e;
   const msg = String((e as Error)?.message ?? e);
@@ -57,7 +74,7 @@ export class OrtBackend implements LearnedBackend {
       const ep = name === 'hyper_synthesis' ? 'wasm' : this.o.ep;
       const graph = this.o.graph ? this.o.graph(name) : Promise.resolve().then(() => buildGraph(this.pkg, name));
       s = graph
-        .then((bytes) => this.ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' }))
+        .then((bytes) => serialised(this.ort, () => this.ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' })))
         .catch((e: unknown) => {
           this.sessions.delete(name);
           const err = mapError(e, this.kind, `could not load the ${name} graph`);
