@@ -237,6 +237,20 @@ def f16_check(net, model, manifest16, tensors16):
             f"{', '.join(f'{v:+.3f}' for v in db)}% at t = 0, 0.5, 1 on 3 benchmark photos")
 
 
+def software():
+    """What exported it: the repository commit (with '+changes' when the tree was dirty) and the library versions."""
+    import subprocess
+
+    def git(*args):
+        r = subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True)
+        return r.stdout.strip() if r.returncode == 0 else ""
+    commit = git("rev-parse", "HEAD") or "unknown"
+    if git("status", "--porcelain", "--untracked-files=no", "--", "tools/train"):
+        commit += "+changes"
+    return {"commit": commit, "torch": torch.__version__, "numpy": np.__version__,
+            "python": sys.version.split()[0]}
+
+
 def data_text(a):
     """What the run's last train.py invocation trained on (its args)."""
     if a.get("scale") and a["scale"][0] > 0:
@@ -353,6 +367,7 @@ def main():
         "cpu_hours": round(ck.get("cpu_s", 0) / 3600, 2), "wall_hours": round(ck.get("wall_s", 0) / 3600, 2),
         "lr_phases": lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300), ck.get("opt_from", 0)),
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
+        "software": software(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from tools/train/{init_from}" if init_from and not prepare else ""),
     }

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Widen a mean-scale (or hyperprior) checkpoint's latent channels M without changing what it computes.
+
+    /usr/bin/python3 tools/train/widen.py --from tools/train/runs/ms-ft/ckpt.pt --m 192 --run ms-m192
+    nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-m192 --m 192 --bf16 ...
+
+The new latent channels are added so that the reconstruction is unchanged at first (Net2Net-style, Chen et al.
+2016): the analysis transform's last layer gets new output channels with small random weights (1 % of the
+existing weights' spread: the new latents round to 0), the synthesis' first layer reads them with tiny random
+weights (the only path that gives the new analysis rows a gradient while they round to 0), the hyper-analysis'
+first layer with zero weights, the gain units start them at each
+level's median gain, the mean head predicts 0 for them and the integer scale head starts them at the scale index
+of the smallest scale (so their near-zero symbols cost almost nothing). Training then decides what they carry.
+Measured by `--check`: the same x_hat on the benchmark photos, and the bits the new channels add.
+
+Writes runs/<run>/ckpt.pt as a weights-only checkpoint (train.py continues it with a fresh Adam state) that keeps
+the source run's step count, CPU time and history, and records the widening in its `init`.
+"""
+import argparse
+import math
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from models import NUM_SCALES, SCALE_MAX, SCALE_MIN  # noqa: E402
+from train import RUNS, benchmark_val, build, validate  # noqa: E402
+
+
+def widen_rows(w, extra, scale):
+    """Append `extra` output rows (dim 0): random with the std of the existing rows times `scale` (0 = zeros)."""
+    new = torch.randn((extra,) + tuple(w.shape[1:]), generator=GEN) * w.std() * scale
+    return torch.cat([w, new.to(w.dtype)], 0)
+
+
+def widen_cols(w, extra, scale=0.0):
+    """Append `extra` input columns (dim 1): random with the std of the existing ones times `scale` (0 = zeros)."""
+    new = torch.randn((w.shape[0], extra) + tuple(w.shape[2:]), generator=GEN) * w.std() * scale
+    return torch.cat([w, new.to(w.dtype)], 1)
+
+
+GEN = torch.Generator().manual_seed(0)
+
+
+def widen_state(sd, m_old, m_new):
+    e = m_new - m_old
+    sd = dict(sd)
+    sd["g_a.6.weight"] = widen_rows(sd["g_a.6.weight"], e, 0.01)
+    sd["g_a.6.bias"] = torch.cat([sd["g_a.6.bias"], torch.zeros(e)])
+    # tiny, not zero: the new latents round to 0 at first, so only this path gives the analysis rows a gradient
+    sd["g_s.0.conv.weight"] = widen_cols(sd["g_s.0.conv.weight"], e, 0.01)
+    for k in ("gain.log_gain", "gain.log_inv_gain"):
+        med = sd[k].median(dim=1, keepdim=True).values
+        sd[k] = torch.cat([sd[k], med.repeat(1, e)], 1)
+    sd["h_a.0.weight"] = widen_cols(sd["h_a.0.weight"], e)
+    # integer scale head: zero weights; the bias (an index: s_out = 1) is set by match_scales() below
+    sd["scale_head.conv.weight"] = widen_rows(sd["scale_head.conv.weight"], e, 0.0)
+    sd["scale_head.conv.bias"] = torch.cat([sd["scale_head.conv.bias"], torch.zeros(e)])
+    if "mean_head.2.weight" in sd:
+        sd["mean_head.2.weight"] = widen_rows(sd["mean_head.2.weight"], e, 0.0)
+        sd["mean_head.2.bias"] = torch.cat([sd["mean_head.2.bias"], torch.zeros(e)])
+    return sd
+
+
+@torch.no_grad()
+def match_scales(net, m_old, imgs):
+    """Start each new channel's scale index at the Gaussian scale of its latents (std over a few benchmark photos
+    at t = 0.5), so what they carry at first costs what a matched prior would charge."""
+    ys = [net.g_a(im.float().div(255).unsqueeze(0)) * net.gain.gain(torch.tensor([0.5])) for im in imgs]
+    std = torch.cat([y[0, m_old:].flatten(1) for y in ys], 1).std(1)
+    idx = ((NUM_SCALES - 1) * torch.log(std.clamp(min=SCALE_MIN) / SCALE_MIN) / math.log(SCALE_MAX / SCALE_MIN)).round()
+    net.scale_head.conv.bias[m_old:] = idx.clamp(0, NUM_SCALES - 1)
+    return std
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--from", dest="src", required=True, help="checkpoint to widen")
+    ap.add_argument("--model", default="mean-scale", choices=["mean-scale", "hyperprior"])
+    ap.add_argument("--m", type=int, required=True, help="new number of latent channels")
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--check", action="store_true", help="compare old and new on the benchmark photos first")
+    args = ap.parse_args()
+
+    ck = torch.load(args.src, map_location="cpu", weights_only=False)
+    old_args = ck.get("args") or {}
+    n, m_old, nz = old_args.get("n", 96), old_args.get("m", 128), old_args.get("nz", 64)
+    old = build(args.model, n, m_old, nz)
+    old.load_state_dict(ck["model"])
+    new = build(args.model, n, args.m, nz)
+    sd = widen_state(ck["model"], m_old, args.m)
+    missing = set(new.state_dict()) - set(sd)
+    bad = [k for k, v in new.state_dict().items() if k in sd and sd[k].shape != v.shape]
+    if missing or bad:
+        raise SystemExit(f"cannot widen: missing {sorted(missing)}, shapes differ for {bad}")
+    new.load_state_dict(sd)
+    imgs = benchmark_val()[1][:4]
+    std = match_scales(new, m_old, imgs)
+    print(f"[widen] new channels' latent std at t = 0.5: {std.min():.3f} … {std.max():.3f}")
+
+    if args.check:
+        for t in (0.0, 1.0):
+            (_, b0, p0), = validate(old, imgs, torch.device("cpu"), ts=(t,), size=None)
+            (_, b1, p1), = validate(new, imgs, torch.device("cpu"), ts=(t,), size=None)
+            print(f"[widen] t={t}: M={m_old} {b0:.4f} bpp {p0:.3f} dB; M={args.m} {b1:.4f} bpp {p1:.3f} dB")
+
+    run_dir = os.path.join(RUNS, args.run)
+    os.makedirs(run_dir, exist_ok=True)
+    out = {k: v for k, v in ck.items() if k not in ("model", "opt", "rng", "opt_from")}
+    out["model"] = new.state_dict()
+    out["args"] = dict(old_args, m=args.m)
+    out["init"] = {"from": os.path.relpath(args.src, HERE), "step": ck.get("step"), "cpu_s": ck.get("cpu_s", 0.0),
+                   "widened": {"m_from": m_old, "m_to": args.m}, "prior": ck.get("init")}
+    torch.save(out, os.path.join(run_dir, "ckpt.pt"))
+    print(f"[widen] wrote {run_dir}/ckpt.pt (M {m_old} -> {args.m}, step {ck.get('step')})")
+
+
+if __name__ == "__main__":
+    main()
