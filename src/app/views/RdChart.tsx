@@ -7,6 +7,7 @@ import { msssimDb } from '../../metrics/msssim';
 import { showPoint } from '../state/engine';
 import { useLab } from '../state/lab';
 import type { RdMetric } from '../state/url';
+import { formatBppTick, linearTicks, logTicks } from './axis';
 import { codecColor, fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes, importedColor } from './format';
 
 interface Datum {
@@ -105,13 +106,6 @@ function PointShape({ cx, cy, payload, fill: f }: ShapeProps) {
   );
 }
 
-function niceStep(raw: number): number {
-  if (!(raw > 0)) return 0.5;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / p;
-  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
-}
-
 export function RdChart({ logX }: { logX: boolean }) {
   const curves = useLab((s) => s.curves);
   const selected = useLab((s) => s.selected);
@@ -146,10 +140,11 @@ export function RdChart({ logX }: { logX: boolean }) {
     return Number.isFinite(y) ? [{ x: r.bpp, y, kind: 'side' as const, series: side, side: side === 'left' ? 'L' : 'R' }] : [];
   });
 
-  // Round axis ticks (0, 0.5, 1, …) instead of recharts' data-driven ones.
-  const maxX = Math.max(0, ...series.flatMap((s) => s.data.map((d) => d.x)), ...overlays.flatMap((o) => o.data.map((d) => d.x)), ...markers.map((d) => d.x));
-  const xStep = niceStep(maxX / 5);
-  const xTicks = maxX > 0 ? Array.from({ length: Math.ceil(maxX / xStep) + 1 }, (_, i) => Number((i * xStep).toFixed(3))) : undefined;
+  // Round axis ticks (0, 0.5, 1, … or powers of two on the log axis) spanning every point (./axis.ts).
+  const xs = [...series.flatMap((s) => s.data.map((d) => d.x)), ...overlays.flatMap((o) => o.data.map((d) => d.x)), ...markers.map((d) => d.x)].filter((x) => x > 0);
+  const maxX = Math.max(0, ...xs);
+  const xTicks = logX ? logTicks(Math.min(...xs), maxX) : linearTicks(maxX);
+  const xDomain: [number | string, number | string] = xTicks ? [logX ? xTicks[0] : 0, xTicks[xTicks.length - 1]] : ['auto', 'auto'];
   const yLabel = metric === 'psnr' ? 'PSNR-RGB (dB)' : 'MS-SSIM-RGB (dB)';
   const empty = series.every((s) => s.data.length === 0) && overlays.every((o) => o.data.length === 0);
 
@@ -164,10 +159,10 @@ export function RdChart({ logX }: { logX: boolean }) {
             dataKey="x"
             name="bpp"
             scale={logX ? 'log' : 'linear'}
-            domain={logX ? ['auto', 'auto'] : [0, xTicks ? xTicks[xTicks.length - 1] : 'auto']}
-            ticks={logX ? undefined : xTicks}
+            domain={xDomain}
+            ticks={xTicks}
             allowDataOverflow={false}
-            tickFormatter={(v: number) => (v < 1 ? v.toFixed(2) : v.toFixed(1))}
+            tickFormatter={formatBppTick}
             stroke="#9aa4b2"
             fontSize={11}
             label={{ value: 'bits per pixel', position: 'insideBottom', offset: -16, fill: '#9aa4b2', fontSize: 11 }}
