@@ -152,12 +152,37 @@ export function CompareView() {
     [source],
   );
 
-  const fit = useCallback(() => setScaleCentered(Math.min(1, fitScale())), [fitScale, setScaleCentered]);
+  // Whether the view is as "Fit" left it (no zoom or pan since): then a resize of the view fits again.
+  const fitted = useRef(true);
+  const fit = useCallback(() => {
+    setScaleCentered(Math.min(1, fitScale()));
+    fitted.current = true;
+  }, [fitScale, setScaleCentered]);
 
   // A new image: fit it (never enlarge beyond 100 %).
   useLayoutEffect(() => {
     fit();
   }, [source?.key]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // The view changes size (the side panels below grow when a learned codec shows its notes, the window is
+  // resized): fit again if the visitor had not zoomed or panned; otherwise keep the same point in the centre.
+  const size = useRef({ w: 0, h: 0 });
+  useEffect(() => {
+    const el = vp.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    size.current = { w: el.clientWidth, h: el.clientHeight };
+    const ro = new ResizeObserver(() => {
+      const { w, h } = size.current;
+      const nw = el.clientWidth;
+      const nh = el.clientHeight;
+      if (nw === w && nh === h) return;
+      size.current = { w: nw, h: nh };
+      if (fitted.current) fit();
+      else setView((v) => ({ ...v, x: v.x + (nw - w) / 2, y: v.y + (nh - h) / 2 }));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [fit, source]);
 
   const zoomAt = useCallback((factor: number, cx?: number, cy?: number) => {
     const el = vp.current;
@@ -167,6 +192,7 @@ export function CompareView() {
     const py = cy ?? el.clientHeight / 2;
     const s = clamp(v.scale * factor, MIN_SCALE, MAX_SCALE);
     const k = s / v.scale;
+    fitted.current = false;
     setView({ scale: s, x: px - (px - v.x) * k, y: py - (py - v.y) * k });
   }, []);
 
@@ -206,6 +232,7 @@ export function CompareView() {
     const prev = map.get(e.pointerId);
     if (!prev) return;
     const r = el.getBoundingClientRect();
+    fitted.current = false;
     if (map.size === 1) {
       const dx = e.clientX - prev.x;
       const dy = e.clientY - prev.y;
@@ -255,6 +282,7 @@ export function CompareView() {
     const f = keys[e.key];
     if (f && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
+      if (e.key.startsWith('Arrow')) fitted.current = false;
       f();
     }
   };
@@ -314,7 +342,16 @@ export function CompareView() {
         <button type="button" className="icon-button" aria-label="Zoom out" onClick={() => zoomAt(0.8)}>
           −
         </button>
-        <button type="button" className="zoom-pct" aria-label="Zoom to 100 %" title="100 %" onClick={() => setScaleCentered(1)}>
+        <button
+          type="button"
+          className="zoom-pct"
+          aria-label="Zoom to 100 %"
+          title="100 %"
+          onClick={() => {
+            fitted.current = false;
+            setScaleCentered(1);
+          }}
+        >
           {pct}%
         </button>
         <button type="button" className="icon-button" aria-label="Zoom in" onClick={() => zoomAt(1.25)}>
