@@ -44,6 +44,11 @@ export function App() {
       {source ? (
         <main className="workspace">
           <div className="compare-column">
+            {source.warnings.map((w) => (
+              <p key={w} className="source-warning" role="alert" data-testid="source-warning">
+                <strong>Warning:</strong> {w}
+              </p>
+            ))}
             <CompareView />
             <div className="side-panels">
               <SidePanel side="left" />

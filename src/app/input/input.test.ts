@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeBytes, sniffImage } from './sniff';
+import { describeBytes, sniffImage, unsupportedKind } from './sniff';
+import { loadImageFile } from './loadImage';
+import { ImageInputError } from './errors';
 import { flattenInPlace, hasTransparency } from './flatten';
 
 function bytes(...parts: (number[] | string)[]): Uint8Array {
@@ -70,5 +72,29 @@ describe('flatten', () => {
     // 200·128/255 + 255·127/255 = 100.39 + 127 = 227.39 → 227; 100 → 177.2 → 177; 0 → 127
     expect(Array.from(d)).toEqual([200, 100, 0, 255, 227, 177, 127, 255, 255, 255, 255, 255]);
     expect(hasTransparency(d)).toBe(false);
+  });
+});
+
+describe('messages by format and size (issue 19)', () => {
+  it('HEIC, SVG, TIFF and PDF are named, with what to do', () => {
+    const heic = bytes(be32(24), 'ftyp', 'heic', be32(0), 'mif1', 'heic');
+    expect(unsupportedKind(heic)?.name).toContain('HEIC');
+    expect(unsupportedKind(heic)?.advice).toContain('cannot read HEIC');
+    expect(unsupportedKind(bytes('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'))?.advice).toContain('rasterize');
+    expect(unsupportedKind(bytes('  <svg width="10"></svg>'))?.name).toContain('SVG');
+    expect(unsupportedKind(bytes('II', [42, 0], be32(8)))?.name).toContain('TIFF');
+    expect(unsupportedKind(bytes('%PDF-1.7'))?.name).toContain('PDF');
+    expect(unsupportedKind(bytes('hello'))).toBeNull();
+    expect(unsupportedKind(bytes('<?xml version="1.0"?><html/>'))).toBeNull();
+  });
+
+  it('loadImageFile refuses HEIC with its message and a 1×1 PNG as too small, before decoding', async () => {
+    const heic = new Blob([bytes(be32(24), 'ftyp', 'heic', be32(0), 'mif1', 'heic', [0, 0, 0, 0]) as Uint8Array<ArrayBuffer>]);
+    await expect(loadImageFile(heic, 'IMG_0001.HEIC')).rejects.toMatchObject({ kind: 'unsupported-format', message: expect.stringContaining('“IMG_0001.HEIC” is a HEIC/HEIF photo') });
+    const png = (w: number, h: number) => new Blob([bytes([0x89], 'PNG', [0x0d, 0x0a, 0x1a, 0x0a], be32(13), 'IHDR', be32(w), be32(h), [8, 2, 0, 0, 0]) as Uint8Array<ArrayBuffer>]);
+    const e = await loadImageFile(png(1, 1), 'dot.png').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ImageInputError);
+    expect(e).toMatchObject({ kind: 'too-small', message: expect.stringContaining('1×1 pixels: too small') });
+    await expect(loadImageFile(png(400, 10), 'strip.png')).rejects.toMatchObject({ kind: 'too-small' });
   });
 });

@@ -4,9 +4,10 @@
 // learned-codec files (.rdlb) are decoded by the learned codec whose model wrote them.
 import { CODECS } from '../../codecs/registry';
 import type { Codec, RgbaImage } from '../../codecs/types';
-import { ImageInputError, MAX_FILE_BYTES, MAX_PIXELS, megapixels } from './errors';
+import { ImageInputError, MAX_FILE_BYTES, MAX_PIXELS, MIN_SIDE, megapixels } from './errors';
 import { flattenInPlace, hasTransparency } from './flatten';
-import { describeBytes, sniffImage, type ImageFormat, type SniffResult } from './sniff';
+import { jpegEnd } from './jpeg';
+import { describeBytes, sniffImage, unsupportedKind, type ImageFormat, type SniffResult } from './sniff';
 
 export interface LoadedImage {
   name: string;
@@ -16,6 +17,8 @@ export interface LoadedImage {
   format: ImageFormat;
   /** Things the visitor should know (flattened alpha, EXIF rotation…). */
   notes: string[];
+  /** Problems with the file the visitor must know about while working on it (a truncated JPEG…). */
+  warnings: string[];
 }
 
 /** Decodes a file with one of our codec workers (formats the browser cannot decode). */
@@ -63,6 +66,16 @@ async function decodeRdlb(file: Blob, name: string, sniff: SniffResult, decode: 
     throw new ImageInputError('corrupt', `“${name}” says ${w}×${h} but decoded to ${image.width}×${image.height}.`);
   }
   return { image, note: `Decoded from an RD Lab file (${codec.id}, t=${info.rate.toFixed(2)}).` };
+}
+
+function checkSmall(name: string, w: number, h: number): void {
+  if (w < MIN_SIDE || h < MIN_SIDE) {
+    throw new ImageInputError(
+      'too-small',
+      `“${name}” is ${w}×${h} pixels: too small to compare. RD Lab needs at least ${MIN_SIDE}×${MIN_SIDE} ` +
+        `(the window of MS-SSIM, one of its two quality metrics). Enlarge it or pick a larger image.`,
+    );
+  }
 }
 
 function tooLarge(w: number, h: number): ImageInputError {
@@ -123,14 +136,18 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
   }
   const sniff = sniffImage(head);
   if (!sniff) {
+    const known = unsupportedKind(head);
+    if (known) throw new ImageInputError('unsupported-format', `“${name}” is ${known.name}. ${known.advice}`);
     throw new ImageInputError(
       'not-an-image',
       `“${name}” is not an image RD Lab can open (${describeBytes(head)}). Use a PNG, JPEG, WebP, AVIF or JPEG XL file, or an RD Lab .rdlb file.`,
     );
   }
   if (sniff.width && sniff.height && sniff.width * sniff.height > MAX_PIXELS) throw tooLarge(sniff.width, sniff.height);
+  if (sniff.width && sniff.height) checkSmall(name, sniff.width, sniff.height);
 
   const notes: string[] = [];
+  const warnings: string[] = [];
   let image: RgbaImage;
   if (sniff.format === 'rdlb') {
     const r = await decodeRdlb(file, name, sniff, wasmDecode);
@@ -138,12 +155,19 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
     notes.push(r.note);
   } else {
     image = await decodePicture(file, name, sniff, wasmDecode);
+    if (sniff.format === 'jpeg' && jpegEnd(new Uint8Array(await file.arrayBuffer())) === 'truncated') {
+      warnings.push(
+        `“${name}” is truncated: the JPEG data stops before its end-of-image marker, so the lower part of the picture is missing ` +
+          `(the browser fills it in, usually grey). Curves, metrics and BD-rates are computed on the image as shown.`,
+      );
+    }
   }
+  checkSmall(name, image.width, image.height);
 
   if (sniff.orientation && sniff.orientation !== 1) notes.push(`Rotated upright as its EXIF orientation (${sniff.orientation}) asks.`);
   if (hasTransparency(image.data)) {
     flattenInPlace(image.data);
     notes.push('This image has transparency; it was flattened onto white, since codecs are compared on RGB.');
   }
-  return { name, image, fileBytes: file.size, format: sniff.format, notes };
+  return { name, image, fileBytes: file.size, format: sniff.format, notes, warnings };
 }

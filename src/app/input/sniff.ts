@@ -33,6 +33,34 @@ const i32le = (b: Uint8Array, at: number) => (at + 4 <= b.length ? b[at] | (b[at
 
 const dims = (w: number, h: number) => (w > 0 && h > 0 ? { width: w, height: h } : { width: null, height: null });
 
+/**
+ * Files that are not images RD Lab can open but are recognisable, with what to do instead (instead of a
+ * description of their raw bytes): HEIC/HEIF (iPhone photos), SVG (vector), TIFF, PDF, Photoshop.
+ */
+export function unsupportedKind(b: Uint8Array): { name: string; advice: string } | null {
+  if (ascii(b, 4, 4) === 'ftyp') {
+    const brands = [ascii(b, 8, 4)];
+    const size = u32be(b, 0);
+    for (let at = 16; at + 4 <= Math.min(size, b.length, 64); at += 4) brands.push(ascii(b, at, 4));
+    if (brands.some((x) => ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1'].includes(x))) {
+      return {
+        name: 'a HEIC/HEIF photo',
+        advice: "This browser's decoders cannot read HEIC. Save it as JPEG or PNG first (on an iPhone: Settings → Camera → Formats → Most Compatible, or share it as JPEG), then open that.",
+      };
+    }
+  }
+  const text = new TextDecoder().decode(b.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  if (text.startsWith('<svg') || ((text.startsWith('<?xml') || text.startsWith('<!doctype svg') || text.startsWith('<!--')) && text.includes('<svg'))) {
+    return { name: 'an SVG (vector) image', advice: 'Codecs here compress pixels: rasterize it first (export it as PNG at the size you want), then open the PNG.' };
+  }
+  if ((ascii(b, 0, 2) === 'II' && b[2] === 42 && b[3] === 0) || (ascii(b, 0, 2) === 'MM' && b[2] === 0 && b[3] === 42)) {
+    return { name: 'a TIFF image (or a camera raw file)', advice: "This browser's decoders cannot read TIFF or raw files. Convert it to PNG (lossless) first." };
+  }
+  if (ascii(b, 0, 5) === '%PDF-') return { name: 'a PDF document', advice: 'Export the page or picture you want as PNG first.' };
+  if (ascii(b, 0, 4) === '8BPS') return { name: 'a Photoshop document', advice: 'Export it as PNG first.' };
+  return null;
+}
+
 /** Identifies the format from the first bytes (≥ 32 recommended; 64 KiB lets JPEG dimensions be found). */
 export function sniffImage(b: Uint8Array): SniffResult | null {
   if (b.length >= 8 && b[0] === 0x89 && ascii(b, 1, 3) === 'PNG' && b[4] === 0x0d && b[5] === 0x0a) {

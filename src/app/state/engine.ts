@@ -265,7 +265,7 @@ export async function openFile(file: Blob, name: string, sampleId: string | null
   } catch (e) {
     if (ticket !== openCounter) return;
     set({ loading: null });
-    const title = e instanceof ImageInputError ? (e.kind === 'too-large' ? 'Image too large' : 'Cannot open this file') : 'Cannot open this file';
+    const title = e instanceof ImageInputError ? (e.kind === 'too-large' ? 'Image too large' : e.kind === 'too-small' ? 'Image too small' : 'Cannot open this file') : 'Cannot open this file';
     toast('error', title, messageOf(e));
   }
 }
@@ -337,24 +337,52 @@ export function startSweep(codecIds: string[] = get().selected): void {
     });
   }
   const startedAt = performance.now();
-  set({ sweep: { running: true, done: 0, total: jobs.length, failed: 0, codecs: codecs.map((c) => c.id), startedAt, elapsedMs: null } });
+  const cached = jobs.filter((j) => cache.get(cacheKey(src.key, j.codec.id, j.options))).length;
+  set({ sweep: { running: true, done: 0, total: jobs.length, failed: 0, cached, loading: [], codecs: codecs.map((c) => c.id), startedAt, elapsedMs: null } });
   let firstError: string | null = null;
-  const all = jobs.map((j) =>
-    encodeJob(sweepPool, src, j.codec, j.options, { signal: ctl.signal }).then(
-      () => !ctl.signal.aborted && set((s) => ({ sweep: { ...s.sweep, done: s.sweep.done + 1 } })),
-      (e) => {
-        if (ctl.signal.aborted || isAbort(e)) return;
-        firstError ??= `${j.codec.name}: ${messageOf(e)}`;
-        set((s) => ({ sweep: { ...s.sweep, done: s.sweep.done + 1, failed: s.sweep.failed + 1 } }));
+  // Which codecs are loading (their model or wasm): every job starts with a 'loading …' stage, which lasts
+  // only when the model is really being fetched and set up; those that last over 400 ms are shown.
+  const loadingJobs = new Map<number, { name: string; since: number }>();
+  const showLoading = () => {
+    const now = performance.now();
+    const names = [...new Set([...loadingJobs.values()].filter((x) => now - x.since >= 390).map((x) => x.name))];
+    if (!ctl.signal.aborted && names.join() !== get().sweep.loading.join()) set((s) => ({ sweep: { ...s.sweep, loading: names } }));
+  };
+  const all = jobs.map((j, i) =>
+    encodeJob(sweepPool, src, j.codec, j.options, {
+      signal: ctl.signal,
+      onProgress: (p) => {
+        if (p.stage.startsWith('loading')) {
+          if (!loadingJobs.has(i)) {
+            loadingJobs.set(i, { name: j.codec.name, since: performance.now() });
+            setTimeout(showLoading, 400);
+          }
+        } else if (loadingJobs.delete(i)) showLoading();
       },
-    ),
+    })
+      .finally(() => loadingJobs.delete(i) && showLoading())
+      .then(
+        () => !ctl.signal.aborted && set((s) => ({ sweep: { ...s.sweep, done: s.sweep.done + 1 } })),
+        (e) => {
+          if (ctl.signal.aborted || isAbort(e)) return;
+          firstError ??= `${j.codec.name}: ${messageOf(e)}`;
+          set((s) => ({ sweep: { ...s.sweep, done: s.sweep.done + 1, failed: s.sweep.failed + 1 } }));
+        },
+      ),
   );
   void Promise.all(all).then(() => {
     if (ctl.signal.aborted) return;
     sweepCtl = null;
-    set((s) => ({ sweep: { ...s.sweep, running: false, elapsedMs: performance.now() - startedAt } }));
+    set((s) => ({ sweep: { ...s.sweep, running: false, loading: [], elapsedMs: performance.now() - startedAt } }));
     if (firstError) toast('error', 'Some encodes failed', firstError);
   });
+}
+
+/** Rough time left of a running sweep: the time per fresh (uncached) encode so far × those still to come. */
+export function sweepTimeLeftMs(s: { done: number; total: number; cached: number; startedAt: number }, now = performance.now()): number | null {
+  const fresh = s.done - Math.min(s.cached, s.done);
+  if (fresh < 1) return null;
+  return ((now - s.startedAt) / fresh) * (s.total - s.done);
 }
 
 export function toggleCodec(id: string): void {

@@ -29,6 +29,8 @@ export interface Source {
   fileBytes: number;
   format: ImageFormat;
   notes: string[];
+  /** Shown above the workspace while this image is open (e.g. a truncated file). */
+  warnings: string[];
   sampleId: string | null;
 }
 
@@ -55,6 +57,10 @@ export interface SweepState {
   done: number;
   total: number;
   failed: number;
+  /** Of `total`, how many were already in the cache when the sweep started (no encode needed). */
+  cached: number;
+  /** Codecs whose model or wasm is loading right now (the first encode of a learned codec takes seconds). */
+  loading: string[];
   codecs: string[];
   startedAt: number;
   elapsedMs: number | null;
@@ -123,7 +129,7 @@ export const useLab = create<LabState>(() => ({
   clickTarget: 'right',
   curves: {},
   imported: [],
-  sweep: { running: false, done: 0, total: 0, failed: 0, codecs: [], startedAt: 0, elapsedMs: null },
+  sweep: { running: false, done: 0, total: 0, failed: 0, cached: 0, loading: [], codecs: [], startedAt: 0, elapsedMs: null },
   equal: { running: false, target: null, results: [], done: 0, total: 0 },
   toasts: [],
   unavailable: {},

@@ -1,14 +1,14 @@
 // The rate–distortion side of the playground: pick codecs, sweep them, read the chart and the BD-rate table,
 // search for equal-bpp settings, export and import curves.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CODECS, findCodec } from '../../codecs/registry';
 import { settingLabel } from '../../codecs/options';
-import { cancelEqualBpp, cancelSweep, importCurves, runEqualBpp, setSide, startSweep, toggleCodec, toast, SWEEP_WORKERS } from '../state/engine';
+import { cancelEqualBpp, cancelSweep, importCurves, runEqualBpp, setSide, startSweep, sweepTimeLeftMs, toggleCodec, toast, SWEEP_WORKERS } from '../state/engine';
 import { useLab } from '../state/lab';
 import { toCsv } from '../state/rdData';
 import { BdTable } from './BdTable';
 import { baseName, saveText } from './download';
-import { codecColor, fmtBpp, fmtDb, fmtMs, fmtMsssim } from './format';
+import { codecColor, fmtBpp, fmtDb, fmtDuration, fmtMs, fmtMsssim } from './format';
 import { RdChart } from './RdChart';
 
 function CodecToggles() {
@@ -39,11 +39,24 @@ function CodecToggles() {
   );
 }
 
+/** Re-renders every second while `on` (for a running clock). */
+function useTick(on: boolean): void {
+  const [, setN] = useState(0);
+  useEffect(() => {
+    if (!on) return;
+    const t = setInterval(() => setN((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, [on]);
+}
+
 function SweepBar() {
   const sweep = useLab((s) => s.sweep);
   const source = useLab((s) => s.source);
   const selected = useLab((s) => s.selected);
+  useTick(sweep.running);
   const pct = sweep.total ? Math.round((sweep.done / sweep.total) * 100) : 0;
+  const left = sweep.running ? sweepTimeLeftMs(sweep) : null;
+  const fresh = sweep.total - sweep.cached;
   return (
     <div className="sweep-bar">
       {sweep.running ? (
@@ -60,12 +73,15 @@ function SweepBar() {
           <>
             <progress max={sweep.total} value={sweep.done} aria-label="Sweep progress" />
             <span>
-              {sweep.done}/{sweep.total} encodes · {pct}%
+              {sweep.done}/{sweep.total} points · {pct}%
+              {sweep.loading.length > 0 ? ` · loading ${sweep.loading.join(', ')}…` : left !== null ? ` · about ${fmtDuration(left)} left` : ''}
             </span>
           </>
         ) : sweep.elapsedMs !== null ? (
           <span className="muted">
-            {sweep.total} encodes in {fmtMs(sweep.elapsedMs)} on {SWEEP_WORKERS} worker{SWEEP_WORKERS > 1 ? 's' : ''}
+            {fresh === 0
+              ? `${sweep.total} point${sweep.total > 1 ? 's' : ''} from cache (nothing to encode)`
+              : `${fresh} encode${fresh > 1 ? 's' : ''} in ${fmtMs(sweep.elapsedMs)} on ${SWEEP_WORKERS} worker${SWEEP_WORKERS > 1 ? 's' : ''}${sweep.cached ? ` · ${sweep.cached} from cache` : ''}`}
             {sweep.failed ? ` · ${sweep.failed} failed` : ''}
           </span>
         ) : sweep.total > 0 ? (

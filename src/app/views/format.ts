@@ -12,6 +12,13 @@ export function fmtMs(v: number): string {
   if (v >= 10_000) return `${(v / 1000).toFixed(1)} s`;
   return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
 }
+/** A duration for humans: "8 s", "1 min 20 s", "12 min". */
+export function fmtDuration(ms: number): string {
+  const s = Math.max(1, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m >= 10 ? `${Math.round(s / 60)} min` : `${m} min ${s % 60} s`;
+}
 export const fmtMsssim = (v: number) => v.toFixed(4);
 export const fmtSigned = (v: number, digits = 1) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`;
 

@@ -1,0 +1,128 @@
+// Issue 19: the playground as a newcomer finds it. One test per bug the walk-through found; each failed before
+// its fix (run against the commit before it).
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import { fileInput, openSample, pointsOf } from './helpers';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The x axis' tick labels as numbers. */
+async function xTicks(page: Page): Promise<number[]> {
+  const texts = await page.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents();
+  return texts.map((t) => Number(t.trim())).filter(Number.isFinite);
+}
+
+/** A valid 8-bit RGB PNG of w × h (one colour). */
+function png(w: number, h: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 255] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.alloc(h * (1 + 3 * w));
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([200, 120, 40], y * (1 + 3 * w) + 1 + 3 * x);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Whether el's box lies inside the box of `within` (1 px of slack). */
+async function inside(el: Locator, within: Locator): Promise<boolean> {
+  const a = (await el.boundingBox())!;
+  const b = (await within.boundingBox())!;
+  return a.x >= b.x - 1 && a.y >= b.y - 1 && a.x + a.width <= b.x + b.width + 1 && a.y + a.height <= b.y + b.height + 1;
+}
+
+/** Opens Chelsea and waits for the default sweep (MozJPEG, WebP) to finish. */
+async function sweptChelsea(page: Page): Promise<Locator> {
+  await openSample(page, 'chelsea');
+  const status = page.getByTestId('sweep-status');
+  await expect.poll(() => pointsOf(page, 'jpeg').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(8);
+  await expect(status).toHaveAttribute('data-running', 'false', { timeout: 120_000 });
+  return status;
+}
+
+test('bug 1: log-bpp ticks span the data', async ({ page }) => {
+  await sweptChelsea(page);
+  const linear = await xTicks(page);
+  const top = Math.max(...linear); // ≥ the largest bpp (the linear axis ends on a round tick above it)
+  expect(top).toBeGreaterThan(2);
+
+  await page.getByLabel('log bpp').check();
+  await expect.poll(async () => (await xTicks(page)).length).toBeGreaterThanOrEqual(4);
+  const log = await xTicks(page);
+  // Ticks reach the largest points (within a factor 2) and the smallest, and are evenly spaced in log.
+  expect(Math.max(...log)).toBeGreaterThanOrEqual(top / 2);
+  const ratios = log.slice(1).map((v, i) => v / log[i]);
+  for (const r of ratios) expect(r).toBeCloseTo(ratios[0], 1);
+});
+
+test('bug 5: a second "Sweep" of cached results says "from cache"', async ({ page }) => {
+  const status = await sweptChelsea(page);
+  await page.getByRole('button', { name: 'Sweep', exact: true }).click();
+  await expect(status).toHaveAttribute('data-running', 'false');
+  await expect(status).toContainText('from cache');
+  await expect(status).not.toContainText(/encodes in/);
+});
+
+test('bug 6: the compare view refits when the panel below grows', async ({ page }) => {
+  await openSample(page, 'chelsea', '?codecs=&left=original&right=jpeg');
+  const view = page.getByTestId('compare-view');
+  const canvas = view.locator('canvas').first();
+  await expect(page.locator('.side-panel-right .stat').first()).toContainText('KiB');
+  expect(await inside(canvas, view)).toBe(true);
+  // A learned codec's panel (model note, latent statistics) is taller: the view gets shorter.
+  const before = (await view.boundingBox())!.height;
+  await page.getByTestId('side-codec-right').selectOption('mean-scale');
+  await expect(page.locator('.side-panel-right').getByTestId('download-compressed')).toBeEnabled({ timeout: 120_000 });
+  await expect.poll(async () => (await view.boundingBox())!.height).toBeLessThan(before);
+  await expect.poll(() => inside(canvas, view)).toBe(true);
+});
+
+test('bug 3: a 1×1 PNG is refused at open with a message; no codec is blamed', async ({ page }) => {
+  await page.goto('/');
+  await fileInput(page).setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png(1, 1) });
+  const err = page.getByTestId('toast-error');
+  await expect(err).toHaveCount(1);
+  await expect(err).toContainText('too small');
+  await expect(err).toContainText('1×1');
+  await expect(page.getByTestId('compare-view')).toHaveCount(0);
+  // 11×11 (MS-SSIM's window) opens and encodes without errors.
+  await fileInput(page).setInputFiles({ name: 'small.png', mimeType: 'image/png', buffer: png(11, 11) });
+  await expect(page.locator('.tagline')).toContainText('small.png · 11×11');
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-running', 'false', { timeout: 120_000 });
+  await expect(page.getByTestId('sweep-status')).not.toContainText('failed');
+  await expect(page.getByTestId('toast-error')).toHaveCount(0);
+});
+
+test('bug 4: a truncated JPEG is detected, the visitor is told, and can go on with it', async ({ page }) => {
+  const full = readFileSync(path.join(root, 'public/samples/rocket.jpg'));
+  await page.goto('/?codecs=');
+  await fileInput(page).setInputFiles({ name: 'cut.jpg', mimeType: 'image/jpeg', buffer: full.subarray(0, Math.floor(full.length / 3)) });
+  await expect(page.getByTestId('compare-view')).toBeVisible();
+  const warn = page.getByTestId('source-warning');
+  await expect(warn).toContainText('truncated');
+  await expect(warn).toContainText('cut.jpg');
+  // The whole file opens the same way with no warning.
+  await fileInput(page).setInputFiles({ name: 'whole.jpg', mimeType: 'image/jpeg', buffer: full });
+  await expect(page.locator('.tagline')).toContainText('whole.jpg');
+  await expect(page.getByTestId('source-warning')).toHaveCount(0);
+});
