@@ -96,5 +96,7 @@ describe('messages by format and size (issue 19)', () => {
     expect(e).toBeInstanceOf(ImageInputError);
     expect(e).toMatchObject({ kind: 'too-small', message: expect.stringContaining('1×1 pixels: too small') });
     await expect(loadImageFile(png(400, 10), 'strip.png')).rejects.toMatchObject({ kind: 'too-small' });
+    // 20000×100 is 2 MP but longer than a side may be (the RDLB container's 16384).
+    await expect(loadImageFile(png(20000, 100), 'banner.png')).rejects.toMatchObject({ kind: 'too-large', message: expect.stringContaining('16384 pixels a side') });
   });
 });

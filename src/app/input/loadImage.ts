@@ -4,7 +4,7 @@
 // learned-codec files (.rdlb) are decoded by the learned codec whose model wrote them.
 import { CODECS } from '../../codecs/registry';
 import type { Codec, RgbaImage } from '../../codecs/types';
-import { ImageInputError, MAX_FILE_BYTES, MAX_PIXELS, MIN_SIDE, megapixels } from './errors';
+import { ImageInputError, MAX_FILE_BYTES, MAX_PIXELS, MAX_SIDE, MIN_SIDE, megapixels } from './errors';
 import { flattenInPlace, hasTransparency } from './flatten';
 import { jpegEnd } from './jpeg';
 import { describeBytes, sniffImage, unsupportedKind, type ImageFormat, type SniffResult } from './sniff';
@@ -51,7 +51,7 @@ async function decodeRdlb(file: Blob, name: string, sniff: SniffResult, decode: 
     );
   }
   const { width: w, height: h } = sniff;
-  if (w * h > MAX_PIXELS) throw tooLarge(w, h);
+  checkLarge(w, h);
   if (codec.maxPixels !== undefined && w * h > codec.maxPixels) {
     throw new ImageInputError('too-large', `“${name}” is ${w}×${h} (${megapixels(w * h)}); ${codec.name} decodes up to ${megapixels(codec.maxPixels)}.`);
   }
@@ -66,6 +66,14 @@ async function decodeRdlb(file: Blob, name: string, sniff: SniffResult, decode: 
     throw new ImageInputError('corrupt', `“${name}” says ${w}×${h} but decoded to ${image.width}×${image.height}.`);
   }
   return { image, note: `Decoded from an RD Lab file (${codec.id}, t=${info.rate.toFixed(2)}).` };
+}
+
+/** Too large in pixels or along a side (checked on the header when it has the size, else after decoding). */
+function checkLarge(w: number, h: number): void {
+  if (w * h > MAX_PIXELS) throw tooLarge(w, h);
+  if (w > MAX_SIDE || h > MAX_SIDE) {
+    throw new ImageInputError('too-large', `This image is ${w}×${h}. RD Lab opens images up to ${MAX_SIDE} pixels a side (and ${megapixels(MAX_PIXELS)}). Crop or downscale it and try again.`);
+  }
 }
 
 function checkSmall(name: string, w: number, h: number): void {
@@ -90,7 +98,7 @@ async function browserDecode(blob: Blob): Promise<RgbaImage> {
   const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
   try {
     const { width, height } = bitmap;
-    if (width * height > MAX_PIXELS) throw tooLarge(width, height);
+    checkLarge(width, height);
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new ImageInputError('corrupt', 'The browser could not create a canvas to read the pixels.');
@@ -118,7 +126,7 @@ async function decodePicture(file: Blob, name: string, sniff: SniffResult, wasmD
     } catch {
       throw new ImageInputError('corrupt', `“${name}” looks like a ${NAMES[sniff.format]} file but could not be decoded; it may be truncated or damaged.`);
     }
-    if (image.width * image.height > MAX_PIXELS) throw tooLarge(image.width, image.height);
+    checkLarge(image.width, image.height);
   }
   return image;
 }
@@ -143,7 +151,7 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
       `“${name}” is not an image RD Lab can open (${describeBytes(head)}). Use a PNG, JPEG, WebP, AVIF or JPEG XL file, or an RD Lab .rdlb file.`,
     );
   }
-  if (sniff.width && sniff.height && sniff.width * sniff.height > MAX_PIXELS) throw tooLarge(sniff.width, sniff.height);
+  if (sniff.width && sniff.height) checkLarge(sniff.width, sniff.height);
   if (sniff.width && sniff.height) checkSmall(name, sniff.width, sniff.height);
 
   const notes: string[] = [];

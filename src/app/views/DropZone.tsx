@@ -76,7 +76,7 @@ export function DropZone({ compact }: { compact: boolean }) {
         <h2>Drop an image anywhere</h2>
         <p className="muted">
           or paste it (Ctrl+V / ⌘V), or <FileButton label="choose a file" className="linklike" />. PNG, JPEG, WebP, AVIF, JPEG XL and RD Lab’s own .rdlb files; up to{' '}
-          {megapixels(MAX_PIXELS)}. Nothing leaves your machine.
+          {megapixels(MAX_PIXELS)} (a 12 MP phone photo is fine) for every codec, learned ones included. Nothing leaves your machine.
         </p>
         {loading && (
           <p className="loading-line" role="status">

@@ -44,8 +44,7 @@ export function learnedCodec(spec: LearnedCodecSpec): Codec {
     // onnxruntime's wasm EP blocks the thread it runs on; a worker keeps the page responsive (WebGPU works
     // in dedicated workers in Chromium too).
     runtime: 'worker',
-    // Beyond ~4 MP the wasm heap (first layer: 96 × H/2 × W/2 floats, plus onnxruntime's workspace) gets tight.
-    maxPixels: 2048 * 2048,
+    // No maxPixels: the transforms run in tiles (pipeline.ts, tiling.ts), so any image the app opens fits.
     options: [
       {
         kind: 'number',
