@@ -127,11 +127,19 @@ test('an .rdlb file the app wrote opens again as its decoded image; damaged and 
   expect([shown.width, shown.height]).toEqual([W, H]);
   const f = await downloadBytes(page, () => right.getByTestId('download-compressed').click());
   expect(f.name).toMatch(/^chelsea-mean-scale-.*\.rdlb$/);
+  // MozJPEG on the chart: swept for the photo, but not for the reopened file.
+  await page.getByTestId('codec-toggle-jpeg').click();
+  await expect(page.getByTestId('rd-point').first()).toBeVisible({ timeout: 60_000 });
 
   await fileInput(page).setInputFiles({ name: f.name, mimeType: 'application/octet-stream', buffer: f.bytes });
   await expect(page.locator('.tagline')).toContainText(`${f.name} · ${W}×${H}`, { timeout: 90_000 });
-  await expect(page.getByTestId('toast-info').filter({ hasText: 'Decoded from an RD Lab file (mean-scale, t=0.50)' })).toBeVisible();
-  await expect(page.locator('.side-panel-left .stat').first()).toContainText('RDLB');
+  // Labelled as a decoded file that is now the reference, and not swept automatically (issue 19).
+  const note = page.getByTestId('source-note');
+  await expect(note).toContainText('Decoded from an RD Lab file (mean-scale, t=0.50)');
+  await expect(note).toContainText('now the reference');
+  await expect(page.locator('.side-panel-left .stat').first()).toContainText('RD Lab file, decoded');
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-total', '0');
+  await expect(page.getByTestId('rd-point')).toHaveCount(0);
   // The original is now the decoded file: the same pixels the compare side showed for it.
   expect(await canvasHash(sideCanvas(page, 0))).toEqual(shown);
 

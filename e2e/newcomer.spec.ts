@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { fileInput, openSample, pointsOf } from './helpers';
+import { downloadBytes, fileInput, openSample, pointsOf } from './helpers';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -125,4 +125,63 @@ test('bug 4: a truncated JPEG is detected, the visitor is told, and can go on wi
   await fileInput(page).setInputFiles({ name: 'whole.jpg', mimeType: 'image/jpeg', buffer: full });
   await expect(page.locator('.tagline')).toContainText('whole.jpg');
   await expect(page.getByTestId('source-warning')).toHaveCount(0);
+});
+
+/** Width and height from a PNG's IHDR. */
+const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
+
+test('Resize: 50 % or a size applies to both sides, the sweep, the metrics and the downloads; the URL carries it', async ({ page }) => {
+  await openSample(page, 'chelsea', '?codecs=jpeg&left=original&right=webp');
+  const status = page.getByTestId('sweep-status');
+  await expect(status).toHaveAttribute('data-running', 'false', { timeout: 120_000 });
+  const tagline = page.locator('.tagline');
+
+  await page.getByTestId('resize-toggle').click();
+  await page.getByTestId('resize-preset').selectOption('50');
+  await expect(page.getByTestId('resize-width')).toHaveValue('226');
+  await expect(page.getByTestId('resize-height')).toHaveValue('150');
+  await page.getByTestId('resize-apply').click();
+  await expect(tagline).toContainText('chelsea.png · 226×150 (resized from 451×300)');
+  await expect(page.getByTestId('resize-toggle')).toHaveText('Resized 50 %');
+  await expect(page).toHaveURL(/resize=50%25/);
+  // Both sides show the resized image; the sweep ran again on it.
+  const canvases = page.getByTestId('compare-view').locator('canvas.compare-canvas');
+  await expect.poll(() => canvases.evaluateAll((c) => c.map((x) => `${(x as HTMLCanvasElement).width}×${(x as HTMLCanvasElement).height}`))).toEqual(['226×150', '226×150']);
+  await expect(status).toHaveAttribute('data-running', 'false', { timeout: 120_000 });
+  await expect.poll(() => pointsOf(page, 'jpeg').count()).toBeGreaterThanOrEqual(8);
+  const right = page.locator('.side-panel-right');
+  await expect(right.getByTestId('download-compressed')).toBeEnabled({ timeout: 60_000 });
+  const bpp = Number((await right.locator('.stat', { hasText: 'bpp' }).locator('dd').innerText()).replace(/[^\d.]/g, ''));
+  const webp = await downloadBytes(page, () => right.getByTestId('download-compressed').click());
+  expect(webp.name).toMatch(/^chelsea-226x150-webp-.*\.webp$/);
+  expect(Math.abs((webp.bytes.length * 8) / (226 * 150) - bpp)).toBeLessThan(0.01); // bpp counts the resized pixels
+  const png = await downloadBytes(page, () => page.getByTestId('download-decoded-right').click());
+  expect(pngSize(png.bytes)).toEqual([226, 150]);
+  const orig = await downloadBytes(page, () => page.getByTestId('download-decoded-left').click());
+  expect(orig.name).toBe('chelsea-226x150.png');
+  expect(pngSize(orig.bytes)).toEqual([226, 150]);
+
+  // A width with the aspect ratio kept.
+  await page.getByTestId('resize-toggle').click();
+  await page.getByTestId('resize-width').fill('300');
+  await expect(page.getByTestId('resize-height')).toHaveValue('200');
+  await page.getByTestId('resize-apply').click();
+  await expect(tagline).toContainText('300×200 (resized from 451×300)');
+  await expect(page).toHaveURL(/resize=300x200/);
+
+  // The URL brings it back; "Original size" undoes it.
+  await page.reload();
+  await expect(tagline).toContainText('chelsea.png · 300×200 (resized from 451×300)', { timeout: 60_000 });
+  await page.getByTestId('resize-toggle').click();
+  await page.getByTestId('resize-reset').click();
+  await expect(tagline).toContainText('chelsea.png · 451×300');
+  await expect(tagline).not.toContainText('resized');
+  await expect(page).not.toHaveURL(/resize=/);
+  // A size RD Lab cannot work on is refused, and nothing changes.
+  await page.getByTestId('resize-toggle').click();
+  await page.getByTestId('resize-lock').uncheck();
+  await page.getByTestId('resize-width').fill('5');
+  await page.getByTestId('resize-apply').click();
+  await expect(page.getByTestId('toast-error').filter({ hasText: 'Cannot resize' })).toContainText('too small');
+  await expect(tagline).toContainText('chelsea.png · 451×300');
 });

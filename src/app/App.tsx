@@ -5,6 +5,7 @@ import { initialSample, useLab } from './state/lab';
 import { CompareView } from './views/CompareView';
 import { DropZone, useGlobalOpen } from './views/DropZone';
 import { RdPanel } from './views/RdPanel';
+import { ResizeControl } from './views/ResizeControl';
 import { SidePanel } from './views/SidePanel';
 import { Toasts } from './views/Toasts';
 
@@ -34,21 +35,34 @@ export function App() {
         {source ? (
           <p className="tagline">
             <strong>{source.name}</strong> · {source.image.width}×{source.image.height}
+            {source.resizedFrom && (
+              <span className="muted">
+                {' '}
+                (resized from {source.resizedFrom.width}×{source.resizedFrom.height})
+              </span>
+            )}
           </p>
         ) : (
           <p className="tagline">Learned and classical image codecs, side by side, with rate–distortion curves.</p>
         )}
+        {source && <ResizeControl />}
         {source && <DropZone compact />}
         <BackendStatus />
       </header>
       {source ? (
         <main className="workspace">
           <div className="compare-column">
-            {source.warnings.map((w) => (
-              <p key={w} className="source-warning" role="alert" data-testid="source-warning">
-                <strong>Warning:</strong> {w}
-              </p>
-            ))}
+            {source.notices.map((n) =>
+              n.tone === 'warning' ? (
+                <p key={n.text} className="source-notice warning" role="alert" data-testid="source-warning">
+                  <strong>Warning:</strong> {n.text}
+                </p>
+              ) : (
+                <p key={n.text} className="source-notice" role="note" data-testid="source-note">
+                  {n.text}
+                </p>
+              ),
+            )}
             <CompareView />
             <div className="side-panels">
               <SidePanel side="left" />

@@ -17,8 +17,14 @@ export interface LoadedImage {
   format: ImageFormat;
   /** Things the visitor should know (flattened alpha, EXIF rotation…). */
   notes: string[];
-  /** Problems with the file the visitor must know about while working on it (a truncated JPEG…). */
-  warnings: string[];
+  /** What the visitor must keep in mind while working on this image (a truncated JPEG, a decoded .rdlb…),
+   * shown above the compare view for as long as it is open. */
+  notices: Notice[];
+}
+
+export interface Notice {
+  tone: 'warning' | 'info';
+  text: string;
 }
 
 /** Decodes a file with one of our codec workers (formats the browser cannot decode). */
@@ -155,19 +161,26 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
   if (sniff.width && sniff.height) checkSmall(name, sniff.width, sniff.height);
 
   const notes: string[] = [];
-  const warnings: string[] = [];
+  const notices: Notice[] = [];
   let image: RgbaImage;
   if (sniff.format === 'rdlb') {
     const r = await decodeRdlb(file, name, sniff, wasmDecode);
     image = r.image;
-    notes.push(r.note);
+    notices.push({
+      tone: 'info',
+      text:
+        `${r.note.replace(/\.$/, '')}: this image is already a lossy decode, and it is now the reference — metrics say how close ` +
+        `each codec comes to this decode, not to the photo it was made from. It is not swept automatically; press Sweep to compare anyway.`,
+    });
   } else {
     image = await decodePicture(file, name, sniff, wasmDecode);
     if (sniff.format === 'jpeg' && jpegEnd(new Uint8Array(await file.arrayBuffer())) === 'truncated') {
-      warnings.push(
-        `“${name}” is truncated: the JPEG data stops before its end-of-image marker, so the lower part of the picture is missing ` +
+      notices.push({
+        tone: 'warning',
+        text:
+          `“${name}” is truncated: the JPEG data stops before its end-of-image marker, so the lower part of the picture is missing ` +
           `(the browser fills it in, usually grey). Curves, metrics and BD-rates are computed on the image as shown.`,
-      );
+      });
     }
   }
   checkSmall(name, image.width, image.height);
@@ -177,5 +190,5 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
     flattenInPlace(image.data);
     notes.push('This image has transparency; it was flattened onto white, since codecs are compared on RGB.');
   }
-  return { name, image, fileBytes: file.size, format: sniff.format, notes, warnings };
+  return { name, image, fileBytes: file.size, format: sniff.format, notes, notices };
 }

@@ -74,7 +74,8 @@ describe('RDLB files', () => {
     expect(r.image.width).toBe(37);
     expect(r.image.height).toBe(23);
     expect(r.image.data).toEqual(expected.data);
-    expect(r.notes).toEqual(['Decoded from an RD Lab file (mean-scale, t=0.45).']);
+    expect(r.notes).toEqual([]);
+    expect(r.notices).toEqual([{ tone: 'info', text: expect.stringMatching(/^Decoded from an RD Lab file \(mean-scale, t=0\.45\): this image is already a lossy decode, and it is now the reference/) }]);
   });
 
   it('refuses unknown models, cut headers and oversized images before decoding', async () => {

@@ -9,7 +9,8 @@ import { loadImageFile } from '../input/loadImage';
 import { sampleUrl, SAMPLES, type Sample } from '../input/samples';
 import { bisectForRate } from './bisect';
 import { LruCache } from './cache';
-import { useLab, type Curve, type Encoded, type EqualBppResult, type Side, type Source } from './lab';
+import { initialResize, useLab, type Curve, type Encoded, type EqualBppResult, type Side, type Source } from './lab';
+import { checkTarget, describeResize, ResizeSettingError, targetSize, type ResizeSetting } from './resize';
 import { parseCompressAiJson, RdImportError, type RdPoint } from './rdData';
 import { encodeUrlState, type SideSetting } from './url';
 
@@ -237,36 +238,91 @@ async function wasmDecode(codecId: string, bytes: Uint8Array) {
   return utilPool.decodeFile(codecId, bytes);
 }
 
+/** Makes `src` the image everything works on: cancels what ran on the previous one, re-encodes the sides,
+ * sweeps again (unless `sweep` is false). */
+function useSourceImage(src: Source, sweep = true) {
+  cancelSweep();
+  cancelEqualBpp();
+  cache.clear();
+  set((s) => ({
+    source: src,
+    curves: {},
+    sides: {
+      left: { ...s.sides.left, result: null, status: 'idle', error: null },
+      right: { ...s.sides.right, result: null, status: 'idle', error: null },
+    },
+    equal: { running: false, target: null, results: [], done: 0, total: 0 },
+    sweep: { ...s.sweep, running: false, done: 0, total: 0, failed: 0, cached: 0, loading: [], elapsedMs: null },
+  }));
+  scheduleSide('left', 0);
+  scheduleSide('right', 0);
+  if (sweep) startSweep();
+}
+
+/** The URL's resize applies once, to the sample the URL opens at page load; any other image opens unresized. */
+let pendingUrlResize: ResizeSetting | null = initialResize;
+
 export async function openFile(file: Blob, name: string, sampleId: string | null = null): Promise<void> {
   const ticket = ++openCounter;
   set({ loading: name });
   try {
     const loaded = await loadImageFile(file, name, wasmDecode);
     if (ticket !== openCounter) return;
-    cancelSweep();
-    cancelEqualBpp();
-    cache.clear();
-    const src: Source = { key: `src-${++sourceCounter}`, ...loaded, sampleId };
-    set((s) => ({
-      source: src,
-      loading: null,
-      curves: {},
-      sides: {
-        left: { ...s.sides.left, result: null, status: 'idle', error: null },
-        right: { ...s.sides.right, result: null, status: 'idle', error: null },
-      },
-      equal: { running: false, target: null, results: [], done: 0, total: 0 },
-      toasts: s.toasts.filter((t) => t.tone !== 'error'),
-    }));
+    const src: Source = { key: `src-${++sourceCounter}`, ...loaded, sampleId, resizedFrom: null };
+    const resize = sampleId && sampleId === initialSampleId ? pendingUrlResize : null;
+    pendingUrlResize = null;
+    resizeTicket++;
+    set((s) => ({ original: src, resize: null, resizing: false, loading: null, toasts: s.toasts.filter((t) => t.tone !== 'error') }));
     for (const n of loaded.notes) toast('info', 'Note', n);
-    scheduleSide('left', 0);
-    scheduleSide('right', 0);
-    startSweep();
+    // A file RD Lab decoded from its own .rdlb is already a lossy decode: not swept automatically (one click does).
+    const sweep = loaded.format !== 'rdlb';
+    if (resize) await setResize(resize, sweep);
+    else useSourceImage(src, sweep);
   } catch (e) {
     if (ticket !== openCounter) return;
     set({ loading: null });
     const title = e instanceof ImageInputError ? (e.kind === 'too-large' ? 'Image too large' : e.kind === 'too-small' ? 'Image too small' : 'Cannot open this file') : 'Cannot open this file';
     toast('error', title, messageOf(e));
+  }
+}
+
+let resizeTicket = 0;
+const initialSampleId = typeof location !== 'undefined' ? new URLSearchParams(location.search).get('sample') : null;
+
+/**
+ * The Resize step: resizes the opened image (Lanczos-3, in a worker) and makes the result the image both sides,
+ * the sweep, the metrics and the downloads work on; null (or the opened size) goes back to the opened image.
+ * A size RD Lab could not open is refused with a message, and nothing changes.
+ */
+export async function setResize(setting: ResizeSetting | null, sweep = true): Promise<void> {
+  const orig = get().original;
+  if (!orig) return;
+  const ticket = ++resizeTicket;
+  const { width: ow, height: oh } = orig.image;
+  const t = setting ? targetSize(setting, ow, oh) : { width: ow, height: oh };
+  if (t.width === ow && t.height === oh) {
+    set({ resize: null, resizing: false });
+    if (get().source !== orig) useSourceImage(orig, sweep);
+    return;
+  }
+  try {
+    checkTarget(t.width, t.height);
+  } catch (e) {
+    if (e instanceof ResizeSettingError) return toast('error', 'Cannot resize', e.message);
+    throw e;
+  }
+  set({ resizing: true });
+  try {
+    utilPool ??= new CodecWorkerPool({ size: 1, idleMs: 5000 });
+    const image = await utilPool.resize(orig.image, t.width, t.height);
+    if (ticket !== resizeTicket) return;
+    const src: Source = { ...orig, key: `${orig.key}@${t.width}x${t.height}`, image, resizedFrom: { width: ow, height: oh } };
+    set({ resize: setting, resizing: false });
+    useSourceImage(src, sweep);
+  } catch (e) {
+    if (ticket !== resizeTicket) return;
+    set({ resizing: false });
+    toast('error', 'Cannot resize', `${describeResize(setting!)}: ${messageOf(e)}`);
   }
 }
 
@@ -502,7 +558,8 @@ useLab.subscribe((s, prev) => {
     s.anchor === prev.anchor &&
     s.metric === prev.metric &&
     s.targetBpp === prev.targetBpp &&
-    s.source === prev.source
+    s.source === prev.source &&
+    s.resize === prev.resize
   ) {
     return;
   }
@@ -517,6 +574,7 @@ useLab.subscribe((s, prev) => {
       metric: st.metric,
       targetBpp: st.targetBpp,
       sample: st.source?.sampleId ?? null,
+      resize: st.resize,
     });
     if (q !== location.search) history.replaceState(history.state, '', q + location.hash);
   }, 200);

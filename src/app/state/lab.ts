@@ -2,8 +2,10 @@
 import { create } from 'zustand';
 import type { CodecExtras, CodecOptions, EncodeProgress, EncodeTimings, RgbaImage } from '../../codecs/types';
 import type { QualityMetrics } from '../../codecs/runtime/protocol';
+import type { Notice } from '../input/loadImage';
 import type { ImageFormat } from '../input/sniff';
 import type { ImportedCurve, RdPoint } from './rdData';
+import type { ResizeSetting } from './resize';
 import { decodeUrlState, type RdMetric, type SideSetting } from './url';
 
 export type Side = 'left' | 'right';
@@ -29,9 +31,11 @@ export interface Source {
   fileBytes: number;
   format: ImageFormat;
   notes: string[];
-  /** Shown above the workspace while this image is open (e.g. a truncated file). */
-  warnings: string[];
+  /** Shown above the compare view while this image is open (a truncated file, a decoded .rdlb). */
+  notices: Notice[];
   sampleId: string | null;
+  /** Set when this is the opened image after the Resize step: the opened image's size. */
+  resizedFrom: { width: number; height: number } | null;
 }
 
 export interface SideState {
@@ -92,7 +96,13 @@ export interface Toast {
 }
 
 export interface LabState {
+  /** The image as opened. */
+  original: Source | null;
+  /** The image every codec, metric, curve and download works on: `original` after the Resize step. */
   source: Source | null;
+  /** The Resize step's setting (null: none); `resizing` while the worker resizes. */
+  resize: ResizeSetting | null;
+  resizing: boolean;
   /** Name of the file being opened, or null. */
   loading: string | null;
   sides: Record<Side, SideState>;
@@ -119,7 +129,10 @@ const initialUrl = typeof location !== 'undefined' ? decodeUrlState(location.sea
 const side = (setting: SideSetting): SideState => ({ setting, status: 'idle', progress: null, result: null, error: null });
 
 export const useLab = create<LabState>(() => ({
+  original: null,
   source: null,
+  resize: null,
+  resizing: false,
   loading: null,
   sides: { left: side(initialUrl.left), right: side(initialUrl.right) },
   selected: initialUrl.codecs,
@@ -138,3 +151,5 @@ export const useLab = create<LabState>(() => ({
 
 /** The sample named in the URL at page load (opened automatically), if any. */
 export const initialSample = initialUrl.sample;
+/** The Resize step named in the URL at page load: applied to the sample it opens. */
+export const initialResize = initialUrl.resize;

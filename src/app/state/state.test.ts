@@ -64,10 +64,17 @@ describe('URL state', () => {
       metric: 'msssim',
       targetBpp: 0.25,
       sample: 'coffee',
+      resize: null,
     };
     const q = encodeUrlState(s);
     expect(q).toBe('?left=avif~quality_40~tune_psnr&right=original&codecs=jpeg,avif,jxl&anchor=avif&metric=msssim&bpp=0.25&sample=coffee');
     expect(decodeUrlState(q)).toEqual(s);
+    // With the Resize step: a percentage or a size.
+    for (const resize of [{ percent: 50 }, { width: 800, height: 533 }]) {
+      const r = encodeUrlState({ ...s, resize });
+      expect(r).toMatch(/&resize=(50%25|800x533)$/);
+      expect(decodeUrlState(r)).toEqual({ ...s, resize });
+    }
   });
   it('booleans and negative select values survive', () => {
     const jxl = findCodec('jxl')!;

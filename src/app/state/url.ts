@@ -1,9 +1,10 @@
 // What lives in the URL: each side's codec and settings, the codecs on the RD chart, the anchor, the metric,
 // the equal-bpp target and the bundled sample. Only non-default options are written.
-//   ?left=original&right=avif~quality_40~tune_psnr&codecs=jpeg,webp,avif&anchor=jpeg&metric=psnr&bpp=0.5&sample=coffee
+//   ?left=original&right=avif~quality_40~tune_psnr&codecs=jpeg,webp,avif&anchor=jpeg&metric=psnr&bpp=0.5&sample=coffee&resize=50%25
 import { CODECS, findCodec } from '../../codecs/registry';
 import { nonDefaultOptions, resolveOptions } from '../../codecs/options';
 import type { Codec, CodecOptions, OptionValue } from '../../codecs/types';
+import { decodeResize, encodeResize, type ResizeSetting } from './resize';
 
 export type SideSetting = { kind: 'original' } | { kind: 'codec'; codecId: string; options: CodecOptions };
 export type RdMetric = 'psnr' | 'msssim';
@@ -16,6 +17,8 @@ export interface UrlState {
   metric: RdMetric;
   targetBpp: number;
   sample: string | null;
+  /** The Resize step applied to the opened image (./resize.ts), or null. */
+  resize: ResizeSetting | null;
 }
 
 export const DEFAULT_URL_STATE: UrlState = {
@@ -26,6 +29,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   metric: 'psnr',
   targetBpp: 0.5,
   sample: null,
+  resize: null,
 };
 
 function encodeValue(v: OptionValue): string {
@@ -79,6 +83,8 @@ export function encodeUrlState(s: UrlState): string {
     ['bpp', String(s.targetBpp)],
   ];
   if (s.sample) pairs.push(['sample', s.sample]);
+  const resize = encodeResize(s.resize);
+  if (resize) pairs.push(['resize', resize]);
   // encodeURIComponent keeps "~" (unlike URLSearchParams); commas are kept readable.
   return '?' + pairs.map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/g, ',')}`).join('&');
 }
@@ -99,6 +105,7 @@ export function decodeUrlState(search: string): UrlState {
     metric: metric === 'msssim' || metric === 'psnr' ? metric : d.metric,
     targetBpp: q.has('bpp') && Number.isFinite(bpp) && bpp > 0 && bpp <= 32 ? bpp : d.targetBpp,
     sample: q.get('sample'),
+    resize: decodeResize(q.get('resize')),
   };
 }
 

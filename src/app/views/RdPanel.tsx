@@ -7,7 +7,7 @@ import { cancelEqualBpp, cancelSweep, importCurves, runEqualBpp, setSide, startS
 import { useLab } from '../state/lab';
 import { toCsv } from '../state/rdData';
 import { BdTable } from './BdTable';
-import { baseName, saveText } from './download';
+import { saveText, sourceBaseName } from './download';
 import { codecColor, fmtBpp, fmtDb, fmtDuration, fmtMs, fmtMsssim } from './format';
 import { RdChart } from './RdChart';
 
@@ -195,7 +195,7 @@ function DataIO() {
         className="button ghost small"
         disabled={!source || points.length === 0}
         data-testid="export-csv"
-        onClick={() => source && saveText(toCsv(points, { name: source.name, ...source.image }), 'text/csv', `${baseName(source.name)}-rd.csv`)}
+        onClick={() => source && saveText(toCsv(points, { name: source.name, ...source.image }), 'text/csv', `${sourceBaseName(source)}-rd.csv`)}
       >
         Export CSV
       </button>

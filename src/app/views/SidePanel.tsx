@@ -6,8 +6,8 @@ import type { LatentStatistics } from '../../codecs/types';
 import { msssimDb } from '../../metrics/msssim';
 import { setSide, toast } from '../state/engine';
 import { useLab, type Side } from '../state/lab';
-import { baseName, rgbaToPng, saveBlob, saveBytes } from './download';
-import { fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes } from './format';
+import { rgbaToPng, saveBlob, saveBytes, sourceBaseName } from './download';
+import { fmtBpp, fmtDb, fmtMs, fmtMsssim, fmtSigned, formatBytes } from './format';
 import { ModelNote } from './ModelNote';
 import { OptionsForm } from './OptionsForm';
 
@@ -84,12 +84,12 @@ export function SidePanel({ side }: { side: Side }) {
 
   const download = () => {
     if (!shown || !codec) return;
-    saveBytes(shown.bytes, codec.mimeType, `${baseName(source.name)}-${codec.id}-${settingLabel(codec, shown.options).replace(/[^\w]+/g, '_')}.${codec.extension}`);
+    saveBytes(shown.bytes, codec.mimeType, `${sourceBaseName(source)}-${codec.id}-${settingLabel(codec, shown.options).replace(/[^\w]+/g, '_')}.${codec.extension}`);
   };
   const downloadPng = async () => {
     const image = shown ? shown.decoded : source.image;
     try {
-      const name = shown && codec ? `${baseName(source.name)}-${codec.id}-${settingLabel(codec, shown.options).replace(/[^\w]+/g, '_')}.decoded.png` : `${baseName(source.name)}.png`;
+      const name = shown && codec ? `${sourceBaseName(source)}-${codec.id}-${settingLabel(codec, shown.options).replace(/[^\w]+/g, '_')}.decoded.png` : `${sourceBaseName(source)}.png`;
       saveBlob(await rgbaToPng(image), name);
     } catch (e) {
       toast('error', 'PNG export failed', (e as Error).message);
@@ -135,18 +135,24 @@ export function SidePanel({ side }: { side: Side }) {
       <dl className={`stats${stale ? ' stale' : ''}`} aria-live="polite">
         {setting.kind === 'original' ? (
           <>
-            <Stat label="File" value={formatBytes(source.fileBytes)} sub={source.format.toUpperCase()} />
-            <Stat label="bpp" value={fmtBpp((source.fileBytes * 8) / px)} />
+            {source.resizedFrom ? (
+              <Stat label="Resized" value={`from ${source.resizedFrom.width}×${source.resizedFrom.height}`} sub="Lanczos-3" title="The Resize step: every codec compresses this resized image" />
+            ) : (
+              <>
+                <Stat label="File" value={formatBytes(source.fileBytes)} sub={source.format === 'rdlb' ? 'RD Lab file, decoded' : source.format.toUpperCase()} />
+                <Stat label="bpp" value={fmtBpp((source.fileBytes * 8) / px)} />
+              </>
+            )}
             <Stat label="Size" value={`${source.image.width}×${source.image.height}`} />
-            <Stat label="PSNR" value="∞" sub="reference" />
+            <Stat label="PSNR" value="∞" sub={source.format === 'rdlb' ? 'reference: the decoded file' : 'reference'} />
           </>
         ) : shown ? (
           <>
             <Stat
               label="File"
               value={formatBytes(shown.bytes.length)}
-              sub={otherBytes ? `${shown.bytes.length <= otherBytes ? '' : '+'}${(((shown.bytes.length - otherBytes) / otherBytes) * 100).toFixed(0)}%` : undefined}
-              title={otherBytes ? 'Size compared with the other side' : undefined}
+              sub={otherBytes ? `${fmtSigned(((shown.bytes.length - otherBytes) / otherBytes) * 100, 0)} % vs ${side === 'left' ? 'right' : 'left'}` : undefined}
+              title={otherBytes ? `This file's size relative to the ${side === 'left' ? 'right' : 'left'} side's file` : undefined}
             />
             <Stat label="bpp" value={fmtBpp(shown.bpp)} />
             <Stat label="PSNR" value={`${fmtDb(shown.metrics.psnr)} dB`} />

@@ -34,3 +34,8 @@ export function baseName(name: string): string {
   const i = name.lastIndexOf('.');
   return (i > 0 ? name.slice(0, i) : name).replace(/[^\w.-]+/g, '_') || 'image';
 }
+
+/** Base of download names for an image: "photo", or "photo-800x533" after the Resize step. */
+export function sourceBaseName(source: { name: string; image: { width: number; height: number }; resizedFrom: { width: number; height: number } | null }): string {
+  return baseName(source.name) + (source.resizedFrom ? `-${source.image.width}x${source.image.height}` : '');
+}

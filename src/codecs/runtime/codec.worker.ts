@@ -5,6 +5,7 @@ import { CODECS } from '../registry';
 import { CodecError, type CodecImplementation, type RgbaImage } from '../types';
 import { resolveOptions } from '../options';
 import { asCodecError } from '../wasm';
+import { resizeLanczos3, ResizeError } from '../../image/resize';
 import { measure } from './measure';
 import type { EncodeJobResult, SourceRef, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -86,6 +87,11 @@ async function handle(req: WorkerRequest): Promise<void> {
       const data = new Uint8ClampedArray(im.data);
       return post({ id: req.id, type: 'result', result: { width: im.width, height: im.height, data } }, [data.buffer]);
     }
+    case 'resize': {
+      progress('resizing', 0);
+      const im = resizeLanczos3(req.image, req.width, req.height);
+      return post({ id: req.id, type: 'result', result: im }, [im.data.buffer as ArrayBuffer]);
+    }
   }
 }
 
@@ -95,7 +101,9 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
     const ce =
       err instanceof CodecError
         ? err
-        : asCodecError(err, req.type === 'decode-file' ? 'decode-failed' : 'encode-failed', 'codecId' in req ? req.codecId : 'metrics');
+        : err instanceof ResizeError
+          ? new CodecError('invalid-options', err.message)
+          : asCodecError(err, req.type === 'decode-file' ? 'decode-failed' : 'encode-failed', 'codecId' in req ? req.codecId : req.type);
     post({ id: req.id, type: 'error', error: { kind: ce.kind, message: ce.message, codecId: ce.codecId } });
   });
 };

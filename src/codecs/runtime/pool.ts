@@ -17,7 +17,8 @@ export interface SourceImage {
 type Body =
   | { type: 'encode'; source: SourceImage; codecId: string; options: CodecOptions }
   | { type: 'metrics'; source: SourceImage; decoded: RgbaImage }
-  | { type: 'decode-file'; codecId: string; bytes: Uint8Array };
+  | { type: 'decode-file'; codecId: string; bytes: Uint8Array }
+  | { type: 'resize'; image: RgbaImage; width: number; height: number };
 
 interface Task {
   body: Body;
@@ -79,6 +80,11 @@ export class CodecWorkerPool {
   /** Decodes a file with a codec's own decoder (for formats the browser cannot open). */
   decodeFile(codecId: string, bytes: Uint8Array, opts: JobOptions = {}): Promise<RgbaImage> {
     return this.submit({ type: 'decode-file', codecId, bytes }, opts) as Promise<RgbaImage>;
+  }
+
+  /** Resizes an image with the Lanczos-3 filter (src/image/resize.ts) off the page's thread. */
+  resize(image: RgbaImage, width: number, height: number, opts: JobOptions = {}): Promise<RgbaImage> {
+    return this.submit({ type: 'resize', image, width, height }, opts) as Promise<RgbaImage>;
   }
 
   /** Cancels everything queued and running, and terminates the workers. */
@@ -179,6 +185,8 @@ export class CodecWorkerPool {
     let req: WorkerRequest;
     if (b.type === 'decode-file') {
       req = { id: slot.jobId, type: 'decode-file', codecId: b.codecId, bytes: b.bytes };
+    } else if (b.type === 'resize') {
+      req = { id: slot.jobId, type: 'resize', image: b.image, width: b.width, height: b.height };
     } else {
       const send = forceSource || slot.sourceKey !== b.source.key;
       const source = { key: b.source.key, image: send ? b.source.image : undefined };

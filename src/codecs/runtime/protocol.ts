@@ -20,7 +20,8 @@ export interface SourceRef {
 export type WorkerRequest =
   | { id: number; type: 'encode'; source: SourceRef; codecId: string; options: CodecOptions }
   | { id: number; type: 'metrics'; source: SourceRef; decoded: RgbaImage }
-  | { id: number; type: 'decode-file'; codecId: string; bytes: Uint8Array };
+  | { id: number; type: 'decode-file'; codecId: string; bytes: Uint8Array }
+  | { id: number; type: 'resize'; image: RgbaImage; width: number; height: number };
 
 export interface EncodeJobResult {
   bytes: Uint8Array;
