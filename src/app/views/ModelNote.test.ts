@@ -1,6 +1,9 @@
 // The model note's text under a learned codec's options (the facts come from codecs/learned/model-info.ts).
 import { describe, expect, it } from 'vitest';
-import { modelNoteText } from './ModelNote';
+import { modelInfo } from '../../codecs/learned/model-info';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelNoteText, rateNoteText } from './ModelNote';
 
 const BASE = 'http://localhost/models/';
 
@@ -29,5 +32,31 @@ describe('modelNoteText', () => {
   it('says nothing it does not know', () => {
     expect(modelNoteText({ name: 'm', bdRate: [], card: '' })).toBe('');
     expect(modelNoteText({ name: 'm', steps: 5, bdRate: [{ anchor: 'zz', psnr: 0 }], card: '' })).toBe("RD Lab's own weights: 5 steps. BD-rate (PSNR) on the held-out photos: ±0.0 % vs zz.");
+  });
+});
+
+describe('rateNoteText', () => {
+  it('says what t means: the λ range and the bpp the validation photos came to', () => {
+    const text = rateNoteText({
+      name: 'm',
+      set: '24 benchmark photos',
+      bdRate: [],
+      card: '',
+      rate: { lambdaMin: 0.0018, lambdaMax: 0.0932, spacing: 'log', loss: 'lambda*255^2*MSE + bpp', bpp: [0, 0.43, 0.57, 1].map((t, i) => ({ t, bpp: [0.143, 0.316, 0.393, 0.734][i] })) },
+    });
+    expect(text).toBe(
+      'Rate t from 0 to 1 moves the training trade-off λ from 0.0018 to 0.0932 (log-spaced; loss lambda·255²·MSE + bpp); higher t, more bits. ' +
+        'Typical on 24 benchmark photos: t = 0 → 0.14 bpp, t = 0.57 → 0.39 bpp, t = 1 → 0.73 bpp.',
+    );
+    expect(rateNoteText({ name: 'm', bdRate: [], card: '' })).toBe('');
+  });
+  it('reads the shipped mean-scale manifest: the bpp it states are its validation table', () => {
+    const m = JSON.parse(readFileSync(join(__dirname, '../../../public/models/mean-scale/manifest.json'), 'utf8'));
+    const info = modelInfo(m, BASE + 'mean-scale/')!;
+    expect(info.rate!.lambdaMin).toBe(m.rate.lambda.min);
+    expect(info.rate!.bpp.map((p) => p.bpp)).toEqual(m.validation.results.bpp);
+    const text = rateNoteText(info);
+    expect(text).toContain(`t = 0 → ${m.validation.results.bpp[0].toFixed(2)} bpp`);
+    expect(text).toContain(`t = 1 → ${m.validation.results.bpp.at(-1).toFixed(2)} bpp`);
   });
 });

@@ -28,6 +28,23 @@ export function modelNoteText(info: ModelInfo): string {
   return parts.join(' ');
 }
 
+/** What "Rate" means, from the manifest: "Rate t from 0 to 1 moves the training trade-off λ from 0.0018 to 0.0932
+ * (log-spaced; loss λ·255²·MSE + bpp). On 24 benchmark photos …: t = 0 → 0.14 bpp, t = 0.57 → 0.39 bpp, t = 1 → 0.73 bpp." */
+export function rateNoteText(info: ModelInfo): string {
+  const r = info.rate;
+  if (!r) return '';
+  const loss = r.loss ? r.loss.replace(/\*/g, '·').replace('255^2', '255²') : null;
+  let text = `Rate t from 0 to 1 moves the training trade-off λ from ${r.lambdaMin} to ${r.lambdaMax}${r.spacing || loss ? ` (${[r.spacing ? `${r.spacing}-spaced` : '', loss ? `loss ${loss}` : ''].filter(Boolean).join('; ')})` : ''}; higher t, more bits.`;
+  if (r.bpp.length >= 2) {
+    const first = r.bpp[0];
+    const last = r.bpp[r.bpp.length - 1];
+    const mid = r.bpp.reduce((a, b) => (Math.abs(b.t - 0.5) < Math.abs(a.t - 0.5) ? b : a));
+    const pts = [first, mid, last].filter((p, i, a) => a.indexOf(p) === i);
+    text += ` Typical on ${info.set ?? 'the validation photos'}: ${pts.map((p) => `t = ${p.t} → ${p.bpp.toFixed(2)} bpp`).join(', ')}.`;
+  }
+  return text;
+}
+
 export function ModelNote({ name }: { name: string }) {
   const [info, setInfo] = useState<ModelInfo | null>(null);
   const [cardOpen, setCardOpen] = useState(false);
@@ -42,8 +59,14 @@ export function ModelNote({ name }: { name: string }) {
   }, [name]);
   if (!info) return null;
   const text = modelNoteText(info);
+  const rate = rateNoteText(info);
   return (
     <>
+      {rate && (
+        <p className="model-note" data-testid="rate-note">
+          {rate}
+        </p>
+      )}
       <p
         className="model-note"
         data-testid="model-note"

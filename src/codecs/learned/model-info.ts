@@ -19,6 +19,9 @@ export interface ModelInfo {
   photos?: number;
   set?: string;
   bdRate: { anchor: string; psnr: number; msssim?: number }[];
+  /** What the rate parameter t means: the training λ range (manifest rate.lambda) and the mean bpp the
+   * validation photos came to at each evaluated t (validation.results). */
+  rate?: { lambdaMin: number; lambdaMax: number; spacing?: string; loss?: string; bpp: { t: number; bpp: number }[] };
   /** URL of the model card. */
   card: string;
 }
@@ -59,6 +62,22 @@ export function modelInfo(manifest: unknown, packageUrl: string): ModelInfo | nu
     if (psnr === undefined || !/^[a-z0-9-]{1,16}$/.test(anchor)) continue;
     const msssim = num((v as Record<string, unknown>)['ms-ssim']);
     info.bdRate.push(msssim === undefined ? { anchor, psnr } : { anchor, psnr, msssim });
+  }
+  const rate = isObj(manifest.rate) ? manifest.rate : {};
+  const lambda = isObj(rate.lambda) ? rate.lambda : {};
+  const [lo, hi] = [num(lambda.min), num(lambda.max)];
+  if (lo !== undefined && hi !== undefined && lo > 0 && hi >= lo) {
+    const res = isObj(val.results) ? val.results : {};
+    const ts = Array.isArray(res.t) ? res.t : [];
+    const bpps = Array.isArray(res.bpp) ? res.bpp : [];
+    const bpp: { t: number; bpp: number }[] = [];
+    for (let i = 0; i < Math.min(ts.length, bpps.length, 64); i++) {
+      const [t, b] = [num(ts[i]), num(bpps[i])];
+      if (t !== undefined && b !== undefined && t >= 0 && t <= 1 && b > 0) bpp.push({ t, bpp: b });
+    }
+    info.rate = { lambdaMin: lo, lambdaMax: hi, bpp };
+    if (typeof lambda.spacing === 'string' && lambda.spacing.length <= 16) info.rate.spacing = lambda.spacing;
+    if (typeof lambda.loss === 'string' && lambda.loss.length <= 64) info.rate.loss = lambda.loss;
   }
   return info;
 }
