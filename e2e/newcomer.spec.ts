@@ -185,3 +185,72 @@ test('Resize: 50 % or a size applies to both sides, the sweep, the metrics and t
   await expect(page.getByTestId('toast-error').filter({ hasText: 'Cannot resize' })).toContainText('too small');
   await expect(tagline).toContainText('chelsea.png · 451×300');
 });
+
+test('the chart is one tab stop: arrow keys move between points, Enter shows one; it is labelled', async ({ page }) => {
+  await sweptChelsea(page);
+  const chart = page.getByTestId('rd-chart');
+  await expect(chart).toHaveAttribute('tabindex', '0');
+  await expect(chart).toHaveAttribute('aria-label', /Rate–distortion chart.*Arrow keys move between points/);
+  // No other tab stop inside it (recharts' own focusable surface and the 20 points were 21+ stops).
+  expect(await chart.evaluate((el) => el.querySelectorAll('[tabindex]:not([tabindex="-1"]), button, a[href]').length)).toBe(0);
+  await chart.focus();
+  const said = page.getByTestId('rd-chart-focus');
+  await page.keyboard.press('ArrowRight');
+  await expect(said).toContainText(/^MozJPEG q10: /);
+  await page.keyboard.press('ArrowRight');
+  await expect(said).toContainText(/^MozJPEG q20: /);
+  await expect(page.getByTestId('rd-focus-marker')).toHaveCount(1);
+  await page.keyboard.press('ArrowDown');
+  await expect(said).toContainText(/^WebP q\d+: /);
+  await page.keyboard.press('End');
+  const last = (await said.textContent())!.split(':')[0];
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.side-tag-right')).toContainText(last);
+  // Tab leaves the chart in one press.
+  await page.keyboard.press('Tab');
+  expect(await chart.evaluate((el) => el.contains(document.activeElement))).toBe(false);
+});
+
+test('"?" lists the keyboard shortcuts', async ({ page }) => {
+  await openSample(page, 'chelsea', '?codecs=');
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(dialog).toBeVisible();
+  for (const k of ['Zoom in', 'Fit the image', 'Split at', 'Paste an image', 'point along a curve']) await expect(dialog).toContainText(k);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  // Also from a button, for pointer and touch users.
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+  // Typing "?" in a text field types it.
+  await page.locator('.equal input[type=number]').focus();
+  await page.keyboard.press('?');
+  await expect(dialog).toHaveCount(0);
+});
+
+test.describe('phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('every control is a tap target of at least 24×24 px', async ({ page }) => {
+    await openSample(page, 'chelsea', '?codecs=jpeg&left=original&right=mean-scale');
+    await expect(page.locator('.side-panel-right').getByTestId('download-compressed')).toBeEnabled({ timeout: 120_000 });
+    await page.getByTestId('resize-toggle').click();
+    const small = await page.evaluate(() => {
+      const out: string[] = [];
+      const els = document.querySelectorAll('button, select, input, a[href], label.check, [data-testid="rd-point"]');
+      for (const el of els) {
+        const r = el.getBoundingClientRect();
+        const st = getComputedStyle(el);
+        if (r.width === 0 || r.height === 0 || st.visibility === 'hidden' || el.closest('.visually-hidden')) continue;
+        if (el.classList.contains('visually-hidden')) continue;
+        // A checkbox counts through the label around it (clicking the label toggles it).
+        if (el instanceof HTMLInputElement && el.type === 'checkbox' && el.closest('label')) continue;
+        if (r.width < 23.5 || r.height < 23.5) out.push(`${el.tagName.toLowerCase()}.${el.className || ''} “${(el.textContent || (el as HTMLInputElement).value || el.getAttribute('aria-label') || '').trim().slice(0, 30)}” ${r.width.toFixed(0)}×${r.height.toFixed(0)}`);
+      }
+      return out;
+    });
+    expect(small).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import { CompareView } from './views/CompareView';
 import { DropZone, useGlobalOpen } from './views/DropZone';
 import { RdPanel } from './views/RdPanel';
 import { ResizeControl } from './views/ResizeControl';
+import { Shortcuts } from './views/Shortcuts';
 import { SidePanel } from './views/SidePanel';
 import { Toasts } from './views/Toasts';
 
@@ -48,6 +49,7 @@ export function App() {
         {source && <ResizeControl />}
         {source && <DropZone compact />}
         <BackendStatus />
+        <Shortcuts />
       </header>
       {source ? (
         <main className="workspace">

@@ -1,6 +1,8 @@
 // The rate–distortion chart: x = bits per pixel, y = PSNR or MS-SSIM in dB. One curve per codec (points appear as
 // the sweep computes them), dashed curves for imported results, rings marking what each compare side shows.
-// Hover a point for its numbers; click it (or focus it and press Enter) to load that encode into a compare side.
+// Hover a point for its numbers; click it to load that encode into a compare side. Keyboard: the chart is one tab
+// stop; arrow keys move between points (left/right along a curve, up/down between curves), Enter shows one.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { findCodec } from '../../codecs/registry';
 import { msssimDb } from '../../metrics/msssim';
@@ -13,7 +15,7 @@ import { codecColor, fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes, importedColor
 interface Datum {
   x: number;
   y: number;
-  kind: 'point' | 'imported' | 'side';
+  kind: 'point' | 'imported' | 'side' | 'focus';
   series: string;
   codecId?: string;
   quality?: number;
@@ -77,36 +79,32 @@ function PointShape({ cx, cy, payload, fill: f }: ShapeProps) {
       </g>
     );
   }
+  if (d.kind === 'focus') {
+    return <rect data-testid="rd-focus-marker" x={cx - 8} y={cy - 8} width={16} height={16} rx={3} fill="none" stroke="#5ec4a8" strokeWidth={2} pointerEvents="none" />;
+  }
   if (d.kind === 'imported') {
     return <rect data-testid="rd-overlay-point" x={cx - 3} y={cy - 3} width={6} height={6} fill={fill} transform={`rotate(45 ${cx} ${cy})`} aria-label={label} />;
   }
   const open = () => d.codecId !== undefined && d.quality !== undefined && showPoint(d.codecId, d.quality);
+  // A 24-px target around the 9-px dot (tap targets on phones); the keyboard reaches points through the chart.
   return (
-    <circle
-      data-testid="rd-point"
-      data-codec={d.codecId}
-      className="rd-point"
-      cx={cx}
-      cy={cy}
-      r={4.5}
-      fill={fill}
-      stroke="#0f1216"
-      strokeWidth={1}
-      tabIndex={0}
-      role="button"
-      aria-label={label}
-      onClick={open}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          open();
-        }
-      }}
-    />
+    <g data-testid="rd-point" data-codec={d.codecId} className="rd-point" onClick={open} aria-label={label}>
+      <circle cx={cx} cy={cy} r={12} fill="transparent" />
+      <circle className="rd-dot" cx={cx} cy={cy} r={4.5} fill={fill} stroke="#0f1216" strokeWidth={1} />
+    </g>
   );
 }
 
 export function RdChart({ logX }: { logX: boolean }) {
+  const [cursor, setCursor] = useState<{ codec: string; i: number } | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  // recharts draws its layers into <g> portal targets; React listens for focus events on every portal
+  // container, and Chromium makes an SVG element with focus listeners a tab stop: one unnamed stop per layer.
+  // The chart is one tab stop (this div), so they are taken out of the tab order.
+  useEffect(() => {
+    box.current?.querySelectorAll('svg g:not([tabindex])').forEach((g) => g.setAttribute('tabindex', '-1'));
+  });
+  const clickTarget = useLab((s) => s.clickTarget);
   const curves = useLab((s) => s.curves);
   const selected = useLab((s) => s.selected);
   const imported = useLab((s) => s.imported);
@@ -140,6 +138,46 @@ export function RdChart({ logX }: { logX: boolean }) {
     return Number.isFinite(y) ? [{ x: r.bpp, y, kind: 'side' as const, series: side, side: side === 'left' ? 'L' : 'R' }] : [];
   });
 
+  // The keyboard cursor: a point of a swept curve (kept by codec and index while points arrive).
+  const live = series.filter((x) => x.data.length > 0);
+  const cs = cursor ? live.findIndex((x) => x.id === cursor.codec) : -1;
+  const focused = cs >= 0 ? live[cs].data[Math.min(cursor!.i, live[cs].data.length - 1)] : null;
+  const focusLabel = focused ? `${focused.series} ${focused.setting ?? ''}: ${fmtBpp(focused.x)} bpp, ${fmtDb(focused.y)} dB` : '';
+  const show = () => focused?.codecId !== undefined && focused.quality !== undefined && showPoint(focused.codecId, focused.quality);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (live.length === 0) return;
+    const here = cs >= 0 ? { s: cs, i: Math.min(cursor!.i, live[cs].data.length - 1) } : null;
+    const go = (s: number, i: number) => setCursor({ codec: live[s].id, i });
+    const nearest = (s: number, x: number) => live[s].data.reduce((best, d, k) => (Math.abs(Math.log(d.x / x)) < Math.abs(Math.log(live[s].data[best].x / x)) ? k : best), 0);
+    const k = e.key;
+    if (!here) {
+      if (['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown', 'Home', 'End'].includes(k)) {
+        e.preventDefault();
+        go(0, k === 'End' ? live[0].data.length - 1 : 0);
+      }
+      return;
+    }
+    const n = live[here.s].data.length;
+    const up = (here.s + live.length - 1) % live.length;
+    const down = (here.s + 1) % live.length;
+    const x = live[here.s].data[here.i].x;
+    const moves: Record<string, () => void> = {
+      ArrowRight: () => go(here.s, Math.min(n - 1, here.i + 1)),
+      ArrowLeft: () => go(here.s, Math.max(0, here.i - 1)),
+      ArrowUp: () => go(up, nearest(up, x)),
+      ArrowDown: () => go(down, nearest(down, x)),
+      Home: () => go(here.s, 0),
+      End: () => go(here.s, n - 1),
+      Enter: show,
+      ' ': show,
+      Escape: () => setCursor(null),
+    };
+    if (moves[k]) {
+      e.preventDefault();
+      moves[k]();
+    }
+  };
+
   // Round axis ticks (0, 0.5, 1, … or powers of two on the log axis) spanning every point (./axis.ts).
   const xs = [...series.flatMap((s) => s.data.map((d) => d.x)), ...overlays.flatMap((o) => o.data.map((d) => d.x)), ...markers.map((d) => d.x)].filter((x) => x > 0);
   const maxX = Math.max(0, ...xs);
@@ -149,10 +187,23 @@ export function RdChart({ logX }: { logX: boolean }) {
   const empty = series.every((s) => s.data.length === 0) && overlays.every((o) => o.data.length === 0);
 
   return (
-    <div className="rd-chart" data-testid="rd-chart" aria-label={`Rate–distortion chart, ${yLabel} against bits per pixel`}>
+    <div
+      ref={box}
+      className="rd-chart"
+      data-testid="rd-chart"
+      tabIndex={0}
+      role="application"
+      aria-roledescription="chart"
+      aria-label={`Rate–distortion chart, ${yLabel} against bits per pixel. Arrow keys move between points (left and right along a curve, up and down between curves); Enter shows the point on the ${clickTarget} side.`}
+      onKeyDown={onKeyDown}
+      onBlur={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && setCursor(null)}
+    >
+      <p className="visually-hidden" aria-live="polite" data-testid="rd-chart-focus">
+        {focusLabel}
+      </p>
       {empty && <p className="chart-empty muted">Points appear here as each codec’s quality sweep runs.</p>}
       <ResponsiveContainer width="100%" height="100%">
-        <ScatterChart margin={{ top: 12, right: 16, bottom: 28, left: 4 }}>
+        <ScatterChart margin={{ top: 12, right: 16, bottom: 28, left: 4 }} accessibilityLayer={false}>
           <CartesianGrid stroke="#2a313b" strokeDasharray="2 4" />
           <XAxis
             type="number"
@@ -186,21 +237,28 @@ export function RdChart({ logX }: { logX: boolean }) {
             <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2 }} shape={PointShape} isAnimationActive={false} />
           ))}
           {markers.length > 0 && <Scatter name="sides" data={markers} fill="#fff" shape={PointShape} isAnimationActive={false} tooltipType="none" />}
+          {focused && <Scatter name="keyboard" data={[{ ...focused, kind: 'focus' as const }]} fill="none" shape={PointShape} isAnimationActive={false} tooltipType="none" />}
         </ScatterChart>
       </ResponsiveContainer>
       <ul className="legend" aria-label="Curves">
         {series.map((s) => (
-          <li key={s.id}>
+          <li key={s.id} title={`${s.name}: ${s.data.length} settings swept on this image (solid line; click a dot to show it)`}>
             <span className="swatch" style={{ background: s.color }} />
             {s.name} <span className="muted">({s.data.length})</span>
           </li>
         ))}
         {overlays.map((o) => (
-          <li key={o.id}>
+          <li key={o.id} title={`${o.name}: imported curve (dashed line, diamonds), measured elsewhere on other images`}>
             <span className="swatch dashed" style={{ borderColor: o.color }} />
             {o.name} <span className="muted">(imported)</span>
           </li>
         ))}
+        {markers.length > 0 && (
+          <li title="Rings: the settings the compare sides show now">
+            <span className="ring-swatch" aria-hidden="true" />
+            <span className="muted">L / R: what each side shows</span>
+          </li>
+        )}
       </ul>
     </div>
   );

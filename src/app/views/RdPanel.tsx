@@ -241,8 +241,8 @@ export function RdPanel() {
         <label className="check small">
           <input type="checkbox" checked={logX} onChange={(e) => setLogX(e.currentTarget.checked)} /> log bpp
         </label>
-        <div className="segmented" role="radiogroup" aria-label="A click on a point shows it on">
-          <span className="segmented-label">click →</span>
+        <div className="segmented" role="radiogroup" aria-label="A click on a point shows it on" title="A click on a point of the chart (or Enter on the chart) shows that encode on this compare side">
+          <span className="segmented-label">Click shows on</span>
           {(['left', 'right'] as const).map((s) => (
             <button key={s} type="button" role="radio" aria-checked={clickTarget === s} className={clickTarget === s ? 'on' : ''} onClick={() => useLab.setState({ clickTarget: s })}>
               {s === 'left' ? 'Left' : 'Right'}
