@@ -187,6 +187,7 @@ function scheduleSide(side: Side, delayMs = SIDE_DEBOUNCE_MS) {
   sideTimer[side] = setTimeout(() => {
     const ctl = new AbortController();
     sideCtl[side] = ctl;
+    patchSide(side, { startedAt: performance.now() });
     encodeJob(sidePools[side], src, codec, setting.options, {
       signal: ctl.signal,
       onProgress: (p) => !ctl.signal.aborted && patchSide(side, { progress: p }),

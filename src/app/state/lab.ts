@@ -42,6 +42,8 @@ export interface SideState {
   setting: SideSetting;
   status: 'idle' | 'working' | 'done' | 'error';
   progress: EncodeProgress | null;
+  /** When the running encode started (performance.now()), for the time estimate. */
+  startedAt: number | null;
   /** The latest finished result for this side (kept on screen while a newer setting encodes). */
   result: Encoded | null;
   error: string | null;
@@ -126,7 +128,7 @@ export interface LabState {
 
 const initialUrl = typeof location !== 'undefined' ? decodeUrlState(location.search) : decodeUrlState('');
 
-const side = (setting: SideSetting): SideState => ({ setting, status: 'idle', progress: null, result: null, error: null });
+const side = (setting: SideSetting): SideState => ({ setting, status: 'idle', progress: null, startedAt: null, result: null, error: null });
 
 export const useLab = create<LabState>(() => ({
   original: null,

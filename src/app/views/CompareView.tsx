@@ -9,6 +9,8 @@ import type { BitAllocationMap, RgbaImage } from '../../codecs/types';
 import { toggleBitsOverlay } from '../state/engine';
 import { useLab, type Side, type SideState } from '../state/lab';
 import { bitMapScale, bitMapToRgba, fmtBits, viridisGradient, type BitMapScale } from './bitmap';
+import { progressText } from './format';
+import { useTick } from './useTick';
 
 interface View {
   scale: number;
@@ -95,13 +97,13 @@ function BitsLegend({ side, scale }: { side: Side; scale: BitMapScale }) {
 
 function SideTag({ side, state, name, bits }: { side: Side; state: SideState; name: string; bits: { on: boolean; scale: BitMapScale | null } }) {
   const working = state.status === 'working';
-  const pct = state.progress ? Math.round(state.progress.done * 100) : 0;
+  useTick(working);
   return (
     <div className={`side-tag side-tag-${side}`}>
       <span>{sideLabel(state, name)}</span>
       {working && (
         <span className="spinner-line" role="status">
-          {state.progress?.stage ?? 'working'} {pct > 0 ? `${pct}%` : ''}
+          {progressText(state.progress, state.startedAt === null ? null : performance.now() - state.startedAt)}
         </span>
       )}
       {state.status === 'error' && <span className="tag-error">failed</span>}

@@ -1,6 +1,7 @@
 // The rate–distortion side of the playground: pick codecs, sweep them, read the chart and the BD-rate table,
 // search for equal-bpp settings, export and import curves.
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
+import { useTick } from './useTick';
 import { CODECS, findCodec } from '../../codecs/registry';
 import { settingLabel } from '../../codecs/options';
 import { cancelEqualBpp, cancelSweep, importCurves, runEqualBpp, setSide, startSweep, sweepTimeLeftMs, toggleCodec, toast, SWEEP_WORKERS } from '../state/engine';
@@ -37,16 +38,6 @@ function CodecToggles() {
       })}
     </div>
   );
-}
-
-/** Re-renders every second while `on` (for a running clock). */
-function useTick(on: boolean): void {
-  const [, setN] = useState(0);
-  useEffect(() => {
-    if (!on) return;
-    const t = setInterval(() => setN((n) => n + 1), 1000);
-    return () => clearInterval(t);
-  }, [on]);
 }
 
 function SweepBar() {

@@ -7,7 +7,8 @@ import { msssimDb } from '../../metrics/msssim';
 import { setSide, toast } from '../state/engine';
 import { useLab, type Side } from '../state/lab';
 import { rgbaToPng, saveBlob, saveBytes, sourceBaseName } from './download';
-import { fmtBpp, fmtDb, fmtMs, fmtMsssim, fmtSigned, formatBytes } from './format';
+import { fmtBpp, fmtDb, fmtMs, fmtMsssim, fmtSigned, formatBytes, progressText } from './format';
+import { useTick } from './useTick';
 import { ModelNote } from './ModelNote';
 import { OptionsForm } from './OptionsForm';
 
@@ -69,6 +70,7 @@ export function SidePanel({ side }: { side: Side }) {
   const other = useLab((s) => s.sides[side === 'left' ? 'right' : 'left']);
   const source = useLab((s) => s.source);
   const unavailable = useLab((s) => s.unavailable);
+  useTick(state.status === 'working');
   if (!source) return null;
   const { setting, result } = state;
   const codec = setting.kind === 'codec' ? findCodec(setting.codecId) : undefined;
@@ -116,7 +118,7 @@ export function SidePanel({ side }: { side: Side }) {
         </select>
         {state.status === 'working' && (
           <span className="progress-pill" role="status">
-            {state.progress?.stage ?? 'working'} {state.progress ? `${Math.round(state.progress.done * 100)}%` : ''}
+            {progressText(state.progress, state.startedAt === null ? null : performance.now() - state.startedAt)}
           </span>
         )}
       </header>

@@ -19,6 +19,20 @@ export function fmtDuration(ms: number): string {
   const m = Math.floor(s / 60);
   return m >= 10 ? `${Math.round(s / 60)} min` : `${m} min ${s % 60} s`;
 }
+/**
+ * A running encode's progress for humans: "analysis transform 40 %", and once it has run 2 s and is 3 % done,
+ * the time so far and an estimate of the rest ("· 12 s, about 18 s left"), from the rate so far.
+ */
+export function progressText(p: { stage: string; done: number } | null, elapsedMs: number | null): string {
+  if (!p) return 'working';
+  const pct = Math.round(p.done * 100);
+  let text = pct > 0 ? `${p.stage} ${pct} %` : p.stage;
+  if (elapsedMs !== null && elapsedMs >= 2000) {
+    text += ` · ${fmtDuration(elapsedMs)}`;
+    if (p.done >= 0.03 && p.done < 1) text += `, about ${fmtDuration((elapsedMs * (1 - p.done)) / p.done)} left`;
+  }
+  return text;
+}
 export const fmtMsssim = (v: number) => v.toFixed(4);
 export const fmtSigned = (v: number, digits = 1) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`;
 
