@@ -1,6 +1,6 @@
-// `npm run bench:sweep [-- --sample dandelions] [-- --codecs jpeg,webp,avif,jxl] [-- --workers 1,0] [-- --no-build]`
+// `npm run bench:sweep [-- --sample dandelions | --file photo.jpg] [-- --codecs jpeg,webp,avif,jxl] [-- --workers 1,0] [-- --no-build]`
 // Times the playground's RD sweep end to end, as a visitor gets it: `vite build` + `vite preview`, headless
-// Chromium (same flags as the tests), open a sample with every listed codec selected, wait until the sweep has
+// Chromium (same flags as the tests), open a sample (or --file, through the file picker) with every listed codec selected, wait until the sweep has
 // finished (10 settings per codec, encode + decode + PSNR + MS-SSIM each, in codec workers), read the app's own
 // timer. Runs once per worker count (0 = the app's default, min(4, cores)) in fresh pages, so they compare
 // side by side. Prints JSON. A benchmark, not a test: nothing is asserted.
@@ -11,6 +11,7 @@ import { build, preview } from 'vite';
 import { arg, flag, launchChromium, machineInfo, root, viteConfig } from './run-page.mjs';
 
 const sample = arg('sample', 'dandelions');
+const file = arg('file', null);
 const codecs = arg('codecs', 'jpeg,webp,avif,jxl');
 const workerCounts = arg('workers', '1,0').split(',').map(Number);
 const outDir = path.join(os.tmpdir(), 'rdlab-bench-dist');
@@ -29,7 +30,11 @@ async function run(workers) {
     // The app sizes its sweep pool from navigator.hardwareConcurrency.
     await page.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n, configurable: true }), workers);
   }
-  await page.goto(`${base}?sample=${sample}&codecs=${codecs}&left=original&right=original`);
+  if (file) {
+    await page.goto(`${base}?codecs=${codecs}&left=original&right=original`);
+    await page.getByTestId('drop-zone').locator('input[type=file]').setInputFiles(path.resolve(file));
+    await page.getByTestId('compare-view').waitFor({ timeout: 5 * 60_000 });
+  } else await page.goto(`${base}?sample=${sample}&codecs=${codecs}&left=original&right=original`);
   await page.waitForFunction(
     () => {
       const s = document.querySelector('[data-testid=sweep-status]');
@@ -79,10 +84,11 @@ try {
   const out = {
     bench: 'sweep',
     date: new Date().toISOString(),
-    sample,
+    sample: file ? null : sample,
+    file: file ? path.basename(file) : undefined,
     image: runs[0]?.image,
     codecs: codecs.split(','),
-    settingsPerCodec: 10,
+    settingsPerCodec: 'each codec\'s quality.sweep: 10 for the classical codecs, 8 for the learned ones',
     whatIsTimed: 'from opening the image to the last RD point: encode + decode + PSNR + MS-SSIM for every setting, codec wasm loading included (fresh page each run)',
     runs: runs.map(({ image, adapter, ...r }) => r),
     speedupVs1Worker: one ? Object.fromEntries(runs.filter((r) => r !== one).map((r) => [`${r.workers} workers`, Number((one.elapsedMs / r.elapsedMs).toFixed(2))])) : undefined,
