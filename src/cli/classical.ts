@@ -99,7 +99,7 @@ async function wasmPair(id: ClassicalId): Promise<{ encode(im: RgbaImage, o: Cod
 }
 
 /** Command-line text → the option's type in the codec's schema (numbers, booleans; select choices stay text). */
-function typed(codec: Codec, options: Readonly<Record<string, string>>): Record<string, OptionValue> {
+export function typedOptions(codec: Codec, options: Readonly<Record<string, string>>): Record<string, OptionValue> {
   const out: Record<string, OptionValue> = {};
   for (const [k, v] of Object.entries(options)) {
     const kind = codec.options.find((s) => s.key === k)?.kind;
@@ -114,7 +114,7 @@ export async function classicalCodec(id: string, options: Readonly<Record<string
   if (!(CLASSICAL_IDS as readonly string[]).includes(id)) throw new Error(`unknown classical codec ${JSON.stringify(id)} (${CLASSICAL_IDS.join(', ')})`);
   const cid = id as ClassicalId;
   const codec = CODECS[cid];
-  const base = resolveOptions(codec, typed(codec, options));
+  const base = resolveOptions(codec, typedOptions(codec, options));
   const pair = await wasmPair(cid);
   return {
     id: cid,

@@ -17,7 +17,7 @@ import type { RgbaImage } from '../codecs/types';
 import { msssimRgb } from '../metrics/msssim';
 import { psnrRgb } from '../metrics/psnr';
 import { classicalCodec } from './classical';
-import { CliError, loadNodeModel, readImageFile } from './node-io';
+import { argWalker, CliError, loadNodeModel, readImageFile } from './node-io';
 
 export interface EvalArgs {
   codec?: string;
@@ -34,13 +34,9 @@ export interface EvalArgs {
 
 export function parseArgs(argv: readonly string[]): EvalArgs {
   const a: EvalArgs = { images: [], points: 8, models: 'public/models', threads: 1, options: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new CliError('usage', `${k} needs a value.`);
-      return v;
-    };
+  const args = argWalker(argv);
+  const value = () => args.value();
+  for (let k = args.next(); k !== undefined; k = args.next()) {
     switch (k) {
       case '--codec':
         a.codec = value();
@@ -49,7 +45,7 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
         a.classical = value();
         break;
       case '--images':
-        while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) a.images.push(argv[++i]);
+        a.images.push(...args.rest());
         break;
       case '--points':
         a.points = Number(value());

@@ -27,6 +27,26 @@ function readWeights(path: string, bytes: number): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+/** Walks command-line arguments for the CLIs: `next()` the next flag, `value()` the value after it (a usage error
+ *  when it is missing or another flag), `rest()` the values up to the next flag. */
+export function argWalker(argv: readonly string[]) {
+  let i = -1;
+  return {
+    next: (): string | undefined => argv[++i],
+    value(): string {
+      const k = argv[i];
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new CliError('usage', `${k} needs a value.`);
+      return v;
+    },
+    rest(): string[] {
+      const out: string[] = [];
+      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) out.push(argv[++i]);
+      return out;
+    },
+  };
+}
+
 /** Reads public/models/<name>/ (manifest, weights) and the shared packages it uses (public/models/<shared>/). */
 export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage }> {
   let manifest: unknown;
