@@ -239,7 +239,7 @@ test.describe('phone', () => {
     await page.getByTestId('resize-toggle').click();
     const small = await page.evaluate(() => {
       const out: string[] = [];
-      const els = document.querySelectorAll('button, select, input, a[href], label.check, [data-testid="rd-point"]');
+      const els = document.querySelectorAll('button, select, input, a[href], label.check, [data-testid="rd-point-hit"]');
       for (const el of els) {
         const r = el.getBoundingClientRect();
         const st = getComputedStyle(el);

@@ -15,7 +15,7 @@ import { codecColor, fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes, importedColor
 interface Datum {
   x: number;
   y: number;
-  kind: 'point' | 'imported' | 'side' | 'focus';
+  kind: 'point' | 'hit' | 'imported' | 'side' | 'focus';
   series: string;
   codecId?: string;
   quality?: number;
@@ -52,7 +52,7 @@ function PointTooltip({ active, payload }: Partial<TooltipContentProps<number, s
           encode {fmtMs(d.encodeMs)} · decode {fmtMs(d.decodeMs ?? 0)}
         </span>
       )}
-      {d.kind === 'point' && <em>click to show it in the compare view</em>}
+      {(d.kind === 'point' || d.kind === 'hit') && <em>click to show it in the compare view</em>}
     </div>
   );
 }
@@ -86,13 +86,10 @@ function PointShape({ cx, cy, payload, fill: f }: ShapeProps) {
     return <rect data-testid="rd-overlay-point" x={cx - 3} y={cy - 3} width={6} height={6} fill={fill} transform={`rotate(45 ${cx} ${cy})`} aria-label={label} />;
   }
   const open = () => d.codecId !== undefined && d.quality !== undefined && showPoint(d.codecId, d.quality);
-  // A 24-px target around the 9-px dot (tap targets on phones); the keyboard reaches points through the chart.
-  return (
-    <g data-testid="rd-point" data-codec={d.codecId} className="rd-point" onClick={open} aria-label={label}>
-      <circle cx={cx} cy={cy} r={12} fill="transparent" />
-      <circle className="rd-dot" cx={cx} cy={cy} r={4.5} fill={fill} stroke="#0f1216" strokeWidth={1} />
-    </g>
-  );
+  // A 24-px tap target around each 9-px dot, drawn in a layer under every curve's dots (so a dot is never covered
+  // by a neighbour's target: a click on a dot is that dot); the keyboard reaches points through the chart.
+  if (d.kind === 'hit') return <circle data-testid="rd-point-hit" className="rd-point" cx={cx} cy={cy} r={12} fill="transparent" onClick={open} />;
+  return <circle data-testid="rd-point" data-codec={d.codecId} className="rd-point rd-dot" cx={cx} cy={cy} r={4.5} fill={fill} stroke="#0f1216" strokeWidth={1} onClick={open} aria-label={label} />;
 }
 
 export function RdChart({ logX }: { logX: boolean }) {
@@ -232,6 +229,9 @@ export function RdChart({ logX }: { logX: boolean }) {
           <Tooltip content={<PointTooltip />} cursor={{ stroke: '#5ec4a8', strokeDasharray: '3 3' }} isAnimationActive={false} />
           {overlays.map((o) => (
             <Scatter key={o.id} name={o.name} data={o.data} fill={o.color} line={{ stroke: o.color, strokeDasharray: '5 4', strokeWidth: 1.5 }} shape={PointShape} isAnimationActive={false} />
+          ))}
+          {series.map((s) => (
+            <Scatter key={`${s.id}-hit`} name={s.name} data={s.data.map((d) => ({ ...d, kind: 'hit' as const }))} fill="none" shape={PointShape} isAnimationActive={false} zIndex={590} />
           ))}
           {series.map((s) => (
             <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2 }} shape={PointShape} isAnimationActive={false} />
