@@ -1,7 +1,7 @@
 // `node e2e/screenshots.mjs [--no-build]` — regenerates docs/screenshots/*.png from the production build:
 // landing page, the workspace after a 4-codec sweep with an equal-bpp comparison, the MS-SSIM view with a
-// published curve imported, a 400 % pixel-peep, learned codecs beside JPEG/WebP with the bits map, and a
-// narrow (phone) window.
+// published curve imported, a 400 % pixel-peep, learned codecs beside JPEG/WebP with the bits map, the Resize step,
+// and a narrow (phone) window.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,13 @@ try {
   await page.waitForTimeout(1500);
   await page.locator('.rd-panel').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shots, 'learned.png') });
+
+  // The Resize step: a sample at 50 %, the panel open.
+  await page.goto(`${base}?sample=rocket&codecs=jpeg,webp&left=original&right=webp&resize=50%25`);
+  await sweepDone(page);
+  await page.getByTestId('resize-toggle').click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(shots, 'resize.png') });
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await phone.goto(`${base}?sample=coffee&codecs=jpeg,webp&right=webp`);
