@@ -2,9 +2,13 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 // @ts-expect-error plain .mjs helper shared with scripts/test.mjs
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+// @ts-expect-error plain .mjs helper (tested in scripts/vitest-projects.test.ts)
+import { runsBrowserProject } from './scripts/vitest-projects.mjs';
+import { WASM_PACKAGES } from './vite.config';
 
 // Two layers: "unit" runs in Node; "gpu" runs in headless Chromium with WebGPU (SwiftShader without a GPU).
-const wantsBrowser = process.argv.some((a) => a === 'gpu' || a.includes('gpu'));
+// A Chromium is looked for (and, as root, installed) only when the "gpu" project can run.
+const wantsBrowser: boolean = runsBrowserProject(process.argv.slice(2));
 
 export default defineConfig({
   test: {
@@ -19,8 +23,8 @@ export default defineConfig({
         },
       },
       {
-        // Same as vite.config.ts: wasm packages must not be pre-bundled (their .wasm is found relative to the module).
-        optimizeDeps: { exclude: ['onnxruntime-web', '@jsquash/avif', '@jsquash/jpeg', '@jsquash/jxl', '@jsquash/png', '@jsquash/webp'] },
+        // As in vite.config.ts: wasm packages must not be pre-bundled (their .wasm is found relative to the module).
+        optimizeDeps: { exclude: [...WASM_PACKAGES] },
         test: {
           name: 'gpu',
           include: ['src/**/*.gpu.test.ts'],

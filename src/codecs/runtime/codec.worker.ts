@@ -1,7 +1,7 @@
 // A codec worker: holds one source image, runs encode → decode → metrics jobs one at a time, reports progress.
 // Cancellation is done by the page terminating the worker (the only way to stop a running wasm call).
 /// <reference lib="webworker" />
-import { CODECS } from '../registry';
+import { findCodec } from '../registry';
 import { CodecError, type CodecImplementation, type RgbaImage } from '../types';
 import { resolveOptions } from '../options';
 import { asCodecError } from '../wasm';
@@ -30,7 +30,7 @@ function useSource(ref: SourceRef): RgbaImage | null {
 }
 
 function load(codecId: string): Promise<CodecImplementation> {
-  const codec = CODECS.find((c) => c.id === codecId);
+  const codec = findCodec(codecId);
   if (!codec) return Promise.reject(new CodecError('unknown-codec', `No codec "${codecId}".`, codecId));
   let p = loaded.get(codecId);
   if (!p) {
@@ -51,7 +51,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'encode': {
       const image = useSource(req.source);
       if (!image) return post({ id: req.id, type: 'needs-source' });
-      const codec = CODECS.find((c) => c.id === req.codecId);
+      const codec = findCodec(req.codecId);
       if (!codec) throw new CodecError('unknown-codec', `No codec "${req.codecId}".`, req.codecId);
       if (codec.runtime !== 'worker') throw new CodecError('unavailable', `${codec.name} runs on the page, not in a worker.`, codec.id);
       const options = resolveOptions(codec, req.options);
