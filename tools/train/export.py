@@ -27,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import entropy_tables as et  # noqa: E402
 from fit_density import fit_command, only_fits, run_fits  # noqa: E402
+from train import weights_of  # noqa: E402
 from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
                     Z_CLAMP, Factorized, Hyperprior, MeanScale)
 
@@ -130,7 +131,7 @@ def load_checkpoint(model, ckpt):
     a = ck["args"]
     cls = MODELS[model]
     net = cls(a["n"], a["m"]) if model == "factorized" else cls(a["n"], a["m"], a["nz"])
-    net.load_state_dict(ck["model"])
+    net.load_state_dict(weights_of(ck))  # the moving average when the run kept one (train.py --ema)
     net.eval()
     return net, ck
 

@@ -47,7 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split  # noqa: E402
 from models import MODELS, TRANSFORMS  # noqa: E402
-from train import HERE as TRAIN_DIR, RUNS, benchmark_val, build, limit_openblas, validate  # noqa: E402
+from train import HERE as TRAIN_DIR, RUNS, benchmark_val, build, limit_openblas, validate, weights_of  # noqa: E402
 
 SEED = 5
 
@@ -122,12 +122,13 @@ def main():
             raise SystemExit(f"{args.out or path} exists: move it away to start a new run from {args.init_from}")
         src = torch.load(args.init_from, map_location="cpu", weights_only=False)
         own = net.state_dict()
-        copied = [k for k, v in src["model"].items()
+        src_w = weights_of(src)  # the run's moving average when it keeps one
+        copied = [k for k, v in src_w.items()
                   if k.startswith(TRANSFORMS) and k in own and own[k].shape == v.shape]
         missing = [k for k in own if k.startswith(TRANSFORMS) and k not in copied]
         if missing:
             raise SystemExit(f"{args.init_from} lacks transform tensors of this shape: {missing[:4]}")
-        own.update({k: src["model"][k] for k in copied})
+        own.update({k: src_w[k] for k in copied})
         net.load_state_dict(own)
         # the fit is the new run's first training: its steps, batch, crop and lr are the run's (train.py continues)
         ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0,
@@ -139,7 +140,7 @@ def main():
               flush=True)
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
-        net.load_state_dict(ck["model"])
+        net.load_state_dict(weights_of(ck))
     continues = not args.init_from and not args.hard and only_fits(ck)  # a further noisy fit goes on with the run
     net.eval()
     params = net.entropy_params()
@@ -195,6 +196,8 @@ def main():
 
     # The main optimizer's state stays as saved: train.py widens old density moments when it resumes.
     ck["model"] = net.state_dict()
+    for k in ("ema", "ema_n", "ema_decay"):  # the fit started from the average: its result is the run's weights now
+        ck.pop(k, None)
     cpu_s = round(time.process_time() - c0, 1)
     fit = {"at_step": ck["step"], "steps": args.steps, "batch": args.batch, "crops": args.crops, "crop": crop,
            "lr": [args.lr, args.lr_end], "cpu_s": cpu_s, "hard": args.hard, "seed": args.seed,
