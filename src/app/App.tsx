@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { BackendStatus } from './BackendStatus';
-import { openSampleById, probeCodecs } from './state/engine';
+import { openSampleById, probeCodecs } from './state/actions';
 import { initialSample, useLab } from './state/lab';
 import { CompareView } from './views/CompareView';
 import { DropZone, useGlobalOpen } from './views/DropZone';

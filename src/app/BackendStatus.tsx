@@ -1,31 +1,32 @@
 import { useEffect } from 'react';
-import { useBackend } from './store';
+import { probeBackend } from './state/actions';
+import { useLab } from './state/lab';
 
 /** One line saying where learned codecs will run: the WebGPU adapter, or the CPU fallback and why. */
 export function BackendStatus() {
-  const { backend, probeBackend } = useBackend();
+  const adapter = useLab((s) => s.adapter);
   useEffect(() => {
     void probeBackend();
-  }, [probeBackend]);
+  }, []);
   let text: string;
   let title = '';
-  switch (backend.state) {
+  switch (adapter.state) {
     case 'probing':
       text = 'Checking WebGPU…';
       break;
     case 'webgpu':
-      text = `WebGPU: ${backend.label}`;
-      title = backend.isSoftware
+      text = `WebGPU: ${adapter.label}`;
+      title = adapter.isSoftware
         ? 'A software WebGPU adapter: learned codecs use the faster WebAssembly path on this machine.'
         : 'Learned codecs run on this GPU.';
       break;
     case 'cpu':
       text = 'WebGPU not available — CPU fallback';
-      title = backend.reason;
+      title = adapter.reason;
       break;
   }
   return (
-    <span className={`backend backend-${backend.state}`} data-testid="status-backend" title={title} role="status">
+    <span className={`backend backend-${adapter.state}`} data-testid="status-backend" title={title} role="status">
       {text}
     </span>
   );

@@ -10,6 +10,7 @@
 // --option KEY=VALUE (repeatable) sets another of the app's options (src/codecs/<id>/index.ts), e.g. avif speed.
 // Options: --models DIR (default public/models), --threads N (onnxruntime intra-op threads, default 1),
 // --name TEXT (curve name). Progress goes to stderr; without --out the JSON goes to stdout.
+import { messageOf } from '../errors';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { decodeFile, encodeImage } from '../codecs/learned/pipeline';
@@ -216,7 +217,7 @@ async function main() {
       process.stderr.write(`wrote ${args.out}\n`);
     } else process.stdout.write(json + '\n');
   } catch (e) {
-    process.stderr.write(`eval: ${(e as Error)?.message ?? e}\n`);
+    process.stderr.write(`eval: ${messageOf(e)}\n`);
     process.exit(e instanceof CliError && e.kind === 'usage' ? 2 : 1);
   }
 }

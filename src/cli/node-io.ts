@@ -1,6 +1,7 @@
 // Node-side plumbing shared by the batch-evaluation CLI and the Node tests: model packages from a folder,
 // onnxruntime-web's wasm EP (its Node build), and PNG/JPEG decoding through the same @jsquash wasm decoders
 // the app uses (compiled from node_modules with fs: Node's fetch cannot read file:// URLs, jSquash #61).
+import { RdLabError, messageOf } from '../errors';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
@@ -10,12 +11,9 @@ import type { RgbaImage } from '../codecs/types';
 
 const require = createRequire(import.meta.url);
 
-export class CliError extends Error {
-  constructor(
-    readonly kind: 'usage' | 'input' | 'model' | 'codec',
-    message: string,
-  ) {
-    super(message);
+export class CliError extends RdLabError<'usage' | 'input' | 'model' | 'codec'> {
+  constructor(kind: 'usage' | 'input' | 'model' | 'codec', message: string) {
+    super(kind, message);
     this.name = 'CliError';
   }
 }
@@ -53,7 +51,7 @@ export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage }
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   } catch (e) {
-    throw new CliError('model', `cannot read the model package in ${dir}: ${(e as Error).message}`);
+    throw new CliError('model', `cannot read the model package in ${dir}: ${messageOf(e)}`);
   }
   const shared = parseReferences(manifest).map((ref) => {
     const sdir = join(dir, '..', ref.name);
@@ -62,7 +60,7 @@ export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage }
       return { manifest: m, weights: readWeights(join(sdir, m.weights.file), m.weights.bytes) };
     } catch (e) {
       if (e instanceof PackageError) throw e;
-      throw new PackageError('reference', `${basename(dir)} uses the shared package ${ref.name}, which cannot be read in ${sdir}: ${(e as Error).message}`);
+      throw new PackageError('reference', `${basename(dir)} uses the shared package ${ref.name}, which cannot be read in ${sdir}: ${messageOf(e)}`);
     }
   });
   const w = parseManifest(manifest, shared.map((x) => x.manifest)).weights; // checks file name and length first
@@ -71,7 +69,7 @@ export async function loadPackageDir(dir: string): Promise<{ pkg: ModelPackage }
     weights = readWeights(join(dir, w.file), w.bytes);
   } catch (e) {
     if (e instanceof PackageError) throw e;
-    throw new CliError('model', `cannot read the model package in ${dir}: ${(e as Error).message}`);
+    throw new CliError('model', `cannot read the model package in ${dir}: ${messageOf(e)}`);
   }
   return { pkg: await ModelPackage.create(manifest, weights, shared) };
 }
@@ -135,7 +133,7 @@ export async function readImageFile(path: string): Promise<RgbaImage> {
     if (statSync(path).size > 256 * 2 ** 20) throw new Error('larger than 256 MiB');
     bytes = readFileSync(path);
   } catch (e) {
-    throw new CliError('input', `cannot read ${path}: ${(e as Error).message}`);
+    throw new CliError('input', `cannot read ${path}: ${messageOf(e)}`);
   }
   const png = bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47;
   const jpeg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
@@ -144,7 +142,7 @@ export async function readImageFile(path: string): Promise<RgbaImage> {
   try {
     im = await (await decoder(png ? 'png' : 'jpeg'))(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   } catch (e) {
-    throw new CliError('input', `cannot decode ${path}: ${(e as Error).message}`);
+    throw new CliError('input', `cannot decode ${path}: ${messageOf(e)}`);
   }
   const data = new Uint8ClampedArray(im.data);
   for (let i = 0; i < data.length; i += 4) {

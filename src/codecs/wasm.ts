@@ -1,5 +1,6 @@
 // Shared plumbing for the classical (@jsquash / Emscripten) codecs: timing, progress, round-trip decode and the
 // mapping of wasm failures to CodecError kinds. Runs inside a codec worker.
+import { isOutOfMemory, messageOf } from '../errors';
 import { CodecError, throwIfAborted, type Codec, type CodecImplementation, type CodecOptions, type EncodeContext, type EncodeOutput, type RgbaImage } from './types';
 import { resolveOptions } from './options';
 
@@ -15,11 +16,7 @@ export function toImageData(image: RgbaImage): ImageData {
 }
 
 function kindOf(e: unknown, fallback: 'encode-failed' | 'decode-failed' | 'load-failed') {
-  const msg = String((e as Error)?.message ?? e);
-  if (e instanceof RangeError || /out of memory|\bOOM\b|allocation failed|Cannot enlarge memory|memory access out of bounds/i.test(msg)) {
-    return 'out-of-memory' as const;
-  }
-  return fallback;
+  return isOutOfMemory(e) ? ('out-of-memory' as const) : fallback;
 }
 
 /** Wraps any thrown value as a CodecError of the right kind (keeps CodecErrors as they are). */
@@ -28,7 +25,7 @@ export function asCodecError(e: unknown, fallback: 'encode-failed' | 'decode-fai
   const id = typeof codec === 'string' ? codec : codec.id;
   const name = typeof codec === 'string' ? codec : codec.name;
   const kind = kindOf(e, fallback);
-  const detail = String((e as Error)?.message ?? e);
+  const detail = messageOf(e);
   const what =
     kind === 'out-of-memory'
       ? 'ran out of memory'

@@ -1,15 +1,14 @@
 // WebGPU device acquisition: one place that asks for an adapter, records what it offers,
 // requests the limits/features the engine uses, and reports device loss.
+import { RdLabError, messageOf } from '../errors';
 
 export type GpuErrorKind = 'no-webgpu' | 'no-adapter' | 'device-request-failed' | 'device-lost';
 
 /** Typed error for everything that can go wrong getting or keeping a GPU. */
-export class GpuUnavailableError extends Error {
-  readonly kind: GpuErrorKind;
+export class GpuUnavailableError extends RdLabError<GpuErrorKind> {
   constructor(kind: GpuErrorKind, message: string) {
-    super(message);
+    super(kind, message);
     this.name = 'GpuUnavailableError';
-    this.kind = kind;
   }
 }
 
@@ -70,7 +69,7 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext>
   try {
     adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' });
   } catch (e) {
-    throw new GpuUnavailableError('no-adapter', `WebGPU adapter request failed: ${(e as Error).message}`);
+    throw new GpuUnavailableError('no-adapter', `WebGPU adapter request failed: ${messageOf(e)}`);
   }
   if (!adapter) throw new GpuUnavailableError('no-adapter', 'WebGPU is present but no adapter is available.');
 
@@ -91,7 +90,7 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext>
   try {
     device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
   } catch (e) {
-    throw new GpuUnavailableError('device-request-failed', `WebGPU device request failed: ${(e as Error).message}`);
+    throw new GpuUnavailableError('device-request-failed', `WebGPU device request failed: ${messageOf(e)}`);
   }
   const lost = device.lost.then((info) => {
     if (info.reason !== 'destroyed') opts.onLost?.(info);

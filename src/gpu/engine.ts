@@ -11,6 +11,7 @@
 //
 // Buffers: tensors come from a pool keyed by size (pool.ts); uniform buffers are cached by content; pipelines by
 // (program, constants). A network run twice on the same shapes therefore creates no GPU buffer the second time.
+import { messageOf } from '../errors';
 import { acquireGpu, GpuUnavailableError, type AcquireOptions, type GpuContext } from './device';
 import { GpuEngineError } from './errors';
 import { BufferPool, poolSize } from './pool';
@@ -491,7 +492,7 @@ export class Recorder {
     else if (oomErr) failure = new GpuEngineError('out-of-memory', `WebGPU out of memory: ${oomErr.message}`);
     else if (mapped) {
       // mapAsync only fails when the device went away (or the buffer was destroyed by engine.destroy()).
-      failure = new GpuEngineError('device-lost', `readback failed: ${(mapped as Error).message}`);
+      failure = new GpuEngineError('device-lost', `readback failed: ${messageOf(mapped)}`);
     }
     let out: (Float32Array | Int32Array)[] = [];
     if (!failure) {

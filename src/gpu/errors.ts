@@ -1,4 +1,5 @@
 // Typed errors of the tensor engine. Every failure a caller can act on has a `kind`; nothing is thrown as a bare Error.
+import { RdLabError } from '../errors';
 
 export type GpuEngineErrorKind =
   /** A tensor's shape or dtype does not fit the op (wrong channel count, wrong rank, i32 where f32 is needed…). */
@@ -20,11 +21,9 @@ export type GpuEngineErrorKind =
   /** WebGPU ran out of memory. */
   | 'out-of-memory';
 
-export class GpuEngineError extends Error {
-  readonly kind: GpuEngineErrorKind;
+export class GpuEngineError extends RdLabError<GpuEngineErrorKind> {
   constructor(kind: GpuEngineErrorKind, message: string) {
-    super(message);
+    super(kind, message);
     this.name = 'GpuEngineError';
-    this.kind = kind;
   }
 }

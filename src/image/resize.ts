@@ -1,11 +1,12 @@
 // Image resampling: Lanczos-3 (separable, in 8-bit sRGB values like PIL's and Squoosh's default resize), and the
 // benchmark's "cover then centre-crop" framing. Used by the benchmark (whole scenes at the standard test-set scale)
 // and the app's Resize step.
+import { RdLabError } from '../errors';
 import type { RgbaImage } from '../codecs/types';
 
-export class ResizeError extends Error {
+export class ResizeError extends RdLabError<'params'> {
   constructor(message: string) {
-    super(message);
+    super('params', message);
     this.name = 'ResizeError';
   }
 }

@@ -5,6 +5,7 @@
 //            overlapping quality interval: ΔR = 10^(mean(log R_test − log R_anchor)) − 1, in percent.
 //            Negative = the test codec needs fewer bits for the same quality.
 //   BD-quality (e.g. BD-PSNR): interpolate quality as a function of log10(rate); mean difference in dB.
+import { RdLabError } from '../errors';
 import { pchip, pchipIntegrate } from './pchip';
 
 export interface RatePoint {
@@ -16,12 +17,10 @@ export interface RatePoint {
 
 export type BdErrorKind = 'too-few-points' | 'no-overlap';
 
-export class BdRateError extends Error {
-  readonly kind: BdErrorKind;
+export class BdRateError extends RdLabError<BdErrorKind> {
   constructor(kind: BdErrorKind, message: string) {
-    super(message);
+    super(kind, message);
     this.name = 'BdRateError';
-    this.kind = kind;
   }
 }
 

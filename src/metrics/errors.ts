@@ -1,13 +1,13 @@
+import { RdLabError } from '../errors';
+
 /** Why a metric could not be computed. */
 export type MetricErrorKind = 'size-mismatch' | 'empty-image' | 'bad-buffer' | 'too-small';
 
 /** Typed error for metric inputs a caller can act on (never a crash deep inside a loop). */
-export class MetricError extends Error {
-  readonly kind: MetricErrorKind;
+export class MetricError extends RdLabError<MetricErrorKind> {
   constructor(kind: MetricErrorKind, message: string) {
-    super(message);
+    super(kind, message);
     this.name = 'MetricError';
-    this.kind = kind;
   }
 }
 

@@ -1,10 +1,12 @@
 // Opens a dropped/pasted/picked file or a bundled sample as 8-bit RGBA pixels: format check from the first bytes,
 // size limit checked on the header before decoding, browser decode with EXIF orientation applied, wasm decode
-// as fallback (e.g. JPEG XL), transparency flattened onto white with a note for the visitor. RD Lab's own
-// learned-codec files (.rdlb) are decoded by the learned codec whose model wrote them.
+// as fallback (e.g. JPEG XL), transparency flattened onto white with a note for the visitor. Files in a format one
+// of our codecs writes (Codec.fileFormat: the learned codecs' .rdlb) are decoded by the codec that claims them.
+import { messageOf } from '../../errors';
 import { CODECS } from '../../codecs/registry';
-import type { Codec, RgbaImage } from '../../codecs/types';
-import { ImageInputError, MAX_FILE_BYTES, MAX_PIXELS, MAX_SIDE, MIN_SIDE, megapixels } from './errors';
+import type { Codec, CodecFileFormat, RgbaImage } from '../../codecs/types';
+import { MAX_FILE_BYTES, MAX_PIXELS, MAX_SIDE, MIN_SIDE, megapixels } from '../limits';
+import { ImageInputError } from './errors';
 import { flattenInPlace, hasTransparency } from './flatten';
 import { jpegEnd } from './jpeg';
 import { describeBytes, sniffImage, unsupportedKind, type ImageFormat, type SniffResult } from './sniff';
@@ -15,6 +17,8 @@ export interface LoadedImage {
   /** Size of the file as opened (for the original's bpp). */
   fileBytes: number;
   format: ImageFormat;
+  /** For a codec's own file: the format's name ("RD Lab file"); the image is that file decoded. */
+  decodedFrom?: string;
   /** Things the visitor should know (flattened alpha, EXIF rotation…). */
   notes: string[];
   /** What the visitor must keep in mind while working on this image (a truncated JPEG, a decoded .rdlb…),
@@ -31,29 +35,29 @@ export interface Notice {
 export type WasmDecoder = (codecId: string, bytes: Uint8Array) => Promise<RgbaImage>;
 
 const WASM_DECODER: Partial<Record<ImageFormat, string>> = { jxl: 'jxl', avif: 'avif', webp: 'webp', jpeg: 'jpeg' };
-const NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', gif: 'GIF', bmp: 'BMP', jxl: 'JPEG XL', rdlb: 'RD Lab' };
+const NAMES: Record<Exclude<ImageFormat, 'codec-file'>, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', gif: 'GIF', bmp: 'BMP', jxl: 'JPEG XL' };
 
 /**
- * The learned codec that writes files with this model id: "<codec id>.v<version>" (src/codecs/learned/pipeline.ts
- * modelId; the codec id is the model package's name). A version this codec does not have is refused by its decoder.
+ * The codec that decodes files of `format` whose header names `writer` (for RDLB: the model id "<codec id>.v<n>",
+ * src/codecs/learned/pipeline.ts modelId). A version that codec does not have is refused by its decoder.
  */
-export function codecForModelId(modelId: string): Codec | undefined {
-  const m = /^([a-z0-9-]+)\.v\d+$/.exec(modelId);
-  return m ? CODECS.find((c) => c.family === 'learned' && c.id === m[1]) : undefined;
+export function codecForFile(format: Pick<CodecFileFormat, 'magic'>, writer: string): Codec | undefined {
+  return CODECS.find((c) => c.fileFormat?.magic === format.magic && c.fileFormat.decodes(writer));
 }
 
-/** An RD Lab file (RDLB): its learned codec decodes it in a codec worker; every failure is an ImageInputError. */
-async function decodeRdlb(file: Blob, name: string, sniff: SniffResult, decode: WasmDecoder | undefined): Promise<{ image: RgbaImage; note: string }> {
-  const info = sniff.rdlb;
-  if (!info || !sniff.width || !sniff.height) {
-    throw new ImageInputError('corrupt', `“${name}” starts like an RD Lab file (RDLB) but its header is cut short or damaged.`);
+/** A codec's own file (e.g. RDLB): the codec that claims it decodes it in a codec worker; every failure is an
+ *  ImageInputError. */
+async function decodeCodecFile(file: Blob, name: string, sniff: SniffResult, decode: WasmDecoder | undefined): Promise<{ image: RgbaImage; note: string; format: CodecFileFormat }> {
+  const { format, header } = sniff.codecFile!;
+  if (header.writer === undefined || !sniff.width || !sniff.height) {
+    throw new ImageInputError('corrupt', `“${name}” starts like an ${format.name} (${format.magic}) but its header is cut short or damaged.`);
   }
-  const codec = codecForModelId(info.modelId);
+  const codec = codecForFile(format, header.writer);
   if (!codec) {
-    const known = CODECS.filter((c) => c.family === 'learned').map((c) => c.id);
+    const known = CODECS.filter((c) => c.fileFormat?.magic === format.magic).map((c) => c.id);
     throw new ImageInputError(
       'unsupported-format',
-      `“${name}” is an RD Lab file made by the model “${info.modelId}”, which this RD Lab does not have (it has ${known.join(', ')}).`,
+      `“${name}” is an ${format.name} made by ${format.writerNoun} “${header.writer}”, which this RD Lab does not have (it has ${known.join(', ')}).`,
     );
   }
   const { width: w, height: h } = sniff;
@@ -61,17 +65,17 @@ async function decodeRdlb(file: Blob, name: string, sniff: SniffResult, decode: 
   if (codec.maxPixels !== undefined && w * h > codec.maxPixels) {
     throw new ImageInputError('too-large', `“${name}” is ${w}×${h} (${megapixels(w * h)}); ${codec.name} decodes up to ${megapixels(codec.maxPixels)}.`);
   }
-  if (!decode) throw new ImageInputError('unsupported-format', `“${name}” is an RD Lab file, but no ${codec.name} decoder is available here.`);
+  if (!decode) throw new ImageInputError('unsupported-format', `“${name}” is an ${format.name}, but no ${codec.name} decoder is available here.`);
   let image: RgbaImage;
   try {
     image = await decode(codec.id, new Uint8Array(await file.arrayBuffer()));
   } catch (e) {
-    throw new ImageInputError('corrupt', `“${name}” is an RD Lab file (${codec.id}) but could not be decoded: ${(e as Error)?.message ?? e}`);
+    throw new ImageInputError('corrupt', `“${name}” is an ${format.name} (${codec.id}) but could not be decoded: ${messageOf(e)}`);
   }
   if (image.width !== w || image.height !== h) {
     throw new ImageInputError('corrupt', `“${name}” says ${w}×${h} but decoded to ${image.width}×${image.height}.`);
   }
-  return { image, note: `Decoded from an RD Lab file (${codec.id}, t=${info.rate.toFixed(2)}).` };
+  return { image, format, note: `Decoded from an ${format.name} (${[codec.id, header.setting].filter(Boolean).join(', ')}).` };
 }
 
 /** Too large in pixels or along a side (checked on the header when it has the size, else after decoding). */
@@ -124,13 +128,14 @@ async function decodePicture(file: Blob, name: string, sniff: SniffResult, wasmD
   } catch (e) {
     if (e instanceof ImageInputError) throw e;
     const codecId = WASM_DECODER[sniff.format];
+    const what = sniff.format === 'codec-file' ? sniff.codecFile!.format.name : NAMES[sniff.format];
     if (!codecId || !wasmDecode) {
-      throw new ImageInputError('corrupt', `“${name}” looks like a ${NAMES[sniff.format]} file but could not be decoded; it may be truncated or damaged.`);
+      throw new ImageInputError('corrupt', `“${name}” looks like a ${what} file but could not be decoded; it may be truncated or damaged.`);
     }
     try {
       image = await wasmDecode(codecId, new Uint8Array(await file.arrayBuffer()));
     } catch {
-      throw new ImageInputError('corrupt', `“${name}” looks like a ${NAMES[sniff.format]} file but could not be decoded; it may be truncated or damaged.`);
+      throw new ImageInputError('corrupt', `“${name}” looks like a ${what} file but could not be decoded; it may be truncated or damaged.`);
     }
     checkLarge(image.width, image.height);
   }
@@ -146,7 +151,7 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
   try {
     head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
   } catch (e) {
-    throw new ImageInputError('read-failed', `“${name}” could not be read: ${(e as Error).message}`);
+    throw new ImageInputError('read-failed', `“${name}” could not be read: ${messageOf(e)}`);
   }
   const sniff = sniffImage(head);
   if (!sniff) {
@@ -163,9 +168,11 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
   const notes: string[] = [];
   const notices: Notice[] = [];
   let image: RgbaImage;
-  if (sniff.format === 'rdlb') {
-    const r = await decodeRdlb(file, name, sniff, wasmDecode);
+  let decodedFrom: string | undefined;
+  if (sniff.codecFile) {
+    const r = await decodeCodecFile(file, name, sniff, wasmDecode);
     image = r.image;
+    decodedFrom = r.format.name;
     notices.push({
       tone: 'info',
       text:
@@ -190,5 +197,5 @@ export async function loadImageFile(file: Blob, name: string, wasmDecode?: WasmD
     flattenInPlace(image.data);
     notes.push('This image has transparency; it was flattened onto white, since codecs are compared on RGB.');
   }
-  return { name, image, fileBytes: file.size, format: sniff.format, notes, notices };
+  return { name, image, fileBytes: file.size, format: sniff.format, ...(decodedFrom ? { decodedFrom } : {}), notes, notices };
 }

@@ -7,8 +7,10 @@ import { crop, loadNodeModel, readImageFile } from '../../cli/node-io';
 import { decodeFile, encodeImage } from '../../codecs/learned/pipeline';
 import type { RgbaImage } from '../../codecs/types';
 import { ImageInputError } from './errors';
-import { codecForModelId, loadImageFile, type WasmDecoder } from './loadImage';
+import { codecForFile, loadImageFile, type WasmDecoder } from './loadImage';
 import { sniffImage } from './sniff';
+
+const RDLB = { magic: 'RDLB' };
 
 const ROOT = join(__dirname, '../../..');
 let file: Uint8Array; // mean-scale at t = 0.45 of a 37 × 23 crop
@@ -48,28 +50,34 @@ async function openError(bytes: Uint8Array, name = 'x.rdlb'): Promise<ImageInput
 }
 
 describe('RDLB files', () => {
-  it('sniffs model id, rate and size from the header; a cut header gives no sizes', () => {
-    expect(sniffImage(file)).toEqual({ format: 'rdlb', width: 37, height: 23, rdlb: { modelId: 'mean-scale.v2', rate: Math.fround(0.45) } });
-    expect(sniffImage(file.subarray(0, 40))).toEqual({ format: 'rdlb', width: null, height: null });
-    expect(sniffImage(new TextEncoder().encode('RDLB'))).toEqual({ format: 'rdlb', width: null, height: null });
-    expect(sniffImage(patched(12, [0]))?.rdlb).toBeUndefined(); // model-id length 0
-    expect(sniffImage(patched(13, [0x20]))?.rdlb).toBeUndefined(); // a space is not a legal id character
+  it('sniffs model id, rate and size from the header (the learned codecs\' file format); a cut header gives no sizes', () => {
+    const s = sniffImage(file)!;
+    expect(s).toMatchObject({ format: 'codec-file', width: 37, height: 23 });
+    expect(s.codecFile!.format).toMatchObject({ name: 'RD Lab file', magic: 'RDLB' });
+    expect(s.codecFile!.header).toEqual({ width: 37, height: 23, writer: 'mean-scale.v2', setting: 't=0.45' });
+    expect(sniffImage(file.subarray(0, 40))).toMatchObject({ format: 'codec-file', width: null, height: null, codecFile: { header: { width: null, height: null } } });
+    expect(sniffImage(new TextEncoder().encode('RDLB'))).toMatchObject({ format: 'codec-file', width: null, height: null });
+    expect(sniffImage(patched(12, [0]))?.codecFile?.header.writer).toBeUndefined(); // model-id length 0
+    expect(sniffImage(patched(13, [0x20]))?.codecFile?.header.writer).toBeUndefined(); // a space is not a legal id character
   });
 
-  it('maps model ids "<codec>.v<version>" to the learned codecs only', () => {
-    expect(codecForModelId('mean-scale.v1')?.id).toBe('mean-scale');
-    expect(codecForModelId('factorized.v2')?.id).toBe('factorized');
-    expect(codecForModelId('hyperprior.v1')?.id).toBe('hyperprior');
-    expect(codecForModelId('jpeg.v1')).toBeUndefined();
-    expect(codecForModelId('mean-scale')).toBeUndefined();
-    expect(codecForModelId('mbt2018-mean-mse-q3')).toBeUndefined();
+  it('maps model ids "<codec>.v<version>" to the codecs that write RDLB files only', () => {
+    expect(codecForFile(RDLB, 'mean-scale.v1')?.id).toBe('mean-scale');
+    expect(codecForFile(RDLB, 'factorized.v2')?.id).toBe('factorized');
+    expect(codecForFile(RDLB, 'hyperprior.v1')?.id).toBe('hyperprior');
+    expect(codecForFile(RDLB, 'jpeg.v1')).toBeUndefined();
+    expect(codecForFile(RDLB, 'mean-scale')).toBeUndefined();
+    expect(codecForFile(RDLB, 'mean-scale.v1x')).toBeUndefined();
+    expect(codecForFile(RDLB, 'mbt2018-mean-mse-q3')).toBeUndefined();
+    expect(codecForFile({ magic: 'XXXX' }, 'mean-scale.v1')).toBeUndefined();
   });
 
   it('opens as the decoded image, with a note naming the codec and t', async () => {
     calls = [];
     const r = await loadImageFile(new Blob([file as Uint8Array<ArrayBuffer>]), 'coffee-mean-scale.rdlb', decoder);
     expect(calls).toEqual(['mean-scale']);
-    expect(r.format).toBe('rdlb');
+    expect(r.format).toBe('codec-file');
+    expect(r.decodedFrom).toBe('RD Lab file');
     expect(r.fileBytes).toBe(file.length);
     expect(r.image.width).toBe(37);
     expect(r.image.height).toBe(23);

@@ -1,15 +1,18 @@
 // Recognises image files by their first bytes and reads their dimensions (and JPEG EXIF orientation) from the
 // header, so that oversized images are refused before anything is decoded. Every read is bounds-checked.
-// Besides images: RD Lab's own learned-codec files (RDLB, docs/container-format.md), which a learned codec decodes.
+// Besides images: files in a format one of our codecs writes (Codec.fileFormat: the learned codecs' RDLB), which
+// that codec decodes; the codecs say how to recognise them and read their headers.
+import { CODECS } from '../../codecs/registry';
+import type { CodecFileFormat, CodecFileHeader } from '../../codecs/types';
 
-export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'gif' | 'bmp' | 'jxl' | 'rdlb';
+/** The browser's image formats, and 'codec-file': a format of one of our codecs (SniffResult.codecFile says which). */
+export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'gif' | 'bmp' | 'jxl' | 'codec-file';
 
-/** From an RDLB header: which model wrote it and at which rate. */
-export interface RdlbInfo {
-  /** e.g. "mean-scale.v1" (src/codecs/learned/pipeline.ts modelId). */
-  modelId: string;
-  /** The rate parameter t, as stored (float32). */
-  rate: number;
+/** The file formats our codecs write, once each (several codecs share a container). */
+export function codecFileFormats(): CodecFileFormat[] {
+  const out: CodecFileFormat[] = [];
+  for (const c of CODECS) if (c.fileFormat && !out.some((f) => f.magic === c.fileFormat!.magic)) out.push(c.fileFormat);
+  return out;
 }
 
 export interface SniffResult {
@@ -19,8 +22,8 @@ export interface SniffResult {
   height: number | null;
   /** JPEG EXIF orientation 1–8 when present. */
   orientation?: number;
-  /** RDLB files whose header could be read. */
-  rdlb?: RdlbInfo;
+  /** A codec's own file: its format and what the header says. */
+  codecFile?: { format: CodecFileFormat; header: CodecFileHeader };
 }
 
 const ascii = (b: Uint8Array, at: number, n: number) =>
@@ -62,7 +65,7 @@ export function unsupportedKind(b: Uint8Array): { name: string; advice: string }
 }
 
 /** Identifies the format from the first bytes (≥ 32 recommended; 64 KiB lets JPEG dimensions be found). */
-export function sniffImage(b: Uint8Array): SniffResult | null {
+export function sniffImage(b: Uint8Array, formats: readonly CodecFileFormat[] = codecFileFormats()): SniffResult | null {
   if (b.length >= 8 && b[0] === 0x89 && ascii(b, 1, 3) === 'PNG' && b[4] === 0x0d && b[5] === 0x0a) {
     // IHDR is the first chunk: length(4) "IHDR"(4) width(4) height(4)
     return { format: 'png', ...(ascii(b, 12, 4) === 'IHDR' ? dims(u32be(b, 16), u32be(b, 20)) : dims(-1, -1)) };
@@ -81,22 +84,13 @@ export function sniffImage(b: Uint8Array): SniffResult | null {
   if ((b[0] === 0xff && b[1] === 0x0a) || (u32be(b, 0) === 12 && ascii(b, 4, 4) === 'JXL ')) {
     return { format: 'jxl', width: null, height: null };
   }
-  if (ascii(b, 0, 4) === 'RDLB') return { format: 'rdlb', ...rdlbHeader(b) };
+  for (const format of formats) {
+    if (format.magic.length > 0 && ascii(b, 0, format.magic.length) === format.magic) {
+      const header = format.readHeader(b);
+      return { format: 'codec-file', width: header.width, height: header.height, codecFile: { format, header } };
+    }
+  }
   return null;
-}
-
-/**
- * RDLB header fields (docs/container-format.md, little-endian): model-id length L at 12, the id at 13, rate
- * (float32) at 45 + L, width and height (u16) at 49 + L and 51 + L. Null sizes and no `rdlb` when the header is
- * cut short or the id is not a legal one; the decoder checks everything else (version, CRC, hash, shapes).
- */
-function rdlbHeader(b: Uint8Array): { width: number | null; height: number | null; rdlb?: RdlbInfo } {
-  const L = b.length > 12 ? b[12] : 0;
-  if (L < 1 || L > 64 || b.length < 53 + L) return dims(-1, -1);
-  const modelId = ascii(b, 13, L);
-  if (!/^[A-Za-z0-9._:+/-]+$/.test(modelId)) return dims(-1, -1);
-  const rate = new DataView(b.buffer, b.byteOffset, b.byteLength).getFloat32(45 + L, true);
-  return { ...dims(u16le(b, 49 + L), u16le(b, 51 + L)), rdlb: { modelId, rate } };
 }
 
 function jpegInfo(b: Uint8Array): { width: number | null; height: number | null; orientation?: number } {

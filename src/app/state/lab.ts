@@ -1,4 +1,4 @@
-// The playground's state (zustand). Actions that start work live in ./engine.ts; views read from here.
+// The playground's state (zustand). Actions that start work live in ./actions/; views read from here.
 import { create } from 'zustand';
 import type { CodecExtras, CodecOptions, EncodeProgress, EncodeTimings, RgbaImage } from '../../codecs/types';
 import type { QualityMetrics } from '../../codecs/runtime/protocol';
@@ -30,6 +30,8 @@ export interface Source {
   image: RgbaImage;
   fileBytes: number;
   format: ImageFormat;
+  /** For a codec's own file (.rdlb): the format's name; the image is that file decoded. */
+  decodedFrom?: string;
   notes: string[];
   /** Shown above the compare view while this image is open (a truncated file, a decoded .rdlb). */
   notices: Notice[];
@@ -97,6 +99,9 @@ export interface Toast {
   message: string;
 }
 
+/** Where the learned codecs will run, for the status line (actions/availability.ts probeBackend). */
+export type AdapterStatus = { state: 'probing' } | { state: 'webgpu'; label: string; isSoftware: boolean } | { state: 'cpu'; reason: string };
+
 export interface LabState {
   /** The image as opened. */
   original: Source | null;
@@ -124,6 +129,7 @@ export interface LabState {
   unavailable: Record<string, string>;
   /** Per side: overlay the learned codec's bit-allocation map ("Bits" toggle in the compare view). */
   bitsOverlay: Record<Side, boolean>;
+  adapter: AdapterStatus;
 }
 
 const initialUrl = typeof location !== 'undefined' ? decodeUrlState(location.search) : decodeUrlState('');
@@ -149,6 +155,7 @@ export const useLab = create<LabState>(() => ({
   toasts: [],
   unavailable: {},
   bitsOverlay: { left: false, right: false },
+  adapter: { state: 'probing' },
 }));
 
 /** The sample named in the URL at page load (opened automatically), if any. */

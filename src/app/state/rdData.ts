@@ -1,5 +1,7 @@
 // RD data in and out: CSV export, CompressAI-format JSON export, and import of CompressAI-format JSON
 // ({"name", "description", "results": {"bpp": [], "psnr-rgb": [], "ms-ssim-rgb": []}}) to overlay published curves.
+import { MAX_IMPORT_BYTES, MAX_IMPORT_POINTS } from '../limits';
+import { RdLabError, messageOf } from '../../errors';
 
 export interface RdPoint {
   codecId: string;
@@ -26,17 +28,13 @@ export interface ImportedCurve {
 
 export type RdImportErrorKind = 'too-large' | 'invalid-json' | 'bad-shape' | 'length-mismatch' | 'bad-value' | 'empty';
 
-export class RdImportError extends Error {
-  readonly kind: RdImportErrorKind;
+export class RdImportError extends RdLabError<RdImportErrorKind> {
   constructor(kind: RdImportErrorKind, message: string) {
-    super(message);
+    super(kind, message);
     this.name = 'RdImportError';
-    this.kind = kind;
   }
 }
 
-export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
-const MAX_IMPORT_POINTS = 10_000;
 
 function csvCell(v: string | number): string {
   const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : 'nan') : v;
@@ -142,7 +140,7 @@ export function parseCompressAiJson(text: string, fileName = 'file'): ImportedCu
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new RdImportError('invalid-json', `${fileName} is not valid JSON (${(e as Error).message}).`);
+    throw new RdImportError('invalid-json', `${fileName} is not valid JSON (${messageOf(e)}).`);
   }
   const list = Array.isArray(data) ? data.map((o, i) => parseOne(o, i, fileName)) : [parseOne(data, -1, fileName)];
   if (list.length === 0) throw new RdImportError('empty', `${fileName} holds no curves.`);

@@ -1,16 +1,18 @@
 // The Resize step (like Squoosh's): the opened image is resized with a Lanczos-3 filter (src/image/resize.ts, in a
 // worker) before any codec sees it, for both sides, the RD sweep, the metrics and the downloads alike. A setting
 // is a percentage of the opened image or an explicit width × height; the URL carries it as "50%" or "800x533".
-import { MAX_PIXELS, MAX_SIDE, MIN_SIDE, megapixels } from '../input/errors';
+import { RdLabError } from '../../errors';
+import { MAX_PIXELS, MAX_SIDE, MIN_SIDE, megapixels } from '../limits';
 
 export type ResizeSetting = { percent: number } | { width: number; height: number };
 
 /** Percentages offered as presets (the form also takes any other percentage or size). */
 export const RESIZE_PRESETS: readonly number[] = [25, 100 / 3, 50, 75, 100, 200];
 
-export class ResizeSettingError extends Error {
+/** A Resize setting RD Lab cannot apply (a size it could not open). */
+export class ResizeSettingError extends RdLabError<'invalid-size'> {
   constructor(message: string) {
-    super(message);
+    super('invalid-size', message);
     this.name = 'ResizeSettingError';
   }
 }

@@ -4,7 +4,7 @@ import { bdQuality, bdRate, tryBd, type RatePoint } from '../../metrics/bdrate';
 import { msssimDb } from '../../metrics/msssim';
 import { useLab } from '../state/lab';
 import { toCompressAiJson } from '../state/rdData';
-import { removeImported } from '../state/engine';
+import { removeImported } from '../state/actions';
 import { baseName, saveText } from './download';
 import { fmtSigned } from './format';
 

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { findCodec } from '../../codecs/registry';
 import { settingLabel } from '../../codecs/options';
 import type { BitAllocationMap, RgbaImage } from '../../codecs/types';
-import { toggleBitsOverlay } from '../state/engine';
+import { toggleBitsOverlay } from '../state/actions';
 import { useLab, type Side, type SideState } from '../state/lab';
 import { bitMapScale, bitMapToRgba, fmtBits, viridisGradient, type BitMapScale } from './bitmap';
 import { progressText } from './format';
@@ -57,14 +57,14 @@ function sideImage(s: SideState, original: RgbaImage): RgbaImage | null {
   return s.result?.decoded ?? null;
 }
 
-/** Whether a side shows a learned codec (the only ones with a bit-allocation map). */
-function showsLearned(s: SideState): boolean {
-  return s.setting.kind === 'codec' && findCodec(s.setting.codecId)?.family === 'learned';
+/** Whether a side shows a codec whose encodes carry a bit-allocation map (Codec.extras: the learned codecs). */
+function showsBitMaps(s: SideState): boolean {
+  return s.setting.kind === 'codec' && !!findCodec(s.setting.codecId)?.extras?.includes('bitMap');
 }
 
 /** The bit map of the result a side shows, if it has one of the image's size. */
 function sideBitMap(s: SideState, original: RgbaImage): BitAllocationMap | null {
-  if (!showsLearned(s) || !s.result) return null;
+  if (!showsBitMaps(s) || !s.result) return null;
   const m = s.result.extras?.bitMap;
   return m && m.width === original.width && m.height === original.height ? m : null;
 }
@@ -107,7 +107,7 @@ function SideTag({ side, state, name, bits }: { side: Side; state: SideState; na
         </span>
       )}
       {state.status === 'error' && <span className="tag-error">failed</span>}
-      {showsLearned(state) && (
+      {showsBitMaps(state) && (
         <button
           type="button"
           className="bits-toggle"

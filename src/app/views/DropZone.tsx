@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { SAMPLES, sampleUrl } from '../input/samples';
-import { MAX_PIXELS, megapixels } from '../input/errors';
-import { openFile, openSample, toast } from '../state/engine';
+import { MAX_PIXELS, megapixels } from '../limits';
+import { openFile, openSample, toast } from '../state/actions';
 import { useLab } from '../state/lab';
 
 const ACCEPT = 'image/png,image/jpeg,image/webp,image/avif,image/jxl,image/gif,image/bmp,.jxl,.avif,.rdlb';

@@ -2,8 +2,7 @@
 // curves, training log plot, credits) shown in a modal dialog, rendered from the Markdown subset in markdown.ts
 // as React elements. The card is fetched from the same origin when the visitor opens it.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { modelsBaseUrl } from '../../codecs/learned/model-info';
-import { messageOf } from '../state/engine';
+import { messageOf } from '../../errors';
 import { cardTarget, parseMarkdown, type Block, type Inline } from './markdown';
 
 interface Ctx {
@@ -95,7 +94,8 @@ function blocks(list: Block[], ctx: Ctx): ReactNode[] {
 type CardState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; blocks: Block[] };
 
 /** The modal; mounted while open. `onClose` runs on Escape, the close button or a click on the backdrop. */
-export function ModelCard({ name, cardUrl, onClose }: { name: string; cardUrl: string; onClose: () => void }) {
+/** `cardBase`: links and images in the card may only point below it (the served model packages) or to https pages. */
+export function ModelCard({ name, cardUrl, cardBase, onClose }: { name: string; cardUrl: string; cardBase: string; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [state, setState] = useState<CardState>({ status: 'loading' });
   useEffect(() => {
@@ -112,7 +112,7 @@ export function ModelCard({ name, cardUrl, onClose }: { name: string; cardUrl: s
       live = false;
     };
   }, [cardUrl]);
-  const ctx: Ctx = { cardUrl, base: modelsBaseUrl() };
+  const ctx: Ctx = { cardUrl, base: cardBase };
   return (
     <dialog
       ref={ref}

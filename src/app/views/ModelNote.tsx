@@ -1,17 +1,20 @@
-// Under a learned codec's options: whose weights these are and how they fared on RD Lab's benchmark photos,
-// straight from the package's manifest (src/codecs/learned/model-info.ts), with a button that opens the model
-// card (ModelCard.tsx).
+// Under the options of a codec with a trained model (Codec.modelInfo: the learned codecs, which read it from their
+// package's manifest): whose weights these are and how they fared on RD Lab's benchmark photos, with a button that
+// opens the model card (ModelCard.tsx).
 import { useEffect, useState } from 'react';
-import { fetchModelInfo, type ModelInfo } from '../../codecs/learned/model-info';
+import type { Codec, ModelInfo } from '../../codecs/types';
 import { fmtSigned } from './format';
 import { ModelCard } from './ModelCard';
+
+/** What the note's text is made of (the card's address is not). */
+export type ModelFacts = Omit<ModelInfo, 'card' | 'cardBase'>;
 
 const ANCHOR_NAMES: Record<string, string> = { jpeg: 'MozJPEG', webp: 'WebP', avif: 'AVIF', jxl: 'JPEG XL' };
 
 /** One line of text (tested on its own): "RD Lab's own weights: 30,736 steps, 9.4 CPU-h (2026-12-02). BD-rate (PSNR)
  * on 24 benchmark photos, whole scenes at 768×512: …"; a run that began from another model's transforms says how
  * long those trained. */
-export function modelNoteText(info: ModelInfo): string {
+export function modelNoteText(info: ModelFacts): string {
   const parts: string[] = [];
   const trained = [info.steps !== undefined ? `${info.steps.toLocaleString('en-US')} steps` : '', info.cpuHours !== undefined ? `${info.cpuHours.toFixed(1)} CPU-h` : '']
     .filter(Boolean)
@@ -30,7 +33,7 @@ export function modelNoteText(info: ModelInfo): string {
 
 /** What "Rate" means, from the manifest: "Rate t from 0 to 1 moves the training trade-off λ from 0.0018 to 0.0932
  * (log-spaced; loss λ·255²·MSE + bpp). On 24 benchmark photos …: t = 0 → 0.14 bpp, t = 0.57 → 0.39 bpp, t = 1 → 0.73 bpp." */
-export function rateNoteText(info: ModelInfo): string {
+export function rateNoteText(info: ModelFacts): string {
   const r = info.rate;
   if (!r) return '';
   const loss = r.loss ? r.loss.replace(/\*/g, '·').replace('255^2', '255²') : null;
@@ -45,18 +48,18 @@ export function rateNoteText(info: ModelInfo): string {
   return text;
 }
 
-export function ModelNote({ name }: { name: string }) {
+export function ModelNote({ codec }: { codec: Codec }) {
   const [info, setInfo] = useState<ModelInfo | null>(null);
   const [cardOpen, setCardOpen] = useState(false);
   useEffect(() => {
     let live = true;
     setInfo(null);
     setCardOpen(false);
-    fetchModelInfo(name).then((i) => live && setInfo(i));
+    codec.modelInfo?.().then((i) => live && setInfo(i));
     return () => {
       live = false;
     };
-  }, [name]);
+  }, [codec]);
   if (!info) return null;
   const text = modelNoteText(info);
   const rate = rateNoteText(info);
@@ -77,7 +80,7 @@ export function ModelNote({ name }: { name: string }) {
           Model card
         </button>
       </p>
-      {cardOpen && <ModelCard name={info.name} cardUrl={info.card} onClose={() => setCardOpen(false)} />}
+      {cardOpen && <ModelCard name={info.name} cardUrl={info.card} cardBase={info.cardBase} onClose={() => setCardOpen(false)} />}
     </>
   );
 }

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { findCodec } from '../../codecs/registry';
 import { msssimDb } from '../../metrics/msssim';
-import { showPoint } from '../state/engine';
+import { showPoint } from '../state/actions';
 import { useLab } from '../state/lab';
 import type { RdMetric } from '../state/url';
 import { formatBppTick, linearTicks, logTicks } from './axis';

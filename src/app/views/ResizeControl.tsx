@@ -1,7 +1,7 @@
 // The Resize step (top bar): width × height or a percentage of the opened image, the aspect ratio kept or not,
-// Lanczos-3. Applies to both sides before compression (state/engine.ts setResize, state/resize.ts).
+// Lanczos-3. Applies to both sides before compression (state/actions/open.ts setResize, state/resize.ts).
 import { useEffect, useRef, useState } from 'react';
-import { setResize } from '../state/engine';
+import { setResize } from '../state/actions';
 import { useLab } from '../state/lab';
 import { describeResize, keepAspect, RESIZE_PRESETS, targetSize, type ResizeSetting } from '../state/resize';
 

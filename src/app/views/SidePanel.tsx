@@ -1,10 +1,11 @@
 // One compare side's controls: what it shows (original or a codec + setting), the numbers, the downloads.
+import { messageOf } from '../../errors';
 import { useId } from 'react';
 import { CODECS, findCodec } from '../../codecs/registry';
 import { resolveOptions, settingLabel } from '../../codecs/options';
 import type { LatentStatistics } from '../../codecs/types';
 import { msssimDb } from '../../metrics/msssim';
-import { setSide, toast } from '../state/engine';
+import { setSide, toast } from '../state/actions';
 import { useLab, type Side } from '../state/lab';
 import { rgbaToPng, saveBlob, saveBytes, sourceBaseName } from './download';
 import { fmtBpp, fmtDb, fmtMs, fmtMsssim, fmtSigned, formatBytes, progressText } from './format';
@@ -94,7 +95,7 @@ export function SidePanel({ side }: { side: Side }) {
       const name = shown && codec ? `${sourceBaseName(source)}-${codec.id}-${settingLabel(codec, shown.options).replace(/[^\w]+/g, '_')}.decoded.png` : `${sourceBaseName(source)}.png`;
       saveBlob(await rgbaToPng(image), name);
     } catch (e) {
-      toast('error', 'PNG export failed', (e as Error).message);
+      toast('error', 'PNG export failed', messageOf(e));
     }
   };
 
@@ -126,7 +127,7 @@ export function SidePanel({ side }: { side: Side }) {
       {codec && setting.kind === 'codec' && (
         <OptionsForm codec={codec} options={setting.options} onChange={(o) => setSide(side, { kind: 'codec', codecId: codec.id, options: o })} />
       )}
-      {codec?.family === 'learned' && <ModelNote name={codec.id} />}
+      {codec?.modelInfo && <ModelNote codec={codec} />}
 
       {state.status === 'error' && state.error && (
         <p className="side-error" role="alert">
@@ -141,12 +142,12 @@ export function SidePanel({ side }: { side: Side }) {
               <Stat label="Resized" value={`from ${source.resizedFrom.width}×${source.resizedFrom.height}`} sub="Lanczos-3" title="The Resize step: every codec compresses this resized image" />
             ) : (
               <>
-                <Stat label="File" value={formatBytes(source.fileBytes)} sub={source.format === 'rdlb' ? 'RD Lab file, decoded' : source.format.toUpperCase()} />
+                <Stat label="File" value={formatBytes(source.fileBytes)} sub={source.decodedFrom ? `${source.decodedFrom}, decoded` : source.format.toUpperCase()} />
                 <Stat label="bpp" value={fmtBpp((source.fileBytes * 8) / px)} />
               </>
             )}
             <Stat label="Size" value={`${source.image.width}×${source.image.height}`} />
-            <Stat label="PSNR" value="∞" sub={source.format === 'rdlb' ? 'reference: the decoded file' : 'reference'} />
+            <Stat label="PSNR" value="∞" sub={source.decodedFrom ? 'reference: the decoded file' : 'reference'} />
           </>
         ) : shown ? (
           <>

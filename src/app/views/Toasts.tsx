@@ -1,5 +1,5 @@
 import { useLab } from '../state/lab';
-import { dismissToast } from '../state/engine';
+import { dismissToast } from '../state/actions';
 
 /** Errors and notes, bottom right. Errors stay until dismissed; notes fade after a few seconds. */
 export function Toasts() {

@@ -17,7 +17,6 @@ export const avif: Codec = {
   ],
   extension: 'avif',
   mimeType: 'image/avif',
-  runtime: 'worker',
   options: [
     qualityOption(50),
     { kind: 'number', key: 'speed', label: 'Speed', min: 0, max: 10, step: 1, default: 6, help: 'libaom speed: 0 = slowest and smallest.' },

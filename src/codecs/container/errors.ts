@@ -1,3 +1,5 @@
+import { RdLabError } from '../../errors';
+
 /** What is wrong with a container file (or with what a caller asked to write). */
 export type ContainerErrorKind =
   /** The file ends before a field it must contain. */
@@ -23,15 +25,13 @@ export type ContainerErrorKind =
  * Typed error of the container reader/writer. `field` names the header field (as in docs/container-format.md),
  * `expected` and `actual` say what was allowed and what was found.
  */
-export class ContainerError extends Error {
-  readonly kind: ContainerErrorKind;
+export class ContainerError extends RdLabError<ContainerErrorKind> {
   readonly field: string;
   readonly expected: string;
   readonly actual: string;
   constructor(kind: ContainerErrorKind, field: string, expected: string, actual: string, detail?: string) {
-    super(`${field}: expected ${expected}, found ${actual}${detail ? ` (${detail})` : ''}.`);
+    super(kind, `${field}: expected ${expected}, found ${actual}${detail ? ` (${detail})` : ''}.`);
     this.name = 'ContainerError';
-    this.kind = kind;
     this.field = field;
     this.expected = expected;
     this.actual = actual;

@@ -52,6 +52,33 @@ export interface ContainerContents {
   readonly tensors: readonly ContainerTensor[];
 }
 
+/** What a file's first bytes say before it is read in full (peekContainer). */
+export interface ContainerPeek {
+  /** Null when the header is cut short or the size is 0. */
+  width: number | null;
+  height: number | null;
+  /** Absent when the id is cut short or not a legal one. */
+  modelId?: string;
+  rate?: number;
+}
+
+/**
+ * The model id, rate and image size from the first bytes of a file that starts with the magic, without the
+ * checks readContainer makes (version, length, CRC, shapes…): enough to route a dropped file to its codec and to
+ * refuse an oversized image before decoding. Fixed offsets with L = the model-id length: id at 13, rate at 45 + L,
+ * width and height at 49 + L and 51 + L.
+ */
+export function peekContainer(head: Uint8Array): ContainerPeek {
+  const none: ContainerPeek = { width: null, height: null };
+  const L = head.length > 12 ? head[12] : 0;
+  if (L < 1 || L > MAX_MODEL_ID || head.length < 53 + L) return none;
+  const modelId = String.fromCharCode(...head.subarray(13, 13 + L));
+  if (!MODEL_ID_RE.test(modelId)) return none;
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const [w, h] = [dv.getUint16(49 + L, true), dv.getUint16(51 + L, true)];
+  return { ...(w > 0 && h > 0 ? { width: w, height: h } : none), modelId, rate: dv.getFloat32(45 + L, true) };
+}
+
 export interface ReadExpectations {
   /** SHA-256 of the weights of the model the caller will decode with (32 bytes). Required. */
   readonly modelHash: Uint8Array;

@@ -17,6 +17,8 @@ export {
   type ContainerContents,
   type ReadExpectations,
   type ReadResult,
+  type ContainerPeek,
   writeContainer,
   readContainer,
+  peekContainer,
 } from './format';

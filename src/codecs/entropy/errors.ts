@@ -1,3 +1,5 @@
+import { RdLabError } from '../../errors';
+
 /** What went wrong in the entropy layer. */
 export type EntropyErrorKind =
   /** A CDF table (or a set of tables) breaks the rules in docs/entropy-coding.md §2. */
@@ -16,11 +18,9 @@ export type EntropyErrorKind =
   | 'bad-escape';
 
 /** Typed error of the entropy layer: `kind` says what, `message` says where and what was expected. */
-export class EntropyError extends Error {
-  readonly kind: EntropyErrorKind;
+export class EntropyError extends RdLabError<EntropyErrorKind> {
   constructor(kind: EntropyErrorKind, message: string) {
-    super(message);
+    super(kind, message);
     this.name = 'EntropyError';
-    this.kind = kind;
   }
 }

@@ -15,7 +15,6 @@ export const jpeg: Codec = {
   ],
   extension: 'jpg',
   mimeType: 'image/jpeg',
-  runtime: 'worker',
   options: [
     qualityOption(75, 'Scales the quantisation tables; higher = more bits.'),
     { kind: 'boolean', key: 'progressive', label: 'Progressive', default: true, help: 'Several scans from coarse to fine; usually also smaller.' },

@@ -15,7 +15,6 @@ export const jxl: Codec = {
   ],
   extension: 'jxl',
   mimeType: 'image/jxl',
-  runtime: 'worker',
   options: [
     qualityOption(75),
     { kind: 'number', key: 'effort', label: 'Effort', min: 1, max: 9, step: 1, default: 7, help: 'Encoder effort: higher = slower and smaller.' },

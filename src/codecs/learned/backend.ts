@@ -5,6 +5,7 @@
 // Exactness contract: `hyperSynthesis().index` is integer arithmetic and must be bit-identical on every
 // backend (WGSL conv2d_int, ONNX ConvInteger/Div, or the CPU path in int-hyper.ts); the float outputs may
 // differ by rounding. The tests compare backends; the decoder relies on the index alone to interpret a file.
+import { RdLabError } from '../../errors';
 import type { Shape } from '../../gpu/tensor';
 
 export type BackendKind = 'wgsl' | 'onnx-webgpu' | 'onnx-wasm';
@@ -44,13 +45,13 @@ export interface LearnedBackend {
 /** A backend failure: `kind` says whether falling back to another backend can help. */
 export type BackendErrorKind = 'unavailable' | 'device-lost' | 'out-of-memory' | 'failed';
 
-export class BackendError extends Error {
+export class BackendError extends RdLabError<BackendErrorKind> {
   constructor(
-    readonly kind: BackendErrorKind,
+    kind: BackendErrorKind,
     readonly backend: BackendKind,
     message: string,
   ) {
-    super(message);
+    super(kind, message);
     this.name = 'BackendError';
   }
 }

@@ -2,7 +2,7 @@
 // (SwiftShader, llvmpipe: WGSL then runs on the CPU, ~50× slower than onnxruntime's wasm SIMD kernels) or no
 // WebGPU at all → onnxruntime-web's wasm EP. After a GPU device loss 'auto' stays on wasm for the rest of the
 // session (this worker, and — through a BroadcastChannel — every other codec worker that is alive).
-import { describeAdapter, formatAdapter } from '../../gpu/device';
+import { probeAdapter, type AdapterProbe } from '../adapter';
 import type { BackendKind } from './backend';
 
 export type BackendChoice = 'auto' | BackendKind;
@@ -36,27 +36,8 @@ export function resetGpuLost(): void {
   gpuLostReason = null;
 }
 
-let adapterProbe: Promise<{ ok: boolean; software: boolean; name: string }> | null = null;
-
-/** Looks at the WebGPU adapter once per worker (no device is created). */
-export function probeAdapter(): Promise<{ ok: boolean; software: boolean; name: string }> {
-  adapterProbe ??= (async () => {
-    const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator).gpu : undefined;
-    if (!gpu) return { ok: false, software: false, name: 'no WebGPU in this browser' };
-    try {
-      const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-      if (!a) return { ok: false, software: false, name: 'no WebGPU adapter' };
-      const info = describeAdapter(a);
-      return { ok: true, software: info.isSoftware, name: formatAdapter(info) };
-    } catch (e) {
-      return { ok: false, software: false, name: `adapter request failed (${(e as Error).message})` };
-    }
-  })();
-  return adapterProbe;
-}
-
 /** Pure decision (unit-tested): what 'auto' picks for an adapter. */
-export function autoBackend(adapter: { ok: boolean; software: boolean; name: string }, lost: string | null): ResolvedBackend {
+export function autoBackend(adapter: AdapterProbe, lost: string | null): ResolvedBackend {
   if (lost) return { kind: 'onnx-wasm', reason: `auto: the GPU device was lost earlier (${lost})` };
   if (!adapter.ok) return { kind: 'onnx-wasm', reason: `auto: ${adapter.name}` };
   if (adapter.software) return { kind: 'onnx-wasm', reason: `auto: software WebGPU adapter ${adapter.name}` };

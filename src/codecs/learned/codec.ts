@@ -1,8 +1,11 @@
-// The Codec metadata shared by the three learned codecs (src/codecs/{factorized,hyperprior,mean-scale}/index.ts):
-// options (rate t, backend), sweep, credits. Cheap to import: the implementation (ORT, WebGPU engine, weights)
-// is behind load().
-import type { Codec, Credit } from '../types';
+// The Codec metadata shared by the learned codecs (src/codecs/{factorized,hyperprior,mean-scale}/index.ts):
+// options (rate t, backend), sweep, credits, and what they offer the app: bit maps and latent statistics, their
+// RDLB files (the container's header names the model), and their model's training and validation facts. Cheap to
+// import: the implementation (ORT, WebGPU engine, weights) is behind load().
+import { MAGIC, peekContainer } from '../container';
+import { optionsFor, qualityFor, type Codec, type CodecFileFormat, type Credit } from '../types';
 import type { BackendChoice } from './choose';
+import { fetchModelInfo } from './model-info';
 
 export const BACKEND_CHOICES: readonly { value: BackendChoice; label: string }[] = [
   { value: 'auto', label: 'Auto' },
@@ -10,6 +13,13 @@ export const BACKEND_CHOICES: readonly { value: BackendChoice; label: string }[]
   { value: 'onnx-webgpu', label: 'onnxruntime WebGPU' },
   { value: 'onnx-wasm', label: 'onnxruntime wasm (CPU)' },
 ];
+
+/** The options of every learned codec. */
+export type LearnedOptions = {
+  /** Rate parameter t ∈ [0, 1] of the variable-rate model (gain units). */
+  rate: number;
+  backend: BackendChoice;
+};
 
 /** Eight rate points from 0 to 1 (a step of 0.01 keeps them on the option's grid). */
 export const RATE_SWEEP: readonly number[] = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1];
@@ -24,15 +34,32 @@ export const COMMON_CREDITS: readonly Credit[] = [
 ];
 
 export interface LearnedCodecSpec {
-  /** Codec id = model package name (public/models/<id>/). */
-  id: 'factorized' | 'hyperprior' | 'mean-scale';
+  /** Codec id = model package name (public/models/<id>/), [a-z0-9-]+. */
+  id: string;
   name: string;
   description: string;
   /** The model's paper, as in its manifest's `paper` (a unit test checks they agree). */
   paper: Credit;
 }
 
-export function learnedCodec(spec: LearnedCodecSpec): Codec {
+/** The RDLB container (docs/container-format.md) as the app sees it: the file names the model that wrote it,
+ *  "<codec id>.v<format version>" (pipeline.ts modelId), so the codec of that id decodes it. */
+export function rdlbFormat(id: string): CodecFileFormat {
+  const mine = new RegExp(`^${id}\\.v\\d+$`);
+  return {
+    name: 'RD Lab file',
+    magic: MAGIC,
+    writerNoun: 'the model',
+    readHeader(head) {
+      const p = peekContainer(head);
+      return { width: p.width, height: p.height, ...(p.modelId !== undefined ? { writer: p.modelId, setting: `t=${p.rate!.toFixed(2)}` } : {}) };
+    },
+    decodes: (writer) => mine.test(writer),
+  };
+}
+
+export function learnedCodec(spec: LearnedCodecSpec): Codec<LearnedOptions> {
+  if (!/^[a-z0-9-]+$/.test(spec.id)) throw new Error(`learned codec id ${JSON.stringify(spec.id)} is not [a-z0-9-]+`);
   return {
     id: spec.id,
     name: spec.name,
@@ -41,11 +68,8 @@ export function learnedCodec(spec: LearnedCodecSpec): Codec {
     credits: [spec.paper, ...COMMON_CREDITS],
     extension: 'rdlb',
     mimeType: 'image/x-rdlab',
-    // onnxruntime's wasm EP blocks the thread it runs on; a worker keeps the page responsive (WebGPU works
-    // in dedicated workers in Chromium too).
-    runtime: 'worker',
     // No maxPixels: the transforms run in tiles (pipeline.ts, tiling.ts), so any image the app opens fits.
-    options: [
+    options: optionsFor<LearnedOptions>([
       {
         kind: 'number',
         key: 'rate',
@@ -65,8 +89,11 @@ export function learnedCodec(spec: LearnedCodecSpec): Codec {
         choices: BACKEND_CHOICES,
         help: 'Auto: our WGSL kernels on a hardware GPU, onnxruntime wasm otherwise. Files decode identically on every backend.',
       },
-    ],
-    quality: { key: 'rate', sweep: RATE_SWEEP, higherIsMoreBits: true },
+    ]),
+    quality: qualityFor<LearnedOptions>({ key: 'rate', sweep: RATE_SWEEP, higherIsMoreBits: true }),
+    extras: ['bitMap', 'latents', 'notes'],
+    fileFormat: rdlbFormat(spec.id),
+    modelInfo: () => fetchModelInfo(spec.id),
     load: () => import('./implementation').then((m) => m.implementationFor(spec.id)),
   };
 }

@@ -1,7 +1,9 @@
 // The learned codecs' CodecImplementation (runs in a codec worker): loads the model package and a backend,
 // encodes with pipeline.ts, decodes the file again for `decoded`, and maps every failure to a CodecError.
-import { CodecError, type CodecImplementation, type CodecOptions, type EncodeContext, type EncodeOutput, type RgbaImage } from '../types';
+import { isOutOfMemory, messageOf } from '../../errors';
+import { CodecError, type CodecImplementation, type EncodeContext, type EncodeOutput, type RgbaImage } from '../types';
 import { BackendError } from './backend';
+import type { LearnedOptions } from './codec';
 import { markGpuLost, resolveBackend, type BackendChoice, type ResolvedBackend } from './choose';
 import { backendFor, dropGpu, loadPackage } from './loader';
 import type { ModelPackage } from './package';
@@ -9,7 +11,7 @@ import { decodeFile, encodeImage } from './pipeline';
 
 function codecError(e: unknown, id: string, during: 'encode-failed' | 'decode-failed', backend?: ResolvedBackend): CodecError {
   if (e instanceof CodecError) return e;
-  const msg = String((e as Error)?.message ?? e);
+  const msg = messageOf(e);
   if (e instanceof BackendError) {
     if (e.kind === 'device-lost') {
       markGpuLost(msg);
@@ -19,7 +21,7 @@ function codecError(e: unknown, id: string, during: 'encode-failed' | 'decode-fa
     if (e.kind === 'out-of-memory') return new CodecError('out-of-memory', `${id} ran out of memory on ${e.backend} (${msg}).`, id);
     if (e.kind === 'unavailable') return new CodecError('unavailable', `${id}: backend ${e.backend} is not available here (${msg}).`, id);
   }
-  if (/out of memory|Cannot enlarge memory|allocation failed/i.test(msg)) return new CodecError('out-of-memory', `${id} ran out of memory (${msg}).`, id);
+  if (isOutOfMemory(e)) return new CodecError('out-of-memory', `${id} ran out of memory (${msg}).`, id);
   return new CodecError(during, `${id} failed${backend ? ` on ${backend.kind}` : ''} (${msg}).`, id);
 }
 
@@ -28,7 +30,7 @@ async function setup(id: string, choice: BackendChoice) {
   try {
     pkg = await loadPackage(id);
   } catch (e) {
-    throw new CodecError('load-failed', `${id}: the model could not be loaded (${(e as Error)?.message ?? e}).`, id);
+    throw new CodecError('load-failed', `${id}: the model could not be loaded (${messageOf(e)}).`, id);
   }
   const resolved = await resolveBackend(choice);
   try {
@@ -37,22 +39,22 @@ async function setup(id: string, choice: BackendChoice) {
     return { pkg, resolved, backend };
   } catch (e) {
     if (e instanceof BackendError && e.kind === 'device-lost') throw codecError(e, id, 'encode-failed', resolved);
-    const msg = String((e as Error)?.message ?? e);
+    const msg = messageOf(e);
     throw new CodecError('unavailable', `${id}: backend ${resolved.kind} is not available here (${msg}).`, id);
   }
 }
 
 const fmtBits = (b: number) => (b >= 8192 ? `${(b / 8192).toFixed(1)} KiB` : `${Math.round(b / 8)} B`);
 
-export function implementationFor(id: string): CodecImplementation {
+export function implementationFor(id: string): CodecImplementation<LearnedOptions> {
   return {
-    async encode(image: RgbaImage, options: CodecOptions, ctx: EncodeContext): Promise<EncodeOutput> {
+    async encode(image: RgbaImage, options: LearnedOptions, ctx: EncodeContext): Promise<EncodeOutput> {
       ctx.onProgress({ stage: 'loading model', done: 0 });
-      const { pkg, resolved, backend } = await setup(id, options.backend as BackendChoice);
+      const { pkg, resolved, backend } = await setup(id, options.backend);
       const t0 = performance.now();
       let enc;
       try {
-        enc = await encodeImage(pkg, backend, image, options.rate as number, {
+        enc = await encodeImage(pkg, backend, image, options.rate, {
           signal: ctx.signal,
           onProgress: (p) => ctx.onProgress({ stage: p.stage, done: 0.05 + 0.6 * p.done }),
         });

@@ -13,7 +13,7 @@ import { resolveOptions } from '../options';
 import { CodecWorkerPool } from '../runtime/pool';
 import type { RgbaImage } from '../types';
 import type { LearnedBackend } from './backend';
-import { probeAdapter } from './choose';
+import { probeAdapter } from '../adapter';
 import { intHyperSynthesis } from './int-hyper';
 import { backendFor, loadPackage } from './loader';
 import type { ModelPackage } from './package';

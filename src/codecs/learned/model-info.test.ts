@@ -26,6 +26,7 @@ describe('modelInfo on the shipped packages', () => {
       expect(info.photos).toBe(raw.validation.photos);
       expect(info.set).toBe(raw.validation.set);
       expect(info.card).toBe(`${BASE}${name}/README.md`);
+      expect(info.cardBase).toBe(BASE);
       const anchors = Object.keys(raw.validation.bd_rate);
       expect(anchors).toEqual(['jpeg', 'webp', 'avif']);
       expect(info.bdRate.map((b) => b.anchor)).toEqual(anchors);
@@ -53,8 +54,8 @@ describe('modelInfo on malformed manifests', () => {
       },
       `${BASE}m/`,
     )!;
-    expect(info).toEqual({ name: 'm', bdRate: [{ anchor: 'avif', psnr: -3.25 }], card: `${BASE}m/README.md` });
-    expect(modelInfo({ name: 'm', provenance: [], validation: 'no' }, `${BASE}m/`)).toEqual({ name: 'm', bdRate: [], card: `${BASE}m/README.md` });
+    expect(info).toEqual({ name: 'm', bdRate: [{ anchor: 'avif', psnr: -3.25 }], card: `${BASE}m/README.md`, cardBase: BASE });
+    expect(modelInfo({ name: 'm', provenance: [], validation: 'no' }, `${BASE}m/`)).toEqual({ name: 'm', bdRate: [], card: `${BASE}m/README.md`, cardBase: BASE });
   });
 });
 

@@ -2,29 +2,10 @@
 // trained, and how they did on RD Lab's benchmark photos (`npm run benchmark`; tools/train/eval.py writes both
 // into the package's manifest.json; the model card README.md next to it has the full tables).
 // Read defensively: a field that is missing or malformed is left out, never guessed.
+import type { ModelInfo } from '../types';
 import { isObj } from './package';
 
-export interface ModelInfo {
-  name: string;
-  /** Training steps, CPU-hours, export date (provenance). */
-  steps?: number;
-  cpuHours?: number;
-  exported?: string;
-  /** Where the run began from another run's transforms (provenance.initialised_from): that run's steps and
-   * CPU-hours, which `steps` / `cpuHours` do not count. */
-  initSteps?: number;
-  initCpuHours?: number;
-  /** Held-out validation: photo count, what they are (e.g. "24 benchmark photos, whole scenes at 768×512") and
-   * BD-rates (%, PSNR and MS-SSIM) against the named anchors. */
-  photos?: number;
-  set?: string;
-  bdRate: { anchor: string; psnr: number; msssim?: number }[];
-  /** What the rate parameter t means: the training λ range (manifest rate.lambda) and the mean bpp the
-   * validation photos came to at each evaluated t (validation.results). */
-  rate?: { lambdaMin: number; lambdaMax: number; spacing?: string; loss?: string; bpp: { t: number; bpp: number }[] };
-  /** URL of the model card. */
-  card: string;
-}
+export type { ModelInfo };
 
 /** Base URL of the model packages: `<site base>models/` (public/ is served at the site root). */
 export function modelsBaseUrl(): string {
@@ -36,12 +17,12 @@ export function modelsBaseUrl(): string {
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** The facts above from a parsed manifest.json (any JSON value; nothing is trusted). */
-export function modelInfo(manifest: unknown, packageUrl: string): ModelInfo | null {
+export function modelInfo(manifest: unknown, packageUrl: string, cardBase = new URL('../', packageUrl).href): ModelInfo | null {
   if (!isObj(manifest) || typeof manifest.name !== 'string') return null;
   const prov = isObj(manifest.provenance) ? manifest.provenance : {};
   const val = isObj(manifest.validation) ? manifest.validation : {};
   const bd = isObj(val.bd_rate) ? val.bd_rate : {};
-  const info: ModelInfo = { name: manifest.name, bdRate: [], card: new URL('README.md', packageUrl).href };
+  const info: ModelInfo = { name: manifest.name, bdRate: [], card: new URL('README.md', packageUrl).href, cardBase };
   const steps = num(prov.steps);
   if (steps !== undefined && Number.isInteger(steps) && steps >= 0) info.steps = steps;
   const cpu = num(prov.cpu_hours);
@@ -92,7 +73,7 @@ export function fetchModelInfo(name: string, baseUrl = modelsBaseUrl()): Promise
   if (!p) {
     p = fetch(`${packageUrl}manifest.json`)
       .then((r) => (r.ok ? r.json() : null))
-      .then((json) => modelInfo(json, packageUrl))
+      .then((json) => modelInfo(json, packageUrl, baseUrl))
       .catch(() => null);
     p.then((info) => info ?? cache.delete(packageUrl));
     cache.set(packageUrl, p);

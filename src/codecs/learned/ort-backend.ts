@@ -4,6 +4,7 @@
 // 'onnxruntime-web/wasm' or 'onnxruntime-web/webgpu', Node imports 'onnxruntime-web'.
 // The hyper_synthesis graph (integer ops) always runs on the wasm EP: ConvInteger has no WebGPU kernel anyway,
 // and the table index must be exact.
+import { isOutOfMemory, messageOf } from '../../errors';
 import type * as Ort from 'onnxruntime-web';
 import type { Shape } from '../../gpu/tensor';
 import { BackendError, type BackendKind, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
@@ -40,8 +41,8 @@ function serialised<T>(ort: OrtModule, f: () => Promise<T>): Promise<T> {
 
 function mapError(e: unknown, kind: BackendKind, what: string): BackendError {
   if (e instanceof BackendError) return e;
-  const msg = String((e as Error)?.message ?? e);
-  const k = /out of memory|\bOOM\b|bad_alloc|Cannot enlarge memory|allocation failed/i.test(msg)
+  const msg = messageOf(e);
+  const k = isOutOfMemory(e)
     ? 'out-of-memory'
     : /device (was )?lost|DeviceLost/i.test(msg)
       ? 'device-lost'

@@ -1,6 +1,7 @@
 // Model packages (docs/model-package.md): parse and validate manifest.json, verify weights.bin's SHA-256 and
 // those of the shared packages it uses (the transforms several codecs share, stored once), and hand out typed
 // tensor views, gain vectors and entropy tables. No WebGPU here: Node tests, workers and the CLI use it too.
+import { RdLabError } from '../../errors';
 import { createTables, buildGaussianTables, mixLevelTables, type CdfTables, type GaussianTables } from '../entropy';
 
 export const PACKAGE_FORMAT = 'rdlab-model';
@@ -16,12 +17,9 @@ export const MAX_PACKAGE_BYTES = 12_000_000;
  * package that is missing, malformed, or not the one the codec's manifest names by SHA-256. */
 export type PackageErrorKind = 'manifest' | 'weights' | 'hash' | 'tensor' | 'reference';
 
-export class PackageError extends Error {
-  constructor(
-    readonly kind: PackageErrorKind,
-    message: string,
-  ) {
-    super(message);
+export class PackageError extends RdLabError<PackageErrorKind> {
+  constructor(kind: PackageErrorKind, message: string) {
+    super(kind, message);
     this.name = 'PackageError';
   }
 }

@@ -16,7 +16,8 @@
 // and the transforms' memory is bounded whatever the image (the first analysis layer alone would be
 // 96 × H/2 × W/2 floats, 1.2 GB for 12 MP). The latents (y, index, means: M values per 16×16 pixels) are
 // kept whole; they are a few bytes per pixel, less than the RGBA image itself.
-import { ContainerError, readContainer, writeContainer, type Shape3 } from '../container';
+import { messageOf } from '../../errors';
+import { ContainerError, MAX_IMAGE_SIDE, readContainer, writeContainer, type Shape3 } from '../container';
 import { EntropyError, decodeTensor, encodeTensor, perChannel } from '../entropy';
 import { CodecError, throwIfAborted, type BitAllocationMap, type EncodeProgress, type LatentStatistics, type RgbaImage } from '../types';
 import { bitAllocationMap, elementBits, latentStatistics, type ElementBits, type LatentBits } from './bits';
@@ -122,8 +123,8 @@ class Stages {
 
 function checkImage(image: RgbaImage, codecId: string): void {
   const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 16384 || height > 16384) {
-    throw new CodecError('too-large', `image size ${width}×${height} is outside 1 … 16384 per side.`, codecId);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw new CodecError('too-large', `image size ${width}×${height} is outside 1 … ${MAX_IMAGE_SIDE} per side.`, codecId);
   }
   if (data.length !== width * height * 4) throw new CodecError('encode-failed', `image data has ${data.length} bytes, ${width}×${height} RGBA needs ${width * height * 4}.`, codecId);
 }
@@ -367,7 +368,7 @@ function dequantize(symbols: Int32Array, means: Float32Array | null): Float32Arr
 function decodeError(e: unknown, id: string): CodecError {
   if (e instanceof CodecError) return e;
   const what = e instanceof ContainerError ? `${e.kind}: ` : e instanceof EntropyError ? `entropy ${e.kind}: ` : '';
-  return new CodecError('decode-failed', `${id} cannot decode this file (${what}${(e as Error)?.message ?? String(e)})`, id);
+  return new CodecError('decode-failed', `${id} cannot decode this file (${what}${messageOf(e)})`, id);
 }
 
 /** Decodes an RDLB file made by this model. Every problem with the file is a CodecError('decode-failed'). */

@@ -16,6 +16,7 @@
 // for j past its end, for the "same"-padded convs and depth_to_space these op lists use; `planAxis` also
 // checks every intermediate level). A tile's input start is a multiple of the op list's alignment (the product
 // of the strides, 16 for the analysis) so that its output grid is the whole image's grid shifted by an integer.
+import { RdLabError } from '../../errors';
 import type { Op } from './package';
 
 /** The ops that move positions; everything else is pointwise in space. */
@@ -30,9 +31,10 @@ function spatial(ops: readonly Op[]): SpatialOp[] {
   return out;
 }
 
-export class TilingError extends Error {
+/** A tile plan that cannot be made (a tile smaller than one output, an op list tiles cannot follow). */
+export class TilingError extends RdLabError<'plan'> {
   constructor(message: string) {
-    super(message);
+    super('plan', message);
     this.name = 'TilingError';
   }
 }

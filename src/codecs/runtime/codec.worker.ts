@@ -1,6 +1,7 @@
 // A codec worker: holds one source image, runs encode → decode → metrics jobs one at a time, reports progress.
 // Cancellation is done by the page terminating the worker (the only way to stop a running wasm call).
 /// <reference lib="webworker" />
+import { messageOf } from '../../errors';
 import { findCodec } from '../registry';
 import { CodecError, type CodecImplementation, type RgbaImage } from '../types';
 import { resolveOptions } from '../options';
@@ -38,7 +39,7 @@ function load(codecId: string): Promise<CodecImplementation> {
       loaded.delete(codecId);
       const ce = asCodecError(e, 'load-failed', codec);
       // A failing self-test at load time is a load failure, whatever stage it failed in.
-      throw ce.kind === 'out-of-memory' ? ce : new CodecError('load-failed', `${codec.name} could not be loaded (${String((e as Error)?.message ?? e)}).`, codec.id);
+      throw ce.kind === 'out-of-memory' ? ce : new CodecError('load-failed', `${codec.name} could not be loaded (${messageOf(e)}).`, codec.id);
     });
     loaded.set(codecId, p);
   }
@@ -53,7 +54,6 @@ async function handle(req: WorkerRequest): Promise<void> {
       if (!image) return post({ id: req.id, type: 'needs-source' });
       const codec = findCodec(req.codecId);
       if (!codec) throw new CodecError('unknown-codec', `No codec "${req.codecId}".`, req.codecId);
-      if (codec.runtime !== 'worker') throw new CodecError('unavailable', `${codec.name} runs on the page, not in a worker.`, codec.id);
       const options = resolveOptions(codec, req.options);
       progress('loading codec', 0);
       const impl = await load(codec.id);
@@ -67,13 +67,13 @@ async function handle(req: WorkerRequest): Promise<void> {
       const bytes = standalone(out.bytes);
       const decoded = { width: out.decoded.width, height: out.decoded.height, data: standalone(out.decoded.data) };
       const result: EncodeJobResult = { bytes, decoded, timings: out.timings, metrics, extras: out.extras };
-      return post({ id: req.id, type: 'result', result }, [bytes.buffer as ArrayBuffer, decoded.data.buffer as ArrayBuffer]);
+      return post({ id: req.id, type: 'result', job: 'encode', result }, [bytes.buffer as ArrayBuffer, decoded.data.buffer as ArrayBuffer]);
     }
     case 'metrics': {
       const image = useSource(req.source);
       if (!image) return post({ id: req.id, type: 'needs-source' });
       progress('measuring quality', 0);
-      return post({ id: req.id, type: 'result', result: measure(image, req.decoded) });
+      return post({ id: req.id, type: 'result', job: 'metrics', result: measure(image, req.decoded) });
     }
     case 'decode-file': {
       const impl = await load(req.codecId);
@@ -85,12 +85,12 @@ async function handle(req: WorkerRequest): Promise<void> {
         throw asCodecError(e, 'decode-failed', req.codecId);
       }
       const data = new Uint8ClampedArray(im.data);
-      return post({ id: req.id, type: 'result', result: { width: im.width, height: im.height, data } }, [data.buffer]);
+      return post({ id: req.id, type: 'result', job: 'decode-file', result: { width: im.width, height: im.height, data } }, [data.buffer]);
     }
     case 'resize': {
       progress('resizing', 0);
       const im = resizeLanczos3(req.image, req.width, req.height);
-      return post({ id: req.id, type: 'result', result: im }, [im.data.buffer as ArrayBuffer]);
+      return post({ id: req.id, type: 'result', job: 'resize', result: im }, [im.data.buffer as ArrayBuffer]);
     }
   }
 }

@@ -1,7 +1,8 @@
 // A pool of codec workers with a queue, progress, cancellation (abort → terminate the worker) and typed errors.
 // One pool per purpose: each compare side gets its own single-worker pool, the RD sweep a pool of N workers.
+import { messageOf } from '../../errors';
 import { CodecError, type CodecOptions, type EncodeProgress, type RgbaImage } from '../types';
-import type { EncodeJobResult, QualityMetrics, WorkerRequest, WorkerResponse } from './protocol';
+import { isResultOf, type EncodeJobResult, type JobResults, type JobType, type QualityMetrics, type ResultMessage, type WorkerRequest, type WorkerResponse } from './protocol';
 
 export interface JobOptions {
   signal?: AbortSignal;
@@ -23,7 +24,8 @@ type Body =
 interface Task {
   body: Body;
   opts: JobOptions;
-  resolve: (v: unknown) => void;
+  /** Settles the caller's promise with a result message (of this task's job type, checked). */
+  accept: (msg: ResultMessage) => void;
   reject: (e: unknown) => void;
   onAbort?: () => void;
 }
@@ -69,22 +71,22 @@ export class CodecWorkerPool {
 
   /** Encodes `source` with a codec, decodes it again and measures PSNR/MS-SSIM, all in a worker. */
   encode(source: SourceImage, codecId: string, options: CodecOptions, opts: JobOptions = {}): Promise<EncodeJobResult> {
-    return this.submit({ type: 'encode', source, codecId, options }, opts) as Promise<EncodeJobResult>;
+    return this.submit('encode', { type: 'encode', source, codecId, options }, opts);
   }
 
-  /** PSNR/MS-SSIM of an image decoded elsewhere (e.g. a codec that runs on the page) against `source`. */
+  /** PSNR/MS-SSIM of an image decoded elsewhere against `source`. */
   metrics(source: SourceImage, decoded: RgbaImage, opts: JobOptions = {}): Promise<QualityMetrics> {
-    return this.submit({ type: 'metrics', source, decoded }, opts) as Promise<QualityMetrics>;
+    return this.submit('metrics', { type: 'metrics', source, decoded }, opts);
   }
 
   /** Decodes a file with a codec's own decoder (for formats the browser cannot open). */
   decodeFile(codecId: string, bytes: Uint8Array, opts: JobOptions = {}): Promise<RgbaImage> {
-    return this.submit({ type: 'decode-file', codecId, bytes }, opts) as Promise<RgbaImage>;
+    return this.submit('decode-file', { type: 'decode-file', codecId, bytes }, opts);
   }
 
   /** Resizes an image with the Lanczos-3 filter (src/image/resize.ts) off the page's thread. */
   resize(image: RgbaImage, width: number, height: number, opts: JobOptions = {}): Promise<RgbaImage> {
-    return this.submit({ type: 'resize', image, width, height }, opts) as Promise<RgbaImage>;
+    return this.submit('resize', { type: 'resize', image, width, height }, opts);
   }
 
   /** Cancels everything queued and running, and terminates the workers. */
@@ -97,11 +99,15 @@ export class CodecWorkerPool {
     }
   }
 
-  private submit(body: Body, opts: JobOptions): Promise<unknown> {
+  private submit<T extends JobType>(job: T, body: Body & { type: T }, opts: JobOptions): Promise<JobResults[T]> {
     return new Promise((resolve, reject) => {
       if (this.disposed) return reject(new CodecError('aborted', 'The worker pool was closed.'));
       if (opts.signal?.aborted) return reject(new CodecError('aborted', 'Cancelled.', 'codecId' in body ? body.codecId : undefined));
-      const task: Task = { body, opts, resolve, reject };
+      const accept = (msg: ResultMessage) => {
+        if (isResultOf(msg, job)) resolve(msg.result);
+        else reject(new CodecError('worker-crashed', `The codec worker answered a ${job} job with a ${msg.job} result.`));
+      };
+      const task: Task = { body, opts, accept, reject };
       if (opts.signal) {
         task.onAbort = () => this.abort(task);
         opts.signal.addEventListener('abort', task.onAbort, { once: true });
@@ -128,14 +134,14 @@ export class CodecWorkerPool {
     }
   }
 
-  private finish(task: Task, slot: Slot | null, error: unknown, value?: unknown) {
+  private finish(task: Task, slot: Slot | null, error: unknown, result?: ResultMessage) {
     if (task.onAbort) task.opts.signal?.removeEventListener('abort', task.onAbort);
     if (slot && slot.task === task) {
       slot.task = null;
       this.armIdle(slot);
     }
-    if (error) task.reject(error);
-    else task.resolve(value);
+    if (error || !result) task.reject(error);
+    else task.accept(result);
   }
 
   private kill(slot: Slot) {
@@ -200,7 +206,7 @@ export class CodecWorkerPool {
       w.postMessage(req);
     } catch (e) {
       this.kill(slot);
-      this.finish(task, slot, new CodecError('worker-crashed', `Could not send the job to a codec worker: ${(e as Error).message}`));
+      this.finish(task, slot, new CodecError('worker-crashed', `Could not send the job to a codec worker: ${messageOf(e)}`));
       this.pump();
     }
   }
@@ -217,7 +223,7 @@ export class CodecWorkerPool {
         this.start(slot, task, true);
         return;
       case 'result':
-        this.finish(task, slot, null, msg.result);
+        this.finish(task, slot, null, msg);
         this.pump();
         return;
       case 'error':

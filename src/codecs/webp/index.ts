@@ -15,7 +15,6 @@ export const webp: Codec = {
   ],
   extension: 'webp',
   mimeType: 'image/webp',
-  runtime: 'worker',
   options: [
     qualityOption(75),
     { kind: 'number', key: 'method', label: 'Effort', min: 0, max: 6, step: 1, default: 4, help: 'Encoder effort (libwebp “method”): slower = smaller.' },

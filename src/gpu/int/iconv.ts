@@ -11,6 +11,7 @@
 // implementations (numpy `//`, Python) produce the same output.
 // Inputs are guaranteed in [−127, 127] and weights in the int8 range by the exporter, so every product is
 // exact; sums wrap modulo 2³² exactly as WGSL i32 does (they do not overflow for exported networks anyway).
+import { RdLabError } from '../../errors';
 import type { Shape } from '../tensor';
 
 export interface IConvParams {
@@ -35,12 +36,9 @@ export interface IConvParams {
 
 export type IConvErrorKind = 'params' | 'shape';
 
-export class IConvError extends Error {
-  constructor(
-    readonly kind: IConvErrorKind,
-    message: string,
-  ) {
-    super(message);
+export class IConvError extends RdLabError<IConvErrorKind> {
+  constructor(kind: IConvErrorKind, message: string) {
+    super(kind, message);
     this.name = 'IConvError';
   }
 }
