@@ -17,9 +17,9 @@ import { PackageError, type ModelManifest, type ModelPackage, type Op } from './
 
 export type GraphName = 'analysis' | 'hyper_analysis' | 'hyper_synthesis' | 'synthesis';
 
-/** The graphs a package's backend needs: analysis and synthesis, plus the hyper graphs for hyperprior models. */
+/** The graphs a package's backend needs: analysis and synthesis, plus the hyper graphs where it has a hyper-prior. */
 export function graphNames(m: ModelManifest): GraphName[] {
-  return m.architecture === 'factorized' ? ['analysis', 'synthesis'] : ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis'];
+  return m.transforms.hyper_analysis ? ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis'] : ['analysis', 'synthesis'];
 }
 
 function bad(msg: string): never {

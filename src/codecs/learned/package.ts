@@ -248,11 +248,17 @@ export function parseManifest(json: unknown, shared: readonly SharedManifest[] =
       for (const key of ['weight', 'bias', 'beta', 'gamma', 'divisor']) if (key in op) need(op[key], `transforms.${tname}[${i}].${key}`);
     });
   }
+  // What the pipeline composes (latents.ts) follows from the structure: a hyper-prior (entropy.z and the hyper
+  // transforms, together), Gaussian y tables (which need its index), a means head (which reads its features).
   const hyper = m.architecture !== 'factorized';
-  if (hyper && (!m.transforms.hyper_analysis || !m.transforms.hyper_synthesis_int || !m.transforms.scale_index_int)) {
-    fail('manifest', `${m.architecture} needs transforms.hyper_analysis, hyper_synthesis_int and scale_index_int.`);
+  const hyperParts = [m.transforms.hyper_analysis, m.transforms.hyper_synthesis_int, m.transforms.scale_index_int, isObj(m.entropy) ? m.entropy.z : undefined];
+  if (hyper && hyperParts.some((x) => !x)) {
+    fail('manifest', `${m.architecture} needs transforms.hyper_analysis, hyper_synthesis_int, scale_index_int and entropy.z.`);
   }
+  if (!hyper && hyperParts.some((x) => x)) fail('manifest', `${m.architecture} has part of a hyper-prior (hyper transforms or entropy.z) but not all of it.`);
   if (m.architecture === 'mean-scale' && !m.transforms.means) fail('manifest', 'mean-scale needs transforms.means.');
+  if (m.transforms.means && !hyper) fail('manifest', 'transforms.means reads the hyper-synthesis features: it needs a hyper-prior.');
+  if (!hyper && isObj(m.entropy) && isObj(m.entropy.y) && m.entropy.y.family === 'gaussian') fail('manifest', 'Gaussian y tables are chosen by a hyper-prior\'s index: they need one.');
   if (!isObj(m.entropy) || m.entropy.precision !== 16) fail('manifest', 'entropy.precision must be 16.');
   for (const key of hyper ? (['y', 'z'] as const) : (['y'] as const)) {
     const s = m.entropy[key];

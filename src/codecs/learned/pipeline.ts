@@ -1,9 +1,12 @@
 // The learned-codec pipeline, backend-independent: exactly tools/train/eval.py's code_image(), plus real
 // entropy coding into an RDLB container (docs/container-format.md) and the decoder. See docs/learned-codecs.md.
+// Which latents are coded, and how, is the list of latent coders in latents.ts (from the manifest's structure):
 //
-//   encode: pad (replicate) → y = analysis(x)·gain(t) → [z = hyper_analysis(y); ẑ = clamp(round(z), ±127);
-//           index, means = hyper_synthesis_int(ẑ)] → symbols = round(y − means) → rANS → [y, z] in a container
-//   decode: container → ẑ (per-channel z tables) → index, means → symbols (Gaussian tables by index)
+//   encode: pad (replicate) → y = analysis(x)·gain(t) → for each coder (z, then y): its values (y, or
+//           z = hyper_analysis(y)) → symbols (ẑ = clamp(round(z), ±127); round(y − means)) → rANS with its tables
+//           (per channel; Gaussian by index) → what it gives the next (ẑ → index, means = hyper_synthesis_int(ẑ))
+//           → the tensors [y, z] in a container
+//   decode: container → for each coder: symbols (its tables, the conditioning so far) → what it gives the next
 //           → ŷ = symbols + means → x̂ = synthesis(ŷ·inv_gain(t)) → crop, clamp, round to 8 bits
 //
 // Rounding: every round() here is half-to-even (torch.round, WGSL round). The decoder receives the symbols,
@@ -17,19 +20,17 @@
 // 96 × H/2 × W/2 floats, 1.2 GB for 12 MP). The latents (y, index, means: M values per 16×16 pixels) are
 // kept whole; they are a few bytes per pixel, less than the RGBA image itself.
 import { messageOf } from '../../errors';
-import { ContainerError, MAX_IMAGE_SIDE, readContainer, writeContainer, type Shape3 } from '../container';
-import { EntropyError, decodeTensor, encodeTensor, perChannel } from '../entropy';
+import { ContainerError, MAX_IMAGE_SIDE, readContainer, writeContainer, type ContainerTensor, type Shape3 } from '../container';
+import { EntropyError, decodeTensor, encodeTensor } from '../entropy';
 import { CodecError, throwIfAborted, type BitAllocationMap, type EncodeProgress, type LatentStatistics, type RgbaImage } from '../types';
 import { bitAllocationMap, elementBits, latentStatistics, type ElementBits, type LatentBits } from './bits';
 import type { LearnedBackend } from './backend';
-import { paddedChwRegion, paddedSize, roundHalfEven, writeChwTile } from './image';
+import { paddedChwRegion, paddedSize, writeChwTile } from './image';
+import { latentCoders, UNCONDITIONED, Y_BLOCK, type Conditioning, type LatentCoder } from './latents';
 import type { ModelPackage, Op } from './package';
 import { cropChw, outputLength, pasteChw, planTiles, type Tile } from './tiling';
 
-/** Largest z magnitude (tools/train/models.py Z_CLAMP): the integer hyper-synthesis' input range. */
-export const Z_CLAMP = 127;
-/** Pixels per y position along each side (four stride-2 layers). */
-export const Y_BLOCK = 16;
+export { Y_BLOCK, Z_CLAMP } from './latents';
 
 /** Default tile edge in pixels: see docs/learned-codecs.md "Tiles" for the memory and time it was chosen by. */
 export const DEFAULT_TILE = 512;
@@ -86,13 +87,13 @@ export function modelId(pkg: ModelPackage): string {
   return `${pkg.manifest.name}.v${pkg.manifest.version}`;
 }
 
-/** Latent shapes [y] or [y, z] the model produces for a width × height image (what a file must declare). */
+/** Latent shapes [y] or [y, z] the model produces for a width × height image (what a file must declare, in the
+ * file's order: the coders' order reversed). */
 export function latentShapes(pkg: ModelPackage, width: number, height: number): Shape3[] {
-  const m = pkg.manifest;
-  const p = paddedSize(width, height, m.downsampling);
-  const y: Shape3 = [m.channels.M, p.height / Y_BLOCK, p.width / Y_BLOCK];
-  if (m.architecture === 'factorized') return [y];
-  return [y, [m.channels.Nz!, p.height / 64, p.width / 64]];
+  const p = paddedSize(width, height, pkg.manifest.downsampling);
+  return latentCoders(pkg)
+    .map((c) => c.shape(p.height, p.width))
+    .reverse();
 }
 
 class Stages {
@@ -184,12 +185,11 @@ async function tiled<T extends Float32Array | Int32Array>(
   progress(1);
 }
 
-/** The synthesis on tiles of ŷ = symbols + means, written straight into an RGBA image of the original size. */
+/** The synthesis on tiles of ŷ (= symbols + means), written straight into an RGBA image of the original size. */
 async function synthesizeTiled(
   pkg: ModelPackage,
   backend: LearnedBackend,
-  symbols: Int32Array,
-  means: Float32Array | null,
+  yHat: Float32Array,
   yShape: Shape3,
   invGain: Float32Array,
   image: { width: number; height: number },
@@ -203,16 +203,24 @@ async function synthesizeTiled(
     progress(i / tiles.length);
     const t = tiles[i];
     const [r0, r1, c0, c1] = [t.rows.in0, t.rows.in1, t.cols.in0, t.cols.in1];
-    const sym = cropChw(symbols, M, yh, yw, r0, r1, c0, c1);
-    const yHat = dequantize(sym, means ? cropChw(means, M, yh, yw, r0, r1, c0, c1) : null);
+    const tileIn = tiles.length === 1 ? yHat : cropChw(yHat, M, yh, yw, r0, r1, c0, c1);
     const th = outputLength(ops, r1 - r0);
     const tw = outputLength(ops, c1 - c0);
-    const xh = await backend.synthesize(yHat, [M, r1 - r0, c1 - c0], invGain);
+    const xh = await backend.synthesize(tileIn, [M, r1 - r0, c1 - c0], invGain);
     if (xh.shape.join() !== [3, th, tw].join()) throw new CodecError('decode-failed', `synthesis produced ${xh.shape.join('×')}, expected 3×${th}×${tw}.`, pkg.manifest.name);
     writeChwTile(xh.data, th, tw, t.rows.skip, t.cols.skip, rowsOf(t), colsOf(t), out, t.rows.out0, t.cols.out0);
   }
   progress(1);
   return out;
+}
+
+/** One latent as coded: its coder, shape, symbols, file tensor and bits. */
+interface Coded {
+  coder: LatentCoder;
+  shape: Shape3;
+  symbols: Int32Array;
+  file: ContainerTensor;
+  bits: ElementBits;
 }
 
 /** Encodes an image at rate t ∈ [0, 1] into an RDLB file. */
@@ -223,20 +231,21 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
   checkImage(image, id);
   const t = Math.fround(rate);
   const st = new Stages(o, id);
-  const hyper = m.architecture !== 'factorized';
+  const coders = latentCoders(pkg);
+  const hyper = coders.some((c) => c.source === 'hyper_analysis');
 
   const tile = tileSizes(o, id);
   // Progress spans per stage (the transforms dominate; entropy coding is a few % of the time).
   const P = o.reconstruct ? { a: 0.42, h: 0.5, e: 0.55 } : { a: hyper ? 0.8 : 0.9, h: 0.9, e: 1 };
   const pad = paddedSize(image.width, image.height, m.downsampling);
   const plan = plans(pkg, pad.height, pad.width, tile);
-  const [yShape, zShape] = latentShapes(pkg, image.width, image.height);
+  const yCoder = coders[coders.length - 1];
+  const yShape = yCoder.shape(pad.height, pad.width);
   const [M, yh, yw] = yShape;
-  const yPlane = yh * yw;
 
   st.next('analysis transform', 0);
   const gain = pkg.gain(t);
-  const y = new Float32Array(M * yPlane);
+  const y = new Float32Array(M * yh * yw);
   const aTiles = plan.analysis();
   for (let i = 0; i < aTiles.length; i++) {
     st.within('analysis transform', 0, P.a, i / aTiles.length);
@@ -248,76 +257,82 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     pasteChw(y, yh, yw, yt.data, M, want[1], want[2], tl.rows.skip, tl.cols.skip, rowsOf(tl), colsOf(tl), tl.rows.out0, tl.cols.out0);
   }
 
-  let zLatent: LatentResult | null = null;
-  let index: Int32Array | null = null;
-  let means: Float32Array | null = null;
-  let zFile: { shape: Shape3; bytes: Uint8Array; streamLengths: number[] } | null = null;
-  if (hyper) {
-    st.next('hyper-prior', P.a, 'analysis');
-    const z = new Float32Array(zShape[0] * zShape[1] * zShape[2]);
-    await tiled(
-      plan.hyperAnalysis(),
-      { data: y, channels: M, height: yh, width: yw },
-      async (input, shape) => {
-        const r = await backend.hyperAnalyze(input, shape);
-        const want = [zShape[0], shape[1] / 4, shape[2] / 4];
-        if (r.shape.join() !== want.join()) throw new CodecError('encode-failed', `hyper-analysis produced ${r.shape.join('×')}, expected ${want.join('×')}.`, id);
-        return { outs: [r.data], shape: r.shape as Shape3 };
-      },
-      [{ data: z, height: zShape[1], width: zShape[2] }],
-      (f) => st.within('hyper-prior', P.a, (P.a + P.h) / 2, f),
-    );
-    const zHat = new Int32Array(z.length);
-    for (let i = 0; i < zHat.length; i++) {
-      const r = roundHalfEven(z[i]);
-      zHat[i] = r > Z_CLAMP ? Z_CLAMP : r < -Z_CLAMP ? -Z_CLAMP : r || 0; // NaN → 0
+  // The latents in coding order; each may condition the next (z → index, means for y).
+  let cond: Conditioning = UNCONDITIONED;
+  let stage = 'analysis';
+  const coded: Coded[] = [];
+  for (const coder of coders) {
+    const shape = coder.shape(pad.height, pad.width);
+    let values: Float32Array;
+    if (coder.source === 'hyper_analysis') {
+      st.next('hyper-prior', P.a, stage);
+      stage = 'hyper-prior';
+      values = new Float32Array(shape[0] * shape[1] * shape[2]);
+      await tiled(
+        plan.hyperAnalysis(),
+        { data: y, channels: M, height: yh, width: yw },
+        async (input, inShape) => {
+          const r = await backend.hyperAnalyze(input, inShape);
+          const want = [shape[0], inShape[1] / 4, inShape[2] / 4];
+          if (r.shape.join() !== want.join()) throw new CodecError('encode-failed', `hyper-analysis produced ${r.shape.join('×')}, expected ${want.join('×')}.`, id);
+          return { outs: [r.data], shape: r.shape as Shape3 };
+        },
+        [{ data: values, height: shape[1], width: shape[2] }],
+        (f) => st.within('hyper-prior', P.a, (P.a + P.h) / 2, f),
+      );
+    } else {
+      st.next('entropy coding', P.h, stage);
+      stage = 'entropy coding';
+      values = y;
     }
-    ({ index, means } = await hyperSynthesisTiled(pkg, backend, zHat, zShape, yShape, plan.hyperSynthesis(), (f) => st.within('hyper-prior', (P.a + P.h) / 2, P.h, f), 'encode-failed'));
-    const zIdx = perChannel(zShape[0], zShape[1] * zShape[2]);
-    const zTables = pkg.tables('z', t);
-    zFile = { shape: zShape, ...encodeTensor(zHat, zIdx, zTables) };
-    zLatent = { shape: zShape, symbols: zHat, bits: elementBits(zHat, { planeSize: zShape[1] * zShape[2] }, zTables) };
+    const symbols = coder.quantize(values, cond);
+    const index = coder.tableIndex(shape, cond);
+    const tables = coder.tables(t);
+    coded.push({ coder, shape, symbols, file: { shape, ...encodeTensor(symbols, index.entropy, tables) }, bits: elementBits(symbols, index.bits, tables) });
+    if (coder.conditions === 'hyper_synthesis') {
+      cond = await hyperSynthesisTiled(pkg, backend, symbols, shape, yShape, plan.hyperSynthesis(), (f) => st.within('hyper-prior', (P.a + P.h) / 2, P.h, f), 'encode-failed');
+    }
   }
 
-  st.next('entropy coding', P.h, hyper ? 'hyper-prior' : 'analysis');
-  const symbols = new Int32Array(y.length);
-  if (means) for (let i = 0; i < symbols.length; i++) symbols[i] = roundHalfEven(Math.fround(y[i] - means[i])) || 0;
-  else for (let i = 0; i < symbols.length; i++) symbols[i] = roundHalfEven(y[i]) || 0;
-  const yTables = pkg.tables('y', t);
-  const yFile = { shape: yShape, ...encodeTensor(symbols, index ?? perChannel(yShape[0], yPlane), yTables) };
-  const yBits = elementBits(symbols, index ? { perElement: index } : { planeSize: yPlane }, yTables);
   const bytes = writeContainer({
     modelId: modelId(pkg),
     modelHash: pkg.hash,
     rate: t,
     width: image.width,
     height: image.height,
-    tensors: zFile ? [yFile, zFile] : [yFile],
+    tensors: coded.map((c) => c.file).reverse(),
   });
 
-  const yLatent: LatentResult = { shape: yShape, symbols, bits: yBits };
+  const yCoded = coded[coded.length - 1];
+  const zCoded = coded.find((c) => c.coder.name === 'z') ?? null;
   let meanIndex = 0;
-  if (index) {
-    for (let i = 0; i < index.length; i++) meanIndex += index[i];
-    meanIndex /= index.length;
+  if (cond.index) {
+    for (let i = 0; i < cond.index.length; i++) meanIndex += cond.index[i];
+    meanIndex /= cond.index.length;
   }
-  const lat: LatentBits[] = [
-    { name: 'y', channels: yShape[0], height: yShape[1], width: yShape[2], block: Y_BLOCK, bits: yBits, values: index ? { 'mean scale index': meanIndex } : undefined },
-  ];
-  if (zLatent) lat.push({ name: 'z', channels: zShape[0], height: zShape[1], width: zShape[2], block: 64, bits: zLatent.bits });
+  // The bit map and the side panel list y first.
+  const lat: LatentBits[] = [...coded].reverse().map((c) => ({
+    name: c.coder.name,
+    channels: c.shape[0],
+    height: c.shape[1],
+    width: c.shape[2],
+    block: c.coder.block,
+    bits: c.bits,
+    values: c === yCoded && cond.index ? { 'mean scale index': meanIndex } : undefined,
+  }));
   const result: EncodeResult = {
     bytes,
     t,
-    y: yLatent,
-    z: zLatent,
-    index,
+    y: { shape: yShape, symbols: yCoded.symbols, bits: yCoded.bits },
+    z: zCoded && { shape: zCoded.shape, symbols: zCoded.symbols, bits: zCoded.bits },
+    index: cond.index,
     bitMap: bitAllocationMap(image.width, image.height, lat),
     latents: lat.map(latentStatistics),
     stageMs: st.ms,
   };
   if (o.reconstruct) {
     st.next('synthesis transform', P.e, 'entropy coding');
-    result.reconstruction = await synthesizeTiled(pkg, backend, symbols, means, yShape, pkg.gain(t, true), image, plan.synthesis(), (f) => st.within('synthesis transform', P.e, 1, f));
+    result.reconstruction = await synthesizeTiled(pkg, backend, yCoder.dequantize(yCoded.symbols, cond), yShape, pkg.gain(t, true), image, plan.synthesis(), (f) => st.within('synthesis transform', P.e, 1, f));
     st.end('synthesis');
   } else st.end('entropy coding');
   return result;
@@ -333,11 +348,11 @@ async function hyperSynthesisTiled(
   tiles: Tile[],
   progress: (f: number) => void,
   kind: 'encode-failed' | 'decode-failed',
-): Promise<{ index: Int32Array; means: Float32Array | null }> {
+): Promise<Conditioning> {
   const [M, yh, yw] = yShape;
-  const ms = pkg.manifest.architecture === 'mean-scale';
+  const withMeans = !!pkg.manifest.transforms.means;
   const index = new Int32Array(M * yh * yw);
-  const means = ms ? new Float32Array(index.length) : null;
+  const means = withMeans ? new Float32Array(index.length) : null;
   const dst: { data: Float32Array | Int32Array; height: number; width: number }[] = [{ data: index, height: yh, width: yw }];
   if (means) dst.push({ data: means, height: yh, width: yw });
   await tiled(
@@ -346,7 +361,7 @@ async function hyperSynthesisTiled(
     async (input, shape) => {
       const r = await backend.hyperSynthesis(input, shape);
       const n = M * shape[1] * shape[2] * 16;
-      if (r.index.length !== n || (ms && r.means?.length !== n)) {
+      if (r.index.length !== n || (withMeans && r.means?.length !== n)) {
         throw new CodecError(kind, `hyper-synthesis produced ${r.index.length} indexes for ${n} latents.`, pkg.manifest.name);
       }
       return { outs: r.means ? [r.index, r.means] : [r.index], shape: [M, shape[1] * 4, shape[2] * 4] };
@@ -355,14 +370,6 @@ async function hyperSynthesisTiled(
     progress,
   );
   return { index, means };
-}
-
-/** ŷ = symbols + means in float32 (the same expression on encoder and decoder). */
-function dequantize(symbols: Int32Array, means: Float32Array | null): Float32Array {
-  const out = new Float32Array(symbols.length);
-  if (means) for (let i = 0; i < out.length; i++) out[i] = symbols[i] + means[i];
-  else for (let i = 0; i < out.length; i++) out[i] = symbols[i];
-  return out;
 }
 
 function decodeError(e: unknown, id: string): CodecError {
@@ -388,37 +395,38 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
   if (!(t >= 0 && t <= 1)) throw new CodecError('decode-failed', `${id} cannot decode this file (rate t = ${t} is outside [0, 1]).`, id);
   const pad = paddedSize(file.width, file.height, m.downsampling);
   const plan = plans(pkg, pad.height, pad.width, tile);
-  const yT = file.tensors[0];
-  const [C, h, w] = yT.shape;
-  const count = C * h * w;
-  let zSymbols: Int32Array | null = null;
-  let index: Int32Array | null = null;
-  let means: Float32Array | null = null;
-  if (m.architecture !== 'factorized') {
-    const zT = file.tensors[1];
-    const [zc, zh, zw] = zT.shape;
-    st.next('hyper-prior', 0.1, 'reading file');
+  // The file lists the tensors in the reverse of the coding order (y first).
+  const coders = latentCoders(pkg);
+  const tensors = [...file.tensors].reverse();
+  const yShape = tensors[tensors.length - 1].shape;
+  let cond: Conditioning = UNCONDITIONED;
+  let stage = 'reading file';
+  const symbols: Int32Array[] = [];
+  for (let i = 0; i < coders.length; i++) {
+    const coder = coders[i];
+    const tensor = tensors[i];
+    const [c, h, w] = tensor.shape;
+    const last = i === coders.length - 1;
+    const [name, at] = last ? ['entropy decoding', 0.3] : ['hyper-prior', 0.1];
+    st.next(name, at, stage);
+    stage = name;
+    let s: Int32Array;
     try {
-      zSymbols = decodeTensor(zT, perChannel(zc, zh * zw), pkg.tables('z', t), zc * zh * zw);
+      s = decodeTensor(tensor, coder.tableIndex(tensor.shape, cond).entropy, coder.tables(t), c * h * w);
     } catch (e) {
       throw decodeError(e, id);
     }
-    for (let i = 0; i < zSymbols.length; i++) {
-      if (zSymbols[i] < -Z_CLAMP || zSymbols[i] > Z_CLAMP) {
-        throw new CodecError('decode-failed', `${id} cannot decode this file (z[${i}] = ${zSymbols[i]} is outside ±${Z_CLAMP}; no encoder writes that).`, id);
-      }
+    coder.check(s, id);
+    symbols.push(s);
+    if (coder.conditions === 'hyper_synthesis') {
+      cond = await hyperSynthesisTiled(pkg, backend, s, tensor.shape, yShape, plan.hyperSynthesis(), (f) => st.within('hyper-prior', 0.1, 0.3, f), 'decode-failed');
     }
-    ({ index, means } = await hyperSynthesisTiled(pkg, backend, zSymbols, zT.shape, yT.shape, plan.hyperSynthesis(), (f) => st.within('hyper-prior', 0.1, 0.3, f), 'decode-failed'));
   }
-  st.next('entropy decoding', 0.3, m.architecture !== 'factorized' ? 'hyper-prior' : 'reading file');
-  let ySymbols: Int32Array;
-  try {
-    ySymbols = decodeTensor(yT, index ?? perChannel(C, h * w), pkg.tables('y', t), count);
-  } catch (e) {
-    throw decodeError(e, id);
-  }
-  st.next('synthesis transform', 0.45, 'entropy decoding');
-  const image = await synthesizeTiled(pkg, backend, ySymbols, means, yT.shape, pkg.gain(t, true), file, plan.synthesis(), (f) => st.within('synthesis transform', 0.45, 1, f));
+  const ySymbols = symbols[symbols.length - 1];
+  const zi = coders.findIndex((c) => c.name === 'z');
+  const zSymbols = zi >= 0 ? symbols[zi] : null;
+  st.next('synthesis transform', 0.45, stage);
+  const image = await synthesizeTiled(pkg, backend, coders[coders.length - 1].dequantize(ySymbols, cond), yShape, pkg.gain(t, true), file, plan.synthesis(), (f) => st.within('synthesis transform', 0.45, 1, f));
   st.end('synthesis');
   return { image, t, ySymbols, zSymbols, stageMs: st.ms };
 }

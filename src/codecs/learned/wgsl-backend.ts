@@ -225,7 +225,7 @@ export class WgslBackend implements LearnedBackend {
   }
 
   async hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput> {
-    const ms = this.pkg.manifest.architecture === 'mean-scale';
+    const ms = !!this.pkg.manifest.transforms.means;
     const nets = this.guard(() => ({ f: this.net('hyper_int'), i: this.net('index_int'), m: ms ? this.net('means') : null }));
     const z = this.guard(() => this.engine.upload(zHat, shape));
     const outs = await this.exec((rec) => {
