@@ -1,7 +1,8 @@
 // The dispatcher itself: buffer reuse (a second run allocates nothing), one recorder at a time, typed errors for
 // misuse, validation errors and device loss, and GPU timestamps when profiling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GpuEngine, Uniforms } from './engine';
+import { GpuEngine } from './engine';
+import { paramsLayout } from './params';
 import { GpuEngineError, type GpuEngineErrorKind } from './errors';
 import { loadSequential, type LayerSpec } from './network';
 import { conv2d, conv2dDispatch, uploadConv2d } from './ops/conv2d';
@@ -121,7 +122,7 @@ describe('GpuEngine', () => {
     const rec = engine.record();
     const y = rec.tensor([2, 2, 2], 'f32');
     const d = conv2dDispatch(engine, xt, y, layer);
-    rec.dispatch({ ...d, uniforms: new Uniforms(4).u32(1).bytes() });
+    rec.dispatch({ ...d, uniforms: paramsLayout({ hin: 'u32' }).write({ hin: 1 }) });
     expect(await kindOf(() => rec.run([y]))).toBe('validation');
     engine.release(y);
     // the engine stays usable and the failed run's staging buffer went back to the pool

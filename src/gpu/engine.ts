@@ -63,30 +63,6 @@ export interface OpTiming {
   ms: number;
 }
 
-/** Builds a uniform block: 4-byte fields in declaration order, padded to a multiple of 16 bytes. */
-export class Uniforms {
-  private readonly view: DataView;
-  private n = 0;
-  constructor(fields = 32) {
-    this.view = new DataView(new ArrayBuffer(Math.ceil(fields / 4) * 16));
-  }
-  u32(v: number): this {
-    this.view.setUint32(4 * this.n++, v >>> 0, true);
-    return this;
-  }
-  i32(v: number): this {
-    this.view.setInt32(4 * this.n++, v | 0, true);
-    return this;
-  }
-  f32(v: number): this {
-    this.view.setFloat32(4 * this.n++, v, true);
-    return this;
-  }
-  bytes(): ArrayBuffer {
-    return (this.view.buffer as ArrayBuffer).slice(0, Math.max(16, Math.ceil(this.n / 4) * 16));
-  }
-}
-
 const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
 const USAGE_STORAGE_CONST = 0x80 | 0x8 | 0x4; // STORAGE | COPY_DST | COPY_SRC
 const USAGE_UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST

@@ -3,7 +3,8 @@ export { acquireGpu, describeAdapter, formatAdapter, GpuUnavailableError } from 
 export type { AcquireOptions, AdapterDescription, GpuContext, GpuErrorKind } from './device';
 export { GpuEngineError, type GpuEngineErrorKind } from './errors';
 export { Tensor, shapeSize, type DType, type Shape, type TypedArrayFor } from './tensor';
-export { GpuEngine, Recorder, Uniforms, grid1d } from './engine';
+export { GpuEngine, Recorder, grid1d } from './engine';
+export { paramsLayout, type ParamsLayout, type ParamType } from './params';
 export type { BindingKind, Dispatch, EngineCounters, EngineOptions, OpTiming, Program } from './engine';
 export { BufferPool, type PoolStats } from './pool';
 export { WeightReader, f16ToF32, type WeightDType } from './weights';

@@ -1,7 +1,8 @@
 // conv2d and stride-2 transposed conv2d (CompressAI `deconv`) on f32 CHW tensors: shaders/gemm_tile.wgsl + conv2d.wgsl.
 import core from '../shaders/gemm_tile.wgsl?raw';
 import code from '../shaders/conv2d.wgsl?raw';
-import { Uniforms, type Dispatch, type GpuEngine, type Program, type Recorder } from '../engine';
+import type { Dispatch, GpuEngine, Program, Recorder } from '../engine';
+import { paramsLayout } from '../params';
 import { GpuEngineError } from '../errors';
 import type { Shape, Tensor } from '../tensor';
 import { checkChannels, checkF32, checkInt, checkLength, gemmGrid, gemmPrelude, gemmTile, type GemmTile } from './common';
@@ -9,12 +10,19 @@ import { checkChannels, checkF32, checkInt, checkLength, gemmGrid, gemmPrelude, 
 /** Activation fused into the convolution's epilogue. */
 export type Activation = 'none' | 'relu' | { leakyRelu: number };
 
+/** The generalized convolution's geometry (see shaders/conv2d.wgsl), the activation and the packed weights' row width. */
+export const CONV2D_PARAMS = paramsLayout({
+  hin: 'u32', win: 'u32', cout: 'u32', hout: 'u32', wout: 'u32', npix: 'u32', kdim: 'u32', gw: 'u32',
+  isy: 'u32', isx: 'u32', osy: 'u32', osx: 'u32', py: 'u32', px: 'u32', a_off4: 'u32',
+  ioy: 'i32', iox: 'i32', t_off: 'u32', act: 'u32', alpha: 'f32', has_bias: 'u32', cout4: 'u32',
+});
+
 const programs = new Map<string, Program>();
 function program(t: GemmTile): Program {
   const id = `conv2d/${t.wgM}x${t.wgN}`;
   let p = programs.get(id);
   if (!p) {
-    p = { id, code: gemmPrelude(t) + core + '\n' + code, entryPoint: 'conv2d', bindings: ['read', 'read', 'read', 'read', 'write'] };
+    p = { id, code: gemmPrelude(t) + CONV2D_PARAMS.wgsl + core + '\n' + code, entryPoint: 'conv2d', bindings: ['read', 'read', 'read', 'read', 'write'] };
     programs.set(id, p);
   }
   return p;
@@ -76,16 +84,14 @@ interface GemmConvLayer {
 function gemmConvDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: GemmConvLayer, g: Geometry, label: string): Dispatch {
   const [act, alpha] = actCode(l.act);
   const t = gemmTile(l.cout);
-  const u = new Uniforms(24)
-    .u32(l.cin).u32(x.h).u32(x.w).u32(l.cout)
-    .u32(y.h).u32(y.w).u32(g.npix).u32(g.kdim)
-    .u32(g.gw).u32(g.isy).u32(g.isx).u32(g.osy)
-    .u32(g.osx).u32(g.py).u32(g.px).u32(g.aOff / 4)
-    .i32(g.ioy).i32(g.iox).u32(g.tOff).u32(act)
-    .f32(alpha).u32(l.bias ? 1 : 0).u32(padTo4(l.cout) / 4).u32(0);
+  const uniforms = CONV2D_PARAMS.write({
+    hin: x.h, win: x.w, cout: l.cout, hout: y.h, wout: y.w, npix: g.npix, kdim: g.kdim, gw: g.gw,
+    isy: g.isy, isx: g.isx, osy: g.osy, osx: g.osx, py: g.py, px: g.px, a_off4: g.aOff / 4,
+    ioy: g.ioy, iox: g.iox, t_off: g.tOff, act, alpha, has_bias: l.bias ? 1 : 0, cout4: padTo4(l.cout) / 4,
+  });
   return {
     program: program(t),
-    uniforms: u.bytes(),
+    uniforms,
     buffers: [x, l.weight, l.bias ?? engine.dummy, l.taps, y],
     workgroups: gemmGrid(engine, t, l.cout, g.npix),
     label,

@@ -1,13 +1,17 @@
 // Integer conv2d ("iconv") on i32 CHW tensors: shaders/conv2d_int.wgsl. Bit-identical to the CPU path in
 // ../int/iconv.ts (which is also its test oracle); see there for the exact definition.
 import code from '../shaders/conv2d_int.wgsl?raw';
-import { Uniforms, type Dispatch, type GpuEngine, type Program, type Recorder } from '../engine';
+import type { Dispatch, GpuEngine, Program, Recorder } from '../engine';
+import { paramsLayout } from '../params';
 import { GpuEngineError } from '../errors';
 import { iconvOutputShape, IConvError, validateIConv, type IConvParams } from '../int/iconv';
 import type { Tensor } from '../tensor';
 import { checkChannels, checkLive, elementGrid } from './common';
 
-const program: Program = { id: 'conv2d_int/iconv', code, entryPoint: 'iconv', bindings: ['read', 'read', 'read', 'write'] };
+/** Input and output sizes, output element count, kernel, stride, zero padding. */
+export const ICONV_PARAMS = paramsLayout({ cin: 'u32', hin: 'u32', win: 'u32', hout: 'u32', wout: 'u32', total: 'u32', k: 'u32', stride: 'u32', pad: 'u32' });
+
+const program: Program = { id: 'conv2d_int/iconv', code: ICONV_PARAMS.wgsl + code, entryPoint: 'iconv', bindings: ['read', 'read', 'read', 'write'] };
 
 export interface IConvLayer {
   readonly kind: 'iconv';
@@ -43,13 +47,9 @@ export function uploadIConv(engine: GpuEngine, p: IConvParams): IConvLayer {
 }
 
 export function iconvDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: IConvLayer): Dispatch {
-  const u = new Uniforms(12)
-    .u32(l.cin).u32(x.h).u32(x.w).u32(l.cout)
-    .u32(y.h).u32(y.w).u32(y.size).u32(l.k)
-    .u32(l.stride).u32(l.pad).u32(0).u32(0);
   return {
     program,
-    uniforms: u.bytes(),
+    uniforms: ICONV_PARAMS.write({ cin: l.cin, hin: x.h, win: x.w, hout: y.h, wout: y.w, total: y.size, k: l.k, stride: l.stride, pad: l.pad }),
     buffers: [x, l.weight, l.quant, y],
     workgroups: elementGrid(engine, y.size),
     label: `iconv ${l.cin}→${l.cout} k${l.k} s${l.stride}`,

@@ -1,15 +1,19 @@
 // Elementwise ops: ReLU, LeakyReLU, abs, add, multiply by a per-channel vector, i32 → f32 (shaders/elementwise.wgsl).
 import code from '../shaders/elementwise.wgsl?raw';
-import { Uniforms, type GpuEngine, type Program, type Recorder } from '../engine';
+import type { GpuEngine, Program, Recorder } from '../engine';
+import { paramsLayout } from '../params';
 import { GpuEngineError } from '../errors';
 import { shapeStr, type Tensor } from '../tensor';
 import { checkF32, checkLength, checkLive, elementGrid } from './common';
+
+/** n: elements; hw: H·W (the channel of element i is i / hw); alpha: LeakyReLU slope; scale: i32 → f32 factor. */
+export const ELEMENTWISE_PARAMS = paramsLayout({ n: 'u32', hw: 'u32', alpha: 'f32', scale: 'f32' });
 
 type Entry = 'relu' | 'leaky_relu' | 'abs_' | 'add' | 'mul_channel' | 'i32_to_f32';
 const programs = new Map<Entry, Program>();
 function program(e: Entry): Program {
   let p = programs.get(e);
-  if (!p) programs.set(e, (p = { id: `elementwise/${e}`, code, entryPoint: e, bindings: ['read', 'read', 'write'] }));
+  if (!p) programs.set(e, (p = { id: `elementwise/${e}`, code: ELEMENTWISE_PARAMS.wgsl + code, entryPoint: e, bindings: ['read', 'read', 'write'] }));
   return p;
 }
 
@@ -17,7 +21,7 @@ function run(rec: Recorder, e: Entry, a: Tensor, b: Tensor | GPUBuffer | null, a
   const y = rec.tensor(a.shape, 'f32');
   rec.dispatch({
     program: program(e),
-    uniforms: new Uniforms(4).u32(a.size).u32(a.h * a.w).f32(alpha).f32(scale).bytes(),
+    uniforms: ELEMENTWISE_PARAMS.write({ n: a.size, hw: a.h * a.w, alpha, scale }),
     buffers: [a, b ?? rec.engine.dummy, y],
     workgroups: elementGrid(rec.engine, a.size),
     label: e,

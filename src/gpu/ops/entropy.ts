@@ -1,15 +1,19 @@
 // Entropy parameters of Gaussian conditionals (shaders/entropy.wgsl): scale → table index, likelihood, bits map.
 import code from '../shaders/entropy.wgsl?raw';
-import { Uniforms, type GpuEngine, type Program, type Recorder } from '../engine';
+import type { GpuEngine, Program, Recorder } from '../engine';
+import { paramsLayout } from '../params';
 import { GpuEngineError } from '../errors';
 import { shapeStr, type Tensor } from '../tensor';
 import { checkF32, elementGrid } from './common';
+
+/** n: elements (pixels for bits_map); c: channels (bits_map); tlen: scale-table length; has_means; the bounds. */
+export const ENTROPY_PARAMS = paramsLayout({ n: 'u32', c: 'u32', tlen: 'u32', has_means: 'u32', scale_bound: 'f32', lik_bound: 'f32' });
 
 type Entry = 'scale_index' | 'gaussian_likelihood' | 'bits_map';
 const programs = new Map<Entry, Program>();
 function program(e: Entry): Program {
   let p = programs.get(e);
-  if (!p) programs.set(e, (p = { id: `entropy/${e}`, code, entryPoint: e, bindings: ['read', 'read', 'read', 'write'] }));
+  if (!p) programs.set(e, (p = { id: `entropy/${e}`, code: ENTROPY_PARAMS.wgsl + code, entryPoint: e, bindings: ['read', 'read', 'read', 'write'] }));
   return p;
 }
 
@@ -46,7 +50,7 @@ export function scaleIndex(rec: Recorder, scales: Tensor, table: ScaleTable, bou
   const y = rec.tensor(scales.shape, 'i32');
   rec.dispatch({
     program: program('scale_index'),
-    uniforms: new Uniforms(8).u32(scales.size).u32(0).u32(table.length).u32(0).f32(bound).f32(0).u32(0).u32(0).bytes(),
+    uniforms: ENTROPY_PARAMS.write({ n: scales.size, c: 0, tlen: table.length, has_means: 0, scale_bound: bound, lik_bound: 0 }),
     buffers: [scales, table.buffer, rec.engine.dummy, y],
     workgroups: elementGrid(rec.engine, scales.size),
     label: 'scaleIndex',
@@ -70,12 +74,10 @@ export function gaussianLikelihood(rec: Recorder, values: Tensor, means: Tensor 
   }
   if (means) checkF32('gaussianLikelihood', means);
   const y = rec.tensor(values.shape, 'f32');
-  const u = new Uniforms(8)
-    .u32(values.size).u32(0).u32(0).u32(means ? 1 : 0)
-    .f32(o.scaleBound ?? SCALE_BOUND).f32(o.likelihoodBound ?? LIKELIHOOD_BOUND).u32(0).u32(0);
+  const u = ENTROPY_PARAMS.write({ n: values.size, c: 0, tlen: 0, has_means: means ? 1 : 0, scale_bound: o.scaleBound ?? SCALE_BOUND, lik_bound: o.likelihoodBound ?? LIKELIHOOD_BOUND });
   rec.dispatch({
     program: program('gaussian_likelihood'),
-    uniforms: u.bytes(),
+    uniforms: u,
     buffers: [values, means ?? rec.engine.dummy, scales, y],
     workgroups: elementGrid(rec.engine, values.size),
     label: 'gaussianLikelihood',
@@ -90,7 +92,7 @@ export function bitsMap(rec: Recorder, likelihoods: Tensor): Tensor<'f32'> {
   const y = rec.tensor([1, likelihoods.h, likelihoods.w], 'f32');
   rec.dispatch({
     program: program('bits_map'),
-    uniforms: new Uniforms(8).u32(hw).u32(likelihoods.c).u32(0).u32(0).f32(0).f32(0).u32(0).u32(0).bytes(),
+    uniforms: ENTROPY_PARAMS.write({ n: hw, c: likelihoods.c, tlen: 0, has_means: 0, scale_bound: 0, lik_bound: 0 }),
     buffers: [likelihoods, rec.engine.dummy, rec.engine.dummy, y],
     workgroups: elementGrid(rec.engine, hw),
     label: 'bitsMap',

@@ -1,17 +1,21 @@
 // GDN / inverse GDN (CompressAI) on f32 CHW tensors: shaders/gemm_tile.wgsl + gdn.wgsl.
 import core from '../shaders/gemm_tile.wgsl?raw';
 import code from '../shaders/gdn.wgsl?raw';
-import { Uniforms, type Dispatch, type GpuEngine, type Program, type Recorder } from '../engine';
+import type { Dispatch, GpuEngine, Program, Recorder } from '../engine';
+import { paramsLayout } from '../params';
 import type { Tensor } from '../tensor';
 import { checkChannels, checkF32, checkInt, checkLength, gemmGrid, gemmPrelude, gemmTile, type GemmTile } from './common';
 import { packGemmWeights, padTo4 } from './conv2d';
+
+/** c: channels; npix: H·W; inverse: IGDN; c4: ⌈c/4⌉ (the packed γ's row width in vec4s). */
+export const GDN_PARAMS = paramsLayout({ c: 'u32', npix: 'u32', inverse: 'u32', c4: 'u32' });
 
 const programs = new Map<string, Program>();
 function program(t: GemmTile): Program {
   const id = `gdn/${t.wgM}x${t.wgN}`;
   let p = programs.get(id);
   if (!p) {
-    p = { id, code: gemmPrelude(t) + core + '\n' + code, entryPoint: 'gdn', bindings: ['read', 'read', 'read', 'write'] };
+    p = { id, code: gemmPrelude(t) + GDN_PARAMS.wgsl + core + '\n' + code, entryPoint: 'gdn', bindings: ['read', 'read', 'read', 'write'] };
     programs.set(id, p);
   }
   return p;
@@ -53,7 +57,7 @@ export function gdnDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: GdnLayer
   const t = gemmTile(l.channels);
   return {
     program: program(t),
-    uniforms: new Uniforms(4).u32(l.channels).u32(npix).u32(l.inverse ? 1 : 0).u32(padTo4(l.channels) / 4).bytes(),
+    uniforms: GDN_PARAMS.write({ c: l.channels, npix, inverse: l.inverse ? 1 : 0, c4: padTo4(l.channels) / 4 }),
     buffers: [x, l.gamma, l.beta, y],
     workgroups: gemmGrid(engine, t, l.channels, npix),
     label: `${l.inverse ? 'igdn' : 'gdn'} ${l.channels}`,

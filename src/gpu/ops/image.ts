@@ -1,12 +1,16 @@
 // RGBA8 images ↔ 3×H×W f32 tensors in [0, 1] (shaders/image.wgsl).
 import code from '../shaders/image.wgsl?raw';
-import { Uniforms, type Program, type Recorder } from '../engine';
+import type { Program, Recorder } from '../engine';
+import { paramsLayout } from '../params';
 import { GpuEngineError } from '../errors';
 import type { Tensor } from '../tensor';
 import { checkLive, elementGrid } from './common';
 
-const toChw: Program = { id: 'image/rgba8_to_chw', code, entryPoint: 'rgba8_to_chw', bindings: ['read', 'write'] };
-const toRgba: Program = { id: 'image/chw_to_rgba8', code, entryPoint: 'chw_to_rgba8', bindings: ['read', 'write'] };
+/** hw: pixels. */
+export const IMAGE_PARAMS = paramsLayout({ hw: 'u32' });
+
+const toChw: Program = { id: 'image/rgba8_to_chw', code: IMAGE_PARAMS.wgsl + code, entryPoint: 'rgba8_to_chw', bindings: ['read', 'write'] };
+const toRgba: Program = { id: 'image/chw_to_rgba8', code: IMAGE_PARAMS.wgsl + code, entryPoint: 'chw_to_rgba8', bindings: ['read', 'write'] };
 
 /** What ImageData has: width·height·4 bytes, RGBA, row-major. */
 export interface Rgba8Image {
@@ -24,7 +28,7 @@ export function imageToTensor(rec: Recorder, img: Rgba8Image): Tensor<'f32'> {
   const packed = new Int32Array(aligned.buffer as ArrayBuffer, aligned.byteOffset, w * h);
   const raw = rec.engine.upload(packed, [1, h, w]);
   const y = rec.tensor([3, h, w], 'f32');
-  rec.dispatch({ program: toChw, uniforms: new Uniforms(4).u32(w * h).bytes(), buffers: [raw, y], workgroups: elementGrid(rec.engine, w * h), label: 'imageToTensor' });
+  rec.dispatch({ program: toChw, uniforms: IMAGE_PARAMS.write({ hw: w * h }), buffers: [raw, y], workgroups: elementGrid(rec.engine, w * h), label: 'imageToTensor' });
   rec.release(raw);
   return y;
 }
@@ -37,7 +41,7 @@ export function tensorToImage(rec: Recorder, x: Tensor): Tensor<'i32'> {
   checkLive('tensorToImage', x);
   if (x.dtype !== 'f32' || x.c !== 3) throw new GpuEngineError('shape', `tensorToImage: needs a 3-channel f32 tensor, got ${x.c} ${x.dtype}`);
   const y = rec.tensor([1, x.h, x.w], 'i32');
-  rec.dispatch({ program: toRgba, uniforms: new Uniforms(4).u32(x.h * x.w).bytes(), buffers: [x, y], workgroups: elementGrid(rec.engine, x.h * x.w), label: 'tensorToImage' });
+  rec.dispatch({ program: toRgba, uniforms: IMAGE_PARAMS.write({ hw: x.h * x.w }), buffers: [x, y], workgroups: elementGrid(rec.engine, x.h * x.w), label: 'tensorToImage' });
   return y;
 }
 

@@ -1,14 +1,18 @@
 // Quantization (CompressAI): integer symbols round(x − μ) and dequantized round(x − μ) + μ (shaders/quantize.wgsl).
 import code from '../shaders/quantize.wgsl?raw';
-import { Uniforms, type Program, type Recorder } from '../engine';
+import type { Program, Recorder } from '../engine';
+import { paramsLayout } from '../params';
 import { GpuEngineError } from '../errors';
 import { shapeStr, type Tensor } from '../tensor';
 import { checkF32, elementGrid } from './common';
 
+/** n: elements; hw: H·W; means_mode: 0 none, 1 per channel, 2 per element. */
+export const QUANTIZE_PARAMS = paramsLayout({ n: 'u32', hw: 'u32', means_mode: 'u32' });
+
 type Entry = 'quantize_dequant' | 'quantize_symbols';
 const programs: Record<Entry, Program> = {
-  quantize_dequant: { id: 'quantize/dequant', code, entryPoint: 'quantize_dequant', bindings: ['read', 'read', 'write'] },
-  quantize_symbols: { id: 'quantize/symbols', code, entryPoint: 'quantize_symbols', bindings: ['read', 'read', 'write'] },
+  quantize_dequant: { id: 'quantize/dequant', code: QUANTIZE_PARAMS.wgsl + code, entryPoint: 'quantize_dequant', bindings: ['read', 'read', 'write'] },
+  quantize_symbols: { id: 'quantize/symbols', code: QUANTIZE_PARAMS.wgsl + code, entryPoint: 'quantize_symbols', bindings: ['read', 'read', 'write'] },
 };
 
 /** μ: none, a per-channel vector (e.g. EntropyBottleneck medians, uploaded with engine.constant), or a full tensor. */
@@ -33,7 +37,7 @@ function q(rec: Recorder, e: Entry, x: Tensor, means: Means): Tensor {
   const y = rec.tensor(x.shape, e === 'quantize_symbols' ? 'i32' : 'f32');
   rec.dispatch({
     program: programs[e],
-    uniforms: new Uniforms(4).u32(x.size).u32(x.h * x.w).u32(mode).u32(0).bytes(),
+    uniforms: QUANTIZE_PARAMS.write({ n: x.size, hw: x.h * x.w, means_mode: mode }),
     buffers: [x, m, y],
     workgroups: elementGrid(rec.engine, x.size),
     label: e,

@@ -13,16 +13,7 @@
 // The tap table replaces per-element integer divisions and lets one pipeline serve every kernel size/stride.
 // Tap word: ci << 16 | (dy + 128) << 8 | (dx + 128).
 
-struct Params {
-  cin: u32, hin: u32, win: u32, cout: u32,
-  hout: u32, wout: u32, npix: u32, kdim: u32,
-  gw: u32, isy: u32, isx: u32, osy: u32,
-  osx: u32, py: u32, px: u32, a_off4: u32,
-  ioy: i32, iox: i32, t_off: u32, act: u32,
-  alpha: f32, has_bias: u32, cout4: u32, pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// Params (P): generated from CONV2D_PARAMS in ops/conv2d.ts (src/gpu/params.ts).
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> Wt: array<vec4<f32>>; // [k][cout4], see gemm_tile.wgsl
 @group(0) @binding(3) var<storage, read> Bias: array<f32>;

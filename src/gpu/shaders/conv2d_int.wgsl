@@ -7,13 +7,7 @@
 // layers run on the 1/64-resolution hyper-latent grid, where a tiled kernel buys nothing.
 // Planar CHW; weights OIHW int32; Q[o] = (bias, divisor c > 0, lo, hi).
 
-struct Params {
-  cin: u32, hin: u32, win: u32, cout: u32,
-  hout: u32, wout: u32, total: u32, k: u32,
-  stride: u32, pad: u32, pad0: u32, pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// Params (P): generated from ICONV_PARAMS in ops/conv2d_int.ts (src/gpu/params.ts).
 @group(0) @binding(1) var<storage, read> X: array<i32>;
 @group(0) @binding(2) var<storage, read> Wt: array<i32>;
 @group(0) @binding(3) var<storage, read> Q: array<vec4<i32>>;

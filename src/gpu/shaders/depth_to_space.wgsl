@@ -1,11 +1,7 @@
 // Depth-to-space ×R (PyTorch PixelShuffle, ONNX DepthToSpace mode CRD) on 32-bit words, so the same kernel
 // moves f32 and i32 tensors bit for bit: out[c, y·R+i, x·R+j] = in[c·R² + i·R + j, y, x]. One thread per output.
 
-struct Params {
-  c_out: u32, h_in: u32, w_in: u32, n: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// Params (P): generated from DEPTH_TO_SPACE_PARAMS in ops/depth_to_space.ts (src/gpu/params.ts).
 @group(0) @binding(1) var<storage, read> A: array<u32>;
 @group(0) @binding(2) var<storage, read_write> O: array<u32>;
 

@@ -2,14 +2,7 @@
 // i32 → f32 conversion reads integer bits without ever loading them as floats (which could flush "denormals").
 // One thread per element; the linear id folds a 2-D grid (x ≤ 65535 workgroups) for large tensors.
 
-struct Params {
-  n: u32,      // element count
-  hw: u32,     // H·W (channel of element i is i / hw)
-  alpha: f32,  // LeakyReLU slope
-  scale: f32,  // i32_to_f32 multiplier
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// Params (P): generated from ELEMENTWISE_PARAMS in ops/elementwise.ts (src/gpu/params.ts): n, hw (H·W: channel of element i is i / hw), alpha (LeakyReLU slope), scale (i32_to_f32 multiplier).
 @group(0) @binding(1) var<storage, read> A: array<u32>;
 @group(0) @binding(2) var<storage, read> B: array<u32>;
 @group(0) @binding(3) var<storage, read_write> O: array<u32>;

@@ -6,17 +6,7 @@
 // ("erfcc"), fractional error < 1.2e-7 for all x. Measured against the float64 reference (see README):
 // likelihood relative error < 1e-4, bits error < 1e-3 bit per element on SwiftShader.
 
-struct Params {
-  n: u32,            // element count (scale_index, gaussian_likelihood) / pixels (bits_map)
-  c: u32,            // channels (bits_map)
-  tlen: u32,         // scale-table length
-  has_means: u32,
-  scale_bound: f32,
-  lik_bound: f32,
-  pad0: u32, pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// Params (P): generated from ENTROPY_PARAMS in ops/entropy.ts (src/gpu/params.ts): n (elements, or pixels for bits_map), c (channels, bits_map), tlen (scale-table length), has_means, scale_bound, lik_bound.
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> B: array<f32>;
 @group(0) @binding(3) var<storage, read> C: array<f32>;

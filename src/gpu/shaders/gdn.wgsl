@@ -3,11 +3,7 @@
 // (gemm_tile.wgsl) with B[j][n] = x[j, n]² and the (I)GDN as the epilogue. β and γ are the effective
 // (already reparametrized) values. Planar CHW f32.
 
-struct Params {
-  c: u32, npix: u32, inverse: u32, c4: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// Params (P): generated from GDN_PARAMS in ops/gdn.ts (src/gpu/params.ts).
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> Wt: array<vec4<f32>>; // γ transposed: [j][i], i padded to c4·4
 @group(0) @binding(3) var<storage, read> Beta: array<f32>;

@@ -1,11 +1,7 @@
 // RGBA8 image ↔ planar 3×H×W f32 in [0, 1]. Pixels are packed little-endian (r | g<<8 | b<<16 | a<<24), exactly
 // the bytes of an ImageData. Back to 8 bits: round-half-even(clamp(v, 0, 1) · 255), alpha 255.
 
-struct Params {
-  hw: u32, pad0: u32, pad1: u32, pad2: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// Params (P): generated from IMAGE_PARAMS in ops/image.ts (src/gpu/params.ts).
 @group(0) @binding(1) var<storage, read> A: array<u32>;
 @group(0) @binding(2) var<storage, read_write> O: array<u32>;
 

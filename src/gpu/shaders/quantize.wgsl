@@ -2,11 +2,7 @@
 // WGSL round() rounds half to even, like torch.round. μ is absent (mode 0), one value per channel (1),
 // or a full tensor of the same shape (2). The output buffer is array<u32> holding f32 or i32 bits.
 
-struct Params {
-  n: u32, hw: u32, means_mode: u32, pad_: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
+// Params (P): generated from QUANTIZE_PARAMS in ops/quantize.ts (src/gpu/params.ts).
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> M: array<f32>;
 @group(0) @binding(3) var<storage, read_write> O: array<u32>;
