@@ -266,12 +266,12 @@ def sha256(b):
     return hashlib.sha256(b).hexdigest()
 
 
-def write_shared(net, ws, weight_dtype):
+def write_shared(net, ws, weight_dtype, models_dir=MODELS_DIR):
     """Writes the shared package of the transforms and gain units (TensorWriter `ws`) unless one with the same
     weights exists; returns the codec manifest's reference to it."""
     spec, blob = weights_spec(ws)
     name = "transforms-" + spec["sha256"][:8]
-    out = os.path.join(MODELS_DIR, name)
+    out = os.path.join(models_dir, name)
     ref = {"name": name, "sha256": spec["sha256"], "bytes": spec["bytes"]}
     wpath = os.path.join(out, "weights.bin")
     if os.path.exists(wpath):
@@ -293,12 +293,12 @@ def write_shared(net, ws, weight_dtype):
     return ref
 
 
-def unused_shared():
+def unused_shared(models_dir=MODELS_DIR):
     """Shared package folders no codec manifest lists in "uses" (left behind by a retrain: git rm -r them)."""
     used, shared = set(), []
-    for d in sorted(os.listdir(MODELS_DIR)):
+    for d in sorted(os.listdir(models_dir)):
         try:
-            with open(os.path.join(MODELS_DIR, d, "manifest.json")) as f:
+            with open(os.path.join(models_dir, d, "manifest.json")) as f:
                 m = json.load(f)
         except (OSError, ValueError):
             continue
@@ -346,13 +346,17 @@ def main():
     ap.add_argument("--ckpt")
     ap.add_argument("--weight-dtype", choices=["f16", "f32"], default="f16")
     ap.add_argument("--f16-check", action="store_true", help="measure f16 vs f32 weights on 3 benchmark photos")
+    ap.add_argument("--models-dir", default=MODELS_DIR, help="where the packages go (default public/models); another "
+                    "folder makes a candidate for `npm run benchmark -- --models DIR` (the run's logs are then not "
+                    "copied to tools/train/logs)")
     args = ap.parse_args()
+    candidate = os.path.abspath(args.models_dir) != os.path.abspath(MODELS_DIR)
     ckpt = args.ckpt or os.path.join(HERE, "runs", args.model, "ckpt.pt")
     net, ck = load_checkpoint(args.model, ckpt)
     manifest, ws, w = build_package(net, args.model, args.weight_dtype)
-    out = os.path.join(MODELS_DIR, args.model)
+    out = os.path.join(args.models_dir, args.model)
     os.makedirs(out, exist_ok=True)
-    manifest["uses"] = [write_shared(net, ws, args.weight_dtype)]
+    manifest["uses"] = [write_shared(net, ws, args.weight_dtype, args.models_dir)]
     manifest["weights"], blob = weights_spec(w)
     a = ck["args"]
     # --init-from is in the args of the run's first invocation only; the checkpoint keeps it (path from tools/train)
@@ -406,7 +410,8 @@ def main():
     with open(os.path.join(out, "weights.bin"), "wb") as f:
         f.write(blob)
     from package_io import copy_logs, model_hash
-    copy_logs(os.path.dirname(ckpt), os.path.join(HERE, "logs", args.model))  # small CSVs, committed beside the code
+    if not candidate:
+        copy_logs(os.path.dirname(ckpt), os.path.join(HERE, "logs", args.model))  # small CSVs, committed beside the code
     old = os.path.join(out, "manifest.json")
     if os.path.exists(old):  # keep the validation table of the previous eval until eval.py replaces it
         with open(old) as f:
@@ -417,8 +422,8 @@ def main():
         json.dump(manifest, f, indent=1)
     print(f"[export] {out}: weights.bin {len(blob)/1e6:.2f} MB sha256 {manifest['weights']['sha256'][:16]}…, "
           f"uses {manifest['uses'][0]['name']}; model hash {model_hash(manifest)[:16]}…")
-    for d in unused_shared():
-        print(f"[export] no codec uses {os.path.join(MODELS_DIR, d)} any more: git rm -r it (npm test fails on it)")
+    for d in unused_shared(args.models_dir):
+        print(f"[export] no codec uses {os.path.join(args.models_dir, d)} any more: git rm -r it (npm test fails on it)")
 
 
 if __name__ == "__main__":
