@@ -4,16 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpuEngine } from './engine';
 import { paramsLayout } from './params';
 import { GpuEngineError, type GpuEngineErrorKind } from './errors';
-import { loadSequential, type LayerSpec } from './network';
-import { conv2d, conv2dDispatch, uploadConv2d } from './ops/conv2d';
-import { relu } from './ops/elementwise';
+import type { Op } from './oplist';
+import { uploadOps } from './oplist-wgsl';
+import { conv2d, conv2dDispatch, convTranspose2d, uploadConv2d, uploadConvTranspose2d } from './ops/conv2d';
+import { leakyRelu, relu } from './ops/elementwise';
 import { imageToTensor, tensorToImage } from './ops/image';
 import { abs } from './ops/elementwise';
 import { quantizeDequantize } from './ops/quantize';
 import { bitsMap, defaultScaleTable, gaussianLikelihood, scaleIndex, uploadScaleTable } from './ops/entropy';
 import { iconv, uploadIConv } from './ops/conv2d_int';
-import { randomF32, randomWeights, rng } from './testing/compare';
-import { WeightReader } from './weights';
+import { randomF32, randomOpWeights, rng } from './testing/compare';
 
 let engine: GpuEngine;
 beforeAll(async () => {
@@ -30,23 +30,25 @@ async function kindOf(f: () => unknown): Promise<GpuEngineErrorKind | 'untyped' 
   return 'none';
 }
 
-const net: LayerSpec[] = [
-  { op: 'conv2d', cin: 3, cout: 8, k: 5, stride: 2 },
-  { op: 'gdn', channels: 8 },
-  { op: 'conv2d', cin: 8, cout: 32, k: 3 },
-  { op: 'depthToSpace' },
-  { op: 'igdn', channels: 8 },
-  { op: 'convTranspose2d', cin: 8, cout: 3, k: 5, pad: 2, outputPad: 1 },
-];
+const conv = (name: string, cin: number, cout: number, kernel: number, stride = 1): Op => ({ op: 'conv2d', weight: `${name}.w`, bias: `${name}.b`, kernel, stride, padding: (kernel - 1) >> 1, cin, cout });
+const gdnOp = (name: string, channels: number, inverse = false): Op => ({ op: inverse ? 'igdn' : 'gdn', beta: `${name}.beta`, gamma: `${name}.gamma`, channels });
+const net: Op[] = [conv('c0', 3, 8, 5, 2), gdnOp('g0', 8), conv('c1', 8, 32, 3), { op: 'depth_to_space', block: 2 }, gdnOp('g1', 8, true)];
+// and, after the op list, a transposed conv (the engine's own op; the manifest vocabulary has none)
+const deconv = { cin: 8, cout: 3, k: 5, pad: 2, outputPad: 1 };
 
 describe('GpuEngine', () => {
   it('runs a network twice without creating a single GPU buffer the second time', async () => {
-    const seq = loadSequential(engine, net, new WeightReader(randomWeights(net, rng(1))));
+    const rand = rng(1);
+    const seq = uploadOps(engine, net, randomOpWeights(net, rand));
+    const dc = uploadConvTranspose2d(engine, { ...deconv, weight: randomF32(rand, 8 * 3 * 25, -0.1, 0.1) });
     const rgba = new Uint8ClampedArray(4 * 21 * 17).map((_, i) => (i * 37) & 255);
     const once = async () => {
       const rec = engine.record();
       const x = imageToTensor(rec, { data: rgba, width: 21, height: 17 });
-      const y = seq.record(rec, x, { consumeInput: true });
+      const y0 = seq.record(rec, x);
+      rec.release(x);
+      const y = convTranspose2d(rec, y0, dc);
+      rec.release(y0);
       const img = tensorToImage(rec, y);
       rec.release(y);
       const [out] = await rec.run([img]);
@@ -76,6 +78,7 @@ describe('GpuEngine', () => {
     expect(engine.counters.pipelinesCreated).toBe(pipelines);
     expect(engine.pool.stats.bytesInUse).toBe(0);
     seq.destroy();
+    for (const b of [dc.weight, dc.taps]) b.destroy();
   });
 
   it('reuses a buffer released earlier in the same recording and still computes correctly', async () => {
@@ -140,16 +143,9 @@ describe('GpuEngine', () => {
     // the same folding code on small tensors: tiles are spread over x and z (GEMM) or x and y (elementwise),
     // and surplus workgroups must return early. Results must equal the unfolded engine's bit for bit.
     const folded = new GpuEngine(engine.gpu, { maxWorkgroupsPerDimension: 3 });
-    const specs: LayerSpec[] = [
-      { op: 'conv2d', cin: 3, cout: 8, k: 3 },
-      { op: 'gdn', channels: 8 },
-      { op: 'conv2d', cin: 8, cout: 32, k: 3, act: 'relu' },
-      { op: 'depthToSpace' },
-      { op: 'igdn', channels: 8 },
-      { op: 'convTranspose2d', cin: 8, cout: 3, k: 5, pad: 2, outputPad: 1 },
-      { op: 'leakyRelu', alpha: 0.1 },
-    ];
-    const blob = randomWeights(specs, rng(9));
+    const specs: Op[] = [conv('f0', 3, 8, 3), gdnOp('f1', 8), conv('f2', 8, 32, 3), { op: 'relu' }, { op: 'depth_to_space', block: 2 }, gdnOp('f3', 8, true)];
+    const weights = randomOpWeights(specs, rng(9));
+    const dcWeight = randomF32(rng(10), 8 * 3 * 25, -0.1, 0.1);
     const rgba = new Uint8ClampedArray(4 * 61 * 64).map((_, i) => (i * 131) & 255);
     const table = defaultScaleTable();
     const iparams = {
@@ -159,13 +155,16 @@ describe('GpuEngine', () => {
       lo: Int32Array.of(0, 0, 0, 0, 0), hi: Int32Array.of(255, 255, 255, 255, 255),
     };
     const runOn = async (e: GpuEngine) => {
-      const net = loadSequential(e, specs, new WeightReader(blob));
+      const net = uploadOps(e, specs, weights);
+      const dc = uploadConvTranspose2d(e, { ...deconv, weight: dcWeight });
       const tab = uploadScaleTable(e, table);
       const il = uploadIConv(e, iparams);
       const xi = e.upload(new Int32Array(3 * 40 * 41).map((_, i) => (i % 255) - 127), [3, 40, 41]);
       const rec = e.record();
       const x = imageToTensor(rec, { data: rgba, width: 61, height: 64 });
-      const y = net.record(rec, x);
+      const y1 = net.record(rec, x);
+      const y2 = convTranspose2d(rec, y1, dc);
+      const y = leakyRelu(rec, y2, 0.1);
       const img = tensorToImage(rec, y);
       const q = quantizeDequantize(rec, y);
       const scales = abs(rec, y);
@@ -175,8 +174,9 @@ describe('GpuEngine', () => {
       const ic = iconv(rec, xi, il);
       const outs = await rec.run([y, img, q, lik, bits, idx, ic]);
       expect(y.shape).toEqual([3, 256, 244]);
-      for (const t of [x, xi, y, img, q, scales, lik, bits, idx, ic]) e.release(t);
+      for (const t of [x, xi, y1, y2, y, img, q, scales, lik, bits, idx, ic]) e.release(t);
       net.destroy();
+      for (const b of [dc.weight, dc.taps]) b.destroy();
       return outs;
     };
     const [a, b] = [await runOn(engine), await runOn(folded)];

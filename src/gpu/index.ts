@@ -7,8 +7,10 @@ export { GpuEngine, Recorder, grid1d } from './engine';
 export { paramsLayout, type ParamsLayout, type ParamType } from './params';
 export type { BindingKind, Dispatch, EngineCounters, EngineOptions, OpTiming, Program } from './engine';
 export { BufferPool, type PoolStats } from './pool';
-export { WeightReader, f16ToF32, type WeightDType } from './weights';
-export { Sequential, loadSequential, loadLayer, recordLayer, specWeightCount, type Layer, type LayerSpec } from './network';
+// networks: op lists in the vocabulary of op-vocabulary.json (the model manifests' own form)
+export { OP_VOCABULARY, OP_NAMES, checkOps, iconvParamsOf, isOpName, opTensors } from './oplist';
+export type { Op, OpName, OpOf, OpSpec, OpWeights, TensorDType, TensorSpec } from './oplist';
+export { uploadOps, type OpNetwork } from './oplist-wgsl';
 
 // ops: one module per WGSL family (shaders/<family>.wgsl)
 export * from './ops/conv2d';

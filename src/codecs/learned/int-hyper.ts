@@ -1,32 +1,15 @@
 // The integer hyper-synthesis on the CPU (exact; docs/model-package.md "Integer hyper-synthesis"):
 // z_hat → features (N channels, 0..127) → scale index (M channels, 0..63). The WGSL kernel
 // (src/gpu/shaders/conv2d_int.wgsl) and the ONNX hyper_synthesis graph (onnx-graph.ts) must give the same integers.
-import { depthToSpaceI32, iconv, type IConvParams } from '../../gpu/int/iconv';
+import { depthToSpaceI32, iconv } from '../../gpu/int/iconv';
+import { iconvParamsOf } from '../../gpu/oplist';
 import type { Shape } from '../../gpu/tensor';
 import { PackageError, type ModelPackage, type Op } from './package';
-
-type IConvOp = Extract<Op, { op: 'iconv2d' }>;
-
-export function iconvParams(pkg: ModelPackage, op: IConvOp): IConvParams {
-  const cout = op.cout;
-  return {
-    cin: op.cin,
-    cout,
-    k: op.kernel,
-    stride: op.stride,
-    pad: op.padding,
-    weight: pkg.i32(op.weight),
-    bias: pkg.i32(op.bias),
-    divisor: pkg.i32(op.divisor),
-    lo: new Int32Array(cout).fill(op.lo),
-    hi: new Int32Array(cout).fill(op.hi),
-  };
-}
 
 function runIntOps(pkg: ModelPackage, ops: Op[], x: Int32Array, shape: Shape): { data: Int32Array; shape: Shape } {
   let cur = { data: x, shape };
   for (const op of ops) {
-    if (op.op === 'iconv2d') cur = iconv(cur.data, cur.shape, iconvParams(pkg, op));
+    if (op.op === 'iconv2d') cur = iconv(cur.data, cur.shape, iconvParamsOf(op, pkg));
     else if (op.op === 'depth_to_space') cur = depthToSpaceI32(cur.data, cur.shape, op.block);
     else throw new PackageError('manifest', `op ${op.op} is not allowed in an integer transform.`);
   }

@@ -15,7 +15,11 @@ import { MODELS_ROOT as ROOT, packageNames } from '../../testing/models';
 import type { RgbaImage } from '../types';
 import { imageToPaddedChw } from './image';
 import { intHyperSynthesis } from './int-hyper';
-import { buildGraph, graphNames, type GraphName } from './onnx-graph';
+import { OP_NAMES, type Op, type OpName } from '../../gpu/oplist';
+import { runOpsRef as runOps } from '../../gpu/reference/oplist';
+import { refTensor } from '../../gpu/reference/ops';
+import { randomF32, randomOpWeights, rng } from '../../gpu/testing/compare';
+import { buildGraph, buildOpsGraph, graphNames, ONNX_OPS, type GraphName } from './onnx-graph';
 import { PackageError, type ModelPackage } from './package';
 import { analyzeRef, meansRef, synthesizeRef } from './reference';
 
@@ -112,5 +116,50 @@ describe.each(names)('ONNX graphs built from %s', (name) => {
       const m = meansRef(pkg, pkg.i32(st.features), [pkg.manifest.channels.N, 8, 12]);
       expect(relErr(known.means.data as Float32Array, m.data)).toBeLessThanOrEqual(TOL);
     } else expect(r.means).toBeUndefined();
+  });
+});
+
+// Every op of the vocabulary (src/gpu/op-vocabulary.json) alone, as a one-op graph in onnxruntime against the
+// float64 reference runner: float ops within TOL, integer ops and data movement exactly.
+describe('every op of the vocabulary as ONNX nodes', () => {
+  it('the builder covers exactly the vocabulary', () => expect([...ONNX_OPS].sort()).toEqual([...OP_NAMES].sort()));
+
+  const conv = (cin: number, cout: number, kernel: number, stride: number): Op => ({ op: 'conv2d', weight: 'w', bias: 'b', kernel, stride, padding: (kernel - 1) >> 1, cin, cout });
+  const cases: { [N in OpName]: { ops: Op[]; shape: [number, number, number]; int?: boolean } } = {
+    conv2d: { ops: [conv(5, 7, 3, 2)], shape: [5, 9, 7] },
+    depth_to_space: { ops: [{ op: 'depth_to_space', block: 2 }], shape: [12, 3, 5] },
+    gdn: { ops: [{ op: 'gdn', beta: 'be', gamma: 'ga', channels: 6 }], shape: [6, 5, 3] },
+    igdn: { ops: [{ op: 'igdn', beta: 'be', gamma: 'ga', channels: 6 }], shape: [6, 5, 3] },
+    relu: { ops: [{ op: 'relu' }], shape: [3, 5, 7] },
+    leaky_relu: { ops: [{ op: 'leaky_relu', slope: 0.25 }], shape: [3, 5, 7] },
+    abs: { ops: [{ op: 'abs' }], shape: [3, 5, 7] },
+    iconv2d: {
+      ops: [{ op: 'iconv2d', weight: 'iw', bias: 'ib', divisor: 'id', kernel: 3, stride: 1, padding: 1, cin: 4, cout: 8, lo: 0, hi: 127 }, { op: 'depth_to_space', block: 2 }],
+      shape: [4, 6, 5],
+      int: true,
+    },
+    int_to_float: { ops: [{ op: 'int_to_float', scale: 1 / 16 }], shape: [5, 3, 3], int: true },
+  };
+  for (const name of OP_NAMES) {
+    it(name, async () => {
+      const c = cases[name];
+      const rand = rng(300 + OP_NAMES.indexOf(name));
+      const w = randomOpWeights(c.ops, rand);
+      const n = c.shape[0] * c.shape[1] * c.shape[2];
+      const x = c.int ? Int32Array.from({ length: n }, () => Math.floor(rand() * 255) - 127) : randomF32(rand, n, -2, 2);
+      const s = await ort.InferenceSession.create(buildOpsGraph(w, c.ops, c.int ? 'i32' : 'f32', c.shape[0]), { executionProviders: ['wasm'] });
+      const out = (await s.run({ x: new ort.Tensor(c.int ? 'int32' : 'float32', x, [1, ...c.shape]) })).y;
+      const want = runOps(c.ops, w, refTensor(c.shape, x));
+      expect(out.dims).toEqual([1, ...want.shape]);
+      const exact = c.int || ['depth_to_space', 'relu', 'abs', 'leaky_relu'].includes(name);
+      if (exact) expect(Array.from(out.data as Float32Array | Int32Array)).toEqual(Array.from(want.data, (v) => Math.fround(v)));
+      else expect(relErr(out.data as Float32Array, want.data)).toBeLessThanOrEqual(TOL);
+      if (name === 'iconv2d') expect(new Set(out.data as Int32Array).size).toBeGreaterThan(3);
+    });
+  }
+
+  it('refuses an op on the wrong value type with a clear error', () => {
+    const w = randomOpWeights([conv(3, 3, 1, 1)], rng(1));
+    expect(() => buildOpsGraph(w, [conv(3, 3, 1, 1)], 'i32', 3)).toThrow(/conv2d reads f32, but its input is i32/);
   });
 });

@@ -12,6 +12,7 @@
 // x · (1 / sqrt(conv1×1(x², γ) + β)), IGDN x · sqrt(…). The hyper-synthesis is integer arithmetic only:
 // Cast(int8) → ConvInteger → Add(bias + (divisor >> 1)) → Div(divisor) → Max(lo) → Min(hi), and
 // DepthToSpace on the small integers carried exactly in float32 — the same integers as int-hyper.ts and WGSL.
+import { OP_VOCABULARY, type OpName, type OpOf, type TensorDType } from '../../gpu/oplist';
 import { DT, onnxModel, rawF32, rawI32, rawI64, type AttrValue, type DataType, type OnnxInitializer, type OnnxNode, type OnnxValue } from './onnx-proto';
 import { PackageError, type ModelManifest, type ModelPackage, type Op } from './package';
 
@@ -20,6 +21,12 @@ export type GraphName = 'analysis' | 'hyper_analysis' | 'hyper_synthesis' | 'syn
 /** The graphs a package's backend needs: analysis and synthesis, plus the hyper graphs where it has a hyper-prior. */
 export function graphNames(m: ModelManifest): GraphName[] {
   return m.transforms.hyper_analysis ? ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis'] : ['analysis', 'synthesis'];
+}
+
+/** What the builder reads weights from: a tensor's stored bytes and its dtype and shape (ModelPackage is one). */
+export interface GraphWeights {
+  raw(name: string): { entry: { dtype: TensorDType; shape: readonly number[] }; bytes: Uint8Array };
+  i32(name: string): Int32Array;
 }
 
 function bad(msg: string): never {
@@ -33,7 +40,7 @@ class GraphBuilder {
   private n = 0;
 
   constructor(
-    private readonly pkg: ModelPackage,
+    readonly weights: GraphWeights,
     private readonly prefix: string,
   ) {}
 
@@ -55,9 +62,9 @@ class GraphBuilder {
     return name;
   }
 
-  /** A package tensor as a float32 value: f32 → initializer, f16 → float16 initializer + Cast. */
+  /** A weight tensor as a float32 value: f32 → initializer, f16 → float16 initializer + Cast. */
   float(tensor: string, dims: number[]): string {
-    const { entry, bytes } = this.pkg.raw(tensor);
+    const { entry, bytes } = this.weights.raw(tensor);
     const core = (s: readonly number[]) => s.join('×').replace(/(×1)+$/, ''); // [C, C] is [C, C, 1, 1]
     if (core(entry.shape) !== core(dims)) bad(`tensor ${tensor} has shape ${entry.shape.join('×')}, its op needs ${dims.join('×')}.`);
     if (this.known.has(tensor)) return tensor;
@@ -89,76 +96,90 @@ const convAttrs = (k: number, stride: number, pad: number): Record<string, AttrV
   group: { i: 1 },
 });
 
-/** The float op list on value `x` (float32; an int32 value where the list begins with int_to_float). */
-function floatOps(b: GraphBuilder, ops: readonly Op[], x: string, where: string): string {
-  let cur = x;
-  ops.forEach((op, i) => {
-    switch (op.op) {
-      case 'conv2d':
-        cur = b.node('Conv', [cur, b.float(op.weight, [op.cout, op.cin, op.kernel, op.kernel]), b.float(op.bias, [op.cout])], convAttrs(op.kernel, op.stride, op.padding));
-        break;
-      case 'gdn':
-      case 'igdn': {
-        const C = op.channels;
-        const norm = b.node('Conv', [b.node('Mul', [cur, cur]), b.float(op.gamma, [C, C, 1, 1]), b.float(op.beta, [C])], convAttrs(1, 1, 0));
-        const root = b.node('Sqrt', [norm]);
-        const factor = op.op === 'igdn' ? root : b.node('Div', [b.init('one', DT.FLOAT, [], rawF32([1])), root]);
-        cur = b.node('Mul', [cur, factor]);
-        break;
-      }
-      case 'depth_to_space':
-        cur = b.node('DepthToSpace', [cur], { blocksize: { i: op.block }, mode: { s: 'CRD' } });
-        break;
-      case 'leaky_relu':
-        cur = b.node('LeakyRelu', [cur], { alpha: { f: op.slope } });
-        break;
-      case 'abs':
-        cur = b.node('Abs', [cur]);
-        break;
-      case 'int_to_float':
-        cur = b.node('Mul', [b.node('Cast', [cur], { to: { i: DT.FLOAT } }), b.init(`${where}.${i}.scale`, DT.FLOAT, [], rawF32([op.scale]))]);
-        break;
-      default:
-        bad(`transforms.${where}[${i}]: op ${op.op} has no place in a float graph.`);
-    }
-  });
-  return cur;
+/** The value an op reads: float32, or int32 (the integer hyper-synthesis, carried exactly). */
+type ValueType = 'f32' | 'i32';
+
+function gdnNodes(b: GraphBuilder, op: OpOf<'gdn'> | OpOf<'igdn'>, x: string): string {
+  const C = op.channels;
+  const norm = b.node('Conv', [b.node('Mul', [x, x]), b.float(op.gamma, [C, C, 1, 1]), b.float(op.beta, [C])], convAttrs(1, 1, 0));
+  const root = b.node('Sqrt', [norm]);
+  const factor = op.op === 'igdn' ? root : b.node('Div', [b.init('one', DT.FLOAT, [], rawF32([1])), root]);
+  return b.node('Mul', [x, factor]);
 }
 
-/** The integer op list on int32 value `x` (iconv2d, depth_to_space): exact integers throughout. */
-function intOps(b: GraphBuilder, pkg: ModelPackage, ops: readonly Op[], x: string, where: string): string {
+/** How each op of the vocabulary becomes ONNX nodes on a value of type `t` (`tag`: a unique name for its constants). */
+const ONNX: { [N in OpName]: (b: GraphBuilder, op: OpOf<N>, x: string, t: ValueType, tag: string) => string } = {
+  conv2d: (b, op, x) => b.node('Conv', [x, b.float(op.weight, [op.cout, op.cin, op.kernel, op.kernel]), b.float(op.bias, [op.cout])], convAttrs(op.kernel, op.stride, op.padding)),
+  depth_to_space(b, op, x, t) {
+    const d2s = (v: string) => b.node('DepthToSpace', [v], { blocksize: { i: op.block }, mode: { s: 'CRD' } });
+    // int32: the small integers are moved through float32, where they are exact.
+    return t === 'f32' ? d2s(x) : b.node('Cast', [d2s(b.node('Cast', [x], { to: { i: DT.FLOAT } }))], { to: { i: DT.INT32 } });
+  },
+  gdn: (b, op, x) => gdnNodes(b, op, x),
+  igdn: (b, op, x) => gdnNodes(b, op, x),
+  relu: (b, _op, x) => b.node('Relu', [x]),
+  leaky_relu: (b, op, x) => b.node('LeakyRelu', [x], { alpha: { f: op.slope } }),
+  abs: (b, _op, x) => b.node('Abs', [x]),
+  // Integer arithmetic only: Cast(int8) → ConvInteger → Add(bias + (divisor >> 1)) → Div(divisor) → Max(lo) → Min(hi).
+  iconv2d(b, op, x, _t, tag) {
+    const { entry, bytes } = b.weights.raw(op.weight);
+    const dims = [op.cout, op.cin, op.kernel, op.kernel];
+    if (entry.dtype !== 'i8' || entry.shape.join() !== dims.join()) bad(`tensor ${op.weight} must be i8 ${dims.join('×')} (is ${entry.dtype} ${entry.shape.join('×')}).`);
+    const bias = b.weights.i32(op.bias);
+    const divisor = b.weights.i32(op.divisor);
+    if (bias.length !== op.cout || divisor.length !== op.cout) bad(`${tag}: bias and divisor need ${op.cout} values.`);
+    const biasHalf = new Int32Array(op.cout);
+    for (let o = 0; o < op.cout; o++) {
+      if (!(divisor[o] > 0)) bad(`${tag}: divisor[${o}] = ${divisor[o]} is not positive.`);
+      biasHalf[o] = bias[o] + (divisor[o] >> 1);
+    }
+    const x8 = b.node('Cast', [x], { to: { i: DT.INT8 } });
+    const acc = b.node('ConvInteger', [x8, b.init(op.weight, DT.INT8, dims, bytes)], {
+      kernel_shape: { ints: [op.kernel, op.kernel] },
+      strides: { ints: [op.stride, op.stride] },
+      pads: { ints: [op.padding, op.padding, op.padding, op.padding] },
+    });
+    const num = b.node('Add', [acc, b.init(`${tag}.bias_half`, DT.INT32, [1, op.cout, 1, 1], rawI32(biasHalf))]);
+    const q = b.node('Div', [num, b.init(`${tag}.divisor`, DT.INT32, [1, op.cout, 1, 1], rawI32(divisor))]);
+    const lo = b.node('Max', [q, b.init(`${tag}.lo`, DT.INT32, [], rawI32([op.lo]))]);
+    return b.node('Min', [lo, b.init(`${tag}.hi`, DT.INT32, [], rawI32([op.hi]))]);
+  },
+  int_to_float: (b, op, x, _t, tag) => b.node('Mul', [b.node('Cast', [x], { to: { i: DT.FLOAT } }), b.init(`${tag}.scale`, DT.FLOAT, [], rawF32([op.scale]))]),
+};
+
+/** The names of the ops it builds (a test checks it covers the vocabulary). */
+export const ONNX_OPS: readonly string[] = Object.keys(ONNX);
+
+/** An op list on value `x` of type `t`; each op must accept the value it is given (the vocabulary's in/out). */
+function opNodes(b: GraphBuilder, ops: readonly Op[], x: string, t: ValueType, where: string): { value: string; type: ValueType } {
   let cur = x;
+  let type = t;
   ops.forEach((op, i) => {
-    const tag = `${where}.${i}`;
-    if (op.op === 'iconv2d') {
-      const { entry, bytes } = pkg.raw(op.weight);
-      const dims = [op.cout, op.cin, op.kernel, op.kernel];
-      if (entry.dtype !== 'i8' || entry.shape.join() !== dims.join()) bad(`tensor ${op.weight} must be i8 ${dims.join('×')} (is ${entry.dtype} ${entry.shape.join('×')}).`);
-      const bias = pkg.i32(op.bias);
-      const divisor = pkg.i32(op.divisor);
-      if (bias.length !== op.cout || divisor.length !== op.cout) bad(`${tag}: bias and divisor need ${op.cout} values.`);
-      const biasHalf = new Int32Array(op.cout);
-      for (let o = 0; o < op.cout; o++) {
-        if (!(divisor[o] > 0)) bad(`${tag}: divisor[${o}] = ${divisor[o]} is not positive.`);
-        biasHalf[o] = bias[o] + (divisor[o] >> 1);
-      }
-      const x8 = b.node('Cast', [cur], { to: { i: DT.INT8 } });
-      const acc = b.node('ConvInteger', [x8, b.init(op.weight, DT.INT8, dims, bytes)], {
-        kernel_shape: { ints: [op.kernel, op.kernel] },
-        strides: { ints: [op.stride, op.stride] },
-        pads: { ints: [op.padding, op.padding, op.padding, op.padding] },
-      });
-      const num = b.node('Add', [acc, b.init(`${tag}.bias_half`, DT.INT32, [1, op.cout, 1, 1], rawI32(biasHalf))]);
-      const q = b.node('Div', [num, b.init(`${tag}.divisor`, DT.INT32, [1, op.cout, 1, 1], rawI32(divisor))]);
-      const lo = b.node('Max', [q, b.init(`${tag}.lo`, DT.INT32, [], rawI32([op.lo]))]);
-      cur = b.node('Min', [lo, b.init(`${tag}.hi`, DT.INT32, [], rawI32([op.hi]))]);
-    } else if (op.op === 'depth_to_space') {
-      const f = b.node('Cast', [cur], { to: { i: DT.FLOAT } });
-      const s = b.node('DepthToSpace', [f], { blocksize: { i: op.block }, mode: { s: 'CRD' } });
-      cur = b.node('Cast', [s], { to: { i: DT.INT32 } });
-    } else bad(`transforms.${where}[${i}]: op ${op.op} has no place in the integer graph.`);
+    const spec = OP_VOCABULARY[op.op];
+    if (spec.in !== 'any' && spec.in !== type) bad(`${where}[${i}]: ${op.op} reads ${spec.in}, but its input is ${type}.`);
+    cur = (ONNX[op.op] as (b: GraphBuilder, op: Op, x: string, t: ValueType, tag: string) => string)(b, op, cur, type, `${where}.${i}`);
+    if (spec.out !== 'same') type = spec.out;
   });
-  return cur;
+  return { value: cur, type };
+}
+
+const ONNX_TYPE: Record<ValueType, DataType> = { f32: DT.FLOAT, i32: DT.INT32 };
+
+/**
+ * One op list as a whole ONNX model: input `x` (1, C, H, W) of type `input`, output `y` (tests build every op of the
+ * vocabulary this way; the package's graphs below are made of the same nodes).
+ */
+export function buildOpsGraph(weights: GraphWeights, ops: readonly Op[], input: ValueType, channels: number): Uint8Array {
+  const b = new GraphBuilder(weights, 'ops');
+  const out = opNodes(b, ops, 'x', input, 'ops');
+  b.output(out.value, 'y');
+  return onnxModel({
+    name: 'rdlab_ops',
+    nodes: b.nodes,
+    initializers: b.initializers,
+    inputs: [{ name: 'x', type: ONNX_TYPE[input], dims: [1, channels, 'H', 'W'] }],
+    outputs: [{ name: 'y', type: ONNX_TYPE[out.type], dims: [1, 'C', 'h', 'w'] }],
+  });
 }
 
 /** `x · v` with the (M) vector v broadcast over channels: Reshape(v, [1, −1, 1, 1]) then Mul. */
@@ -167,7 +188,7 @@ function mulChannels(b: GraphBuilder, x: string, v: string): string {
 }
 
 /** The serialized ONNX model (opset 17) of one of the package's graphs. */
-export function buildGraph(pkg: ModelPackage, name: GraphName): Uint8Array {
+export function buildGraph(pkg: ModelPackage & GraphWeights, name: GraphName): Uint8Array {
   const m = pkg.manifest;
   const t = m.transforms;
   const M = m.channels.M;
@@ -177,7 +198,7 @@ export function buildGraph(pkg: ModelPackage, name: GraphName): Uint8Array {
   let inputs: OnnxValue[], outputs: OnnxValue[];
   switch (name) {
     case 'analysis': {
-      b.output(mulChannels(b, floatOps(b, t.analysis, 'x', 'analysis'), 'gain'), 'y');
+      b.output(mulChannels(b, opNodes(b, t.analysis, 'x', 'f32', 'analysis').value, 'gain'), 'y');
       inputs = [
         { name: 'x', type: f32, dims: [1, 3, 'H', 'W'] },
         { name: 'gain', type: f32, dims: [M] },
@@ -186,7 +207,7 @@ export function buildGraph(pkg: ModelPackage, name: GraphName): Uint8Array {
       break;
     }
     case 'synthesis': {
-      b.output(floatOps(b, t.synthesis, mulChannels(b, 'y_hat', 'inv_gain'), 'synthesis'), 'x_hat');
+      b.output(opNodes(b, t.synthesis, mulChannels(b, 'y_hat', 'inv_gain'), 'f32', 'synthesis').value, 'x_hat');
       inputs = [
         { name: 'y_hat', type: f32, dims: [1, M, 'h', 'w'] },
         { name: 'inv_gain', type: f32, dims: [M] },
@@ -196,21 +217,23 @@ export function buildGraph(pkg: ModelPackage, name: GraphName): Uint8Array {
     }
     case 'hyper_analysis': {
       if (!t.hyper_analysis || Nz === undefined) bad(`${m.name} has no hyper-analysis.`);
-      b.output(floatOps(b, t.hyper_analysis, 'y', 'hyper_analysis'), 'z');
+      b.output(opNodes(b, t.hyper_analysis, 'y', 'f32', 'hyper_analysis').value, 'z');
       inputs = [{ name: 'y', type: f32, dims: [1, M, 'h', 'w'] }];
       outputs = [{ name: 'z', type: f32, dims: [1, Nz, 'hz', 'wz'] }];
       break;
     }
     case 'hyper_synthesis': {
       if (!t.hyper_synthesis_int || !t.scale_index_int || Nz === undefined) bad(`${m.name} has no integer hyper-synthesis.`);
-      const features = intOps(b, pkg, t.hyper_synthesis_int, 'z_hat', 'hyper_synthesis_int');
-      const index = intOps(b, pkg, t.scale_index_int, features, 'scale_index_int');
+      const features = opNodes(b, t.hyper_synthesis_int, 'z_hat', 'i32', 'hyper_synthesis_int');
+      const index = opNodes(b, t.scale_index_int, features.value, features.type, 'scale_index_int');
+      if (index.type !== 'i32') bad(`${m.name}: scale_index_int must give integers.`);
       // means first: renaming `index` must not touch the features the means head reads
-      const means = t.means ? floatOps(b, t.means, features, 'means') : null;
-      b.output(index, 'index');
+      const means = t.means ? opNodes(b, t.means, features.value, features.type, 'means') : null;
+      b.output(index.value, 'index');
       outputs = [{ name: 'index', type: DT.INT32, dims: [1, M, 'h4', 'w4'] }];
       if (means) {
-        b.output(means, 'means');
+        if (means.type !== 'f32') bad(`${m.name}: the means head must give floats.`);
+        b.output(means.value, 'means');
         outputs.push({ name: 'means', type: f32, dims: [1, M, 'h4', 'w4'] });
       }
       inputs = [{ name: 'z_hat', type: DT.INT32, dims: [1, Nz, 'h', 'w'] }];

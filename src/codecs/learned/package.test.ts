@@ -43,6 +43,11 @@ describe('halfToFloat', () => {
     expect(halfToFloat(0x0001)).toBe(2 ** -24);
     expect(halfToFloat(0x3555)).toBeCloseTo(0.333251953125, 12);
     expect(halfToFloat(0x7c00)).toBe(Infinity);
+    // (the cases src/gpu/weights.ts's f16ToF32 was tested on, before that reader went: one f16 decoder now)
+    expect(halfToFloat(0x0400)).toBe(2 ** -14);
+    expect(Object.is(halfToFloat(0x8000), -0)).toBe(true);
+    expect(halfToFloat(0xfc00)).toBe(-Infinity);
+    expect(Number.isNaN(halfToFloat(0x7e00))).toBe(true);
   });
 });
 

@@ -2,6 +2,8 @@
 // those of the shared packages it uses (the transforms several codecs share, stored once), and hand out typed
 // tensor views, gain vectors and entropy tables. No WebGPU here: Node tests, workers and the CLI use it too.
 import { RdLabError } from '../../errors';
+import { GpuEngineError } from '../../gpu/errors';
+import { checkOps, opTensors, type Op as GpuOp } from '../../gpu/oplist';
 import { createTables, buildGaussianTables, mixLevelTables, type CdfTables, type GaussianTables } from '../entropy';
 
 export const PACKAGE_FORMAT = 'rdlab-model';
@@ -35,26 +37,8 @@ export interface TensorEntry {
   bytes: number;
 }
 
-export type Op =
-  | { op: 'conv2d'; weight: string; bias: string; kernel: number; stride: number; padding: number; cin: number; cout: number }
-  | { op: 'depth_to_space'; block: number }
-  | { op: 'gdn' | 'igdn'; beta: string; gamma: string; channels: number }
-  | { op: 'leaky_relu'; slope: number }
-  | { op: 'abs' }
-  | {
-      op: 'iconv2d';
-      weight: string;
-      bias: string;
-      divisor: string;
-      lo: number;
-      hi: number;
-      kernel: number;
-      stride: number;
-      padding: number;
-      cin: number;
-      cout: number;
-    }
-  | { op: 'int_to_float'; scale: number };
+/** An op of a transform's op list: the vocabulary in src/gpu/op-vocabulary.json (src/gpu/oplist.ts). */
+export type Op = GpuOp;
 
 export interface TableSetSpec {
   family: 'factorized' | 'gaussian';
@@ -242,10 +226,24 @@ export function parseManifest(json: unknown, shared: readonly SharedManifest[] =
   if (!isObj(m.transforms) || !Array.isArray(m.transforms.analysis) || !Array.isArray(m.transforms.synthesis)) {
     fail('manifest', 'transforms.analysis and transforms.synthesis are required.');
   }
+  const entry = (name: string) => [...own.tensors, ...shared.flatMap((s) => s.weights.tensors)].find((t) => t.name === name)!;
   for (const [tname, ops] of Object.entries(m.transforms)) {
-    if (!Array.isArray(ops)) fail('manifest', `transforms.${tname} must be a list of ops.`);
-    ops.forEach((op: Record<string, unknown>, i: number) => {
-      for (const key of ['weight', 'bias', 'beta', 'gamma', 'divisor']) if (key in op) need(op[key], `transforms.${tname}[${i}].${key}`);
+    try {
+      checkOps(ops, `transforms.${tname}`);
+    } catch (e) {
+      if (e instanceof GpuEngineError) fail('manifest', e.message);
+      throw e;
+    }
+    ops.forEach((op, i) => {
+      for (const t of opTensors(op)) {
+        const where = `transforms.${tname}[${i}].${t.field}`;
+        need(t.name, where);
+        const e = entry(t.name);
+        if (!t.dtype.includes(e.dtype)) fail('manifest', `${where}: tensor ${t.name} is ${e.dtype}, ${op.op} needs ${t.dtype.join(' or ')}.`);
+        // Trailing 1s are the same tensor ([C, C] γ is [C, C, 1, 1]).
+        const core = (s: readonly number[]) => s.join('×').replace(/(×1)+$/, '');
+        if (core(e.shape) !== core(t.shape)) fail('manifest', `${where}: tensor ${t.name} has shape ${e.shape.join('×')}, ${op.op} needs ${t.shape.join('×')}.`);
+      }
     });
   }
   // What the pipeline composes (latents.ts) follows from the structure: a hyper-prior (entropy.z and the hyper

@@ -17,16 +17,22 @@
 // checks every intermediate level). A tile's input start is a multiple of the op list's alignment (the product
 // of the strides, 16 for the analysis) so that its output grid is the whole image's grid shifted by an integer.
 import { RdLabError } from '../../errors';
+import { OP_VOCABULARY } from '../../gpu/oplist';
 import type { Op } from './package';
 
 /** The ops that move positions; everything else is pointwise in space. */
 type SpatialOp = { kind: 'conv'; k: number; s: number; p: number } | { kind: 'd2s'; r: number };
 
+/** Each op's geometry as the vocabulary (src/gpu/op-vocabulary.json) declares it: a 'conv' has kernel, stride and
+ * padding; a 'depth_to_space' a block. */
 function spatial(ops: readonly Op[]): SpatialOp[] {
   const out: SpatialOp[] = [];
   for (const op of ops) {
-    if (op.op === 'conv2d' || op.op === 'iconv2d') out.push({ kind: 'conv', k: op.kernel, s: op.stride, p: op.padding });
-    else if (op.op === 'depth_to_space') out.push({ kind: 'd2s', r: op.block });
+    const f = op as unknown as Record<string, number>;
+    const geometry = OP_VOCABULARY[op.op].geometry;
+    if (geometry === 'conv') out.push({ kind: 'conv', k: f.kernel, s: f.stride, p: f.padding });
+    else if (geometry === 'depth_to_space') out.push({ kind: 'd2s', r: f.block });
+    else if (geometry !== 'pointwise') throw new TilingError(`op ${op.op}: tiles do not know its geometry ${JSON.stringify(geometry)}.`);
   }
   return out;
 }

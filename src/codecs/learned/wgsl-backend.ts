@@ -1,145 +1,27 @@
 // The 'wgsl' backend: the model package's op lists (docs/model-package.md "Op lists") run on our WebGPU engine
-// (src/gpu). Weights come straight from the package (f16 widened to f32 on upload; GDN β/γ are the effective
-// values the engine expects); a conv2d followed by leaky_relu is fused into one dispatch. The integer
-// hyper-synthesis runs as the engine's bit-exact conv2d_int ("iconv"), which must equal the CPU path in
-// int-hyper.ts (tested).
+// (src/gpu) through its op-list runner (src/gpu/oplist.ts uploadOps: weights straight from the package, f16
+// widened to f32 on upload, a conv2d followed by leaky_relu fused into one dispatch, the integer layers on the
+// bit-exact conv2d_int "iconv", which must equal the CPU path in int-hyper.ts — tested). This file only maps
+// the backend interface (analyze, hyperAnalyze, hyperSynthesis, synthesize) onto those networks.
 import {
-  abs,
-  conv2d,
-  depthToSpace,
-  gdn,
   GpuEngineError,
-  iconv,
-  leakyRelu,
   mulChannel,
-  toFloat,
   uploadChannelVector,
-  uploadConv2d,
-  uploadGdn,
-  uploadIConv,
+  uploadOps,
   formatAdapter,
-  type Conv2dLayer,
-  type GdnLayer,
   type GpuEngine,
-  type IConvLayer,
+  type OpNetwork,
   type Recorder,
   type Shape,
   type Tensor,
 } from '../../gpu';
 import { BackendError, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
-import { iconvParams } from './int-hyper';
-import { PackageError, type ModelPackage, type Op } from './package';
-
-type GpuOp =
-  | { kind: 'conv'; l: Conv2dLayer }
-  | { kind: 'gdn'; l: GdnLayer }
-  | { kind: 'iconv'; l: IConvLayer }
-  | { kind: 'd2s'; r: number }
-  | { kind: 'abs' }
-  | { kind: 'leaky'; slope: number }
-  | { kind: 'toFloat'; scale: number };
-
-/** Uploads an op list's weights; conv2d + leaky_relu become one fused conv. */
-export function uploadOps(engine: GpuEngine, pkg: ModelPackage, ops: readonly Op[]): GpuOp[] {
-  const out: GpuOp[] = [];
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i];
-    switch (op.op) {
-      case 'conv2d': {
-        const next = ops[i + 1];
-        const fuse = next?.op === 'leaky_relu';
-        out.push({
-          kind: 'conv',
-          l: uploadConv2d(engine, {
-            cin: op.cin,
-            cout: op.cout,
-            k: op.kernel,
-            stride: op.stride,
-            pad: op.padding,
-            weight: pkg.f32(op.weight),
-            bias: pkg.f32(op.bias),
-            act: fuse ? { leakyRelu: next.slope } : 'none',
-          }),
-        });
-        if (fuse) i++;
-        break;
-      }
-      case 'gdn':
-      case 'igdn':
-        out.push({ kind: 'gdn', l: uploadGdn(engine, { channels: op.channels, beta: pkg.f32(op.beta), gamma: pkg.f32(op.gamma), inverse: op.op === 'igdn' }) });
-        break;
-      case 'iconv2d':
-        out.push({ kind: 'iconv', l: uploadIConv(engine, iconvParams(pkg, op)) });
-        break;
-      case 'depth_to_space':
-        out.push({ kind: 'd2s', r: op.block });
-        break;
-      case 'abs':
-        out.push({ kind: 'abs' });
-        break;
-      case 'leaky_relu':
-        out.push({ kind: 'leaky', slope: op.slope });
-        break;
-      case 'int_to_float':
-        out.push({ kind: 'toFloat', scale: op.scale });
-        break;
-      default:
-        throw new PackageError('manifest', `op ${(op as { op: string }).op} is not supported by the WGSL backend.`);
-    }
-  }
-  return out;
-}
-
-function recordOp(rec: Recorder, x: Tensor, op: GpuOp): Tensor {
-  switch (op.kind) {
-    case 'conv':
-      return conv2d(rec, x, op.l);
-    case 'gdn':
-      return gdn(rec, x, op.l);
-    case 'iconv':
-      return iconv(rec, x, op.l);
-    case 'd2s':
-      return depthToSpace(rec, x, op.r);
-    case 'abs':
-      return abs(rec, x);
-    case 'leaky':
-      return leakyRelu(rec, x, op.slope);
-    case 'toFloat':
-      return toFloat(rec, x, op.scale);
-  }
-}
-
-/** Records a whole op list; intermediates are released as soon as they are consumed, the input is kept. */
-export function recordOps(rec: Recorder, x: Tensor, ops: readonly GpuOp[]): Tensor {
-  let cur = x;
-  for (const op of ops) {
-    const next = recordOp(rec, cur, op);
-    if (cur !== x) rec.release(cur);
-    cur = next;
-  }
-  return cur;
-}
-
-function destroyOps(ops: readonly GpuOp[]): void {
-  for (const op of ops) {
-    if (op.kind === 'conv') {
-      op.l.weight.destroy();
-      op.l.bias?.destroy();
-      op.l.taps.destroy();
-    } else if (op.kind === 'gdn') {
-      op.l.beta.destroy();
-      op.l.gamma.destroy();
-    } else if (op.kind === 'iconv') {
-      op.l.weight.destroy();
-      op.l.quant.destroy();
-    }
-  }
-}
+import type { ModelPackage } from './package';
 
 export class WgslBackend implements LearnedBackend {
   readonly kind = 'wgsl' as const;
   readonly label: string;
-  private readonly nets: Partial<Record<'analysis' | 'synthesis' | 'hyper_analysis' | 'hyper_int' | 'index_int' | 'means', GpuOp[]>> = {};
+  private readonly nets: Partial<Record<'analysis' | 'synthesis' | 'hyper_analysis' | 'hyper_int' | 'index_int' | 'means', OpNetwork>> = {};
 
   constructor(
     readonly engine: GpuEngine,
@@ -148,13 +30,13 @@ export class WgslBackend implements LearnedBackend {
     this.label = `wgsl on ${formatAdapter(engine.gpu.info)}`;
   }
 
-  private net(name: keyof WgslBackend['nets']): GpuOp[] {
+  private net(name: keyof WgslBackend['nets']): OpNetwork {
     let n = this.nets[name];
     if (!n) {
       const t = this.pkg.manifest.transforms;
       const ops = { analysis: t.analysis, synthesis: t.synthesis, hyper_analysis: t.hyper_analysis, hyper_int: t.hyper_synthesis_int, index_int: t.scale_index_int, means: t.means }[name];
       if (!ops) throw new BackendError('failed', 'wgsl', `${this.pkg.name} has no ${name} transform.`);
-      n = this.guard(() => uploadOps(this.engine, this.pkg, ops));
+      n = this.guard(() => uploadOps(this.engine, ops, this.pkg));
       this.nets[name] = n;
     }
     return n;
@@ -199,7 +81,7 @@ export class WgslBackend implements LearnedBackend {
     let shape: Shape = [0, 0, 0];
     const [y] = await this.exec(
       (rec) => {
-        const y0 = recordOps(rec, input, net);
+        const y0 = net.record(rec, input);
         rec.release(input);
         const y = mulChannel(rec, y0, g);
         rec.release(y0);
@@ -216,7 +98,7 @@ export class WgslBackend implements LearnedBackend {
     const input = this.guard(() => this.engine.upload(y, shape));
     let zShape: Shape = [0, 0, 0];
     const [z] = await this.exec((rec) => {
-      const z = recordOps(rec, input, net);
+      const z = net.record(rec, input);
       rec.release(input);
       zShape = z.shape;
       return [z] as const;
@@ -229,14 +111,14 @@ export class WgslBackend implements LearnedBackend {
     const nets = this.guard(() => ({ f: this.net('hyper_int'), i: this.net('index_int'), m: ms ? this.net('means') : null }));
     const z = this.guard(() => this.engine.upload(zHat, shape));
     const outs = await this.exec((rec) => {
-      const feats = recordOps(rec, z, nets.f);
+      const feats = nets.f.record(rec, z);
       rec.release(z);
-      const index = recordOps(rec, feats, nets.i);
+      const index = nets.i.record(rec, feats);
       if (!nets.m) {
         rec.release(feats);
         return [index] as const;
       }
-      const means = recordOps(rec, feats, nets.m);
+      const means = nets.m.record(rec, feats);
       rec.release(feats);
       return [index, means] as const;
     });
@@ -248,9 +130,9 @@ export class WgslBackend implements LearnedBackend {
     const nets = this.guard(() => ({ f: this.net('hyper_int'), i: this.net('index_int') }));
     const z = this.guard(() => this.engine.upload(zHat, shape));
     const [features, index] = await this.exec((rec) => {
-      const feats = recordOps(rec, z, nets.f);
+      const feats = nets.f.record(rec, z);
       rec.release(z);
-      return [feats, recordOps(rec, feats, nets.i)] as const;
+      return [feats, nets.i.record(rec, feats)] as const;
     });
     return { features: features as Int32Array, index: index as Int32Array };
   }
@@ -264,7 +146,7 @@ export class WgslBackend implements LearnedBackend {
       (rec) => {
         const yg = mulChannel(rec, y, g);
         rec.release(y);
-        const xh = recordOps(rec, yg, net);
+        const xh = net.record(rec, yg);
         rec.release(yg);
         outShape = xh.shape;
         return [xh] as const;
@@ -287,7 +169,7 @@ export class WgslBackend implements LearnedBackend {
   }
 
   dispose(): void {
-    for (const n of Object.values(this.nets)) if (n) destroyOps(n);
+    for (const n of Object.values(this.nets)) n?.destroy();
     for (const k of Object.keys(this.nets)) delete this.nets[k as keyof WgslBackend['nets']];
     this.engine.pool.trim();
   }

@@ -1,6 +1,7 @@
 // Test helpers shared by the unit and GPU tests: seeded random tensors and a tolerance check that reports the
 // worst element. Tolerances are |got − ref| ≤ atol + rtol·|ref| per element (stated per op in src/gpu/README.md).
 
+import type { Op } from '../oplist';
 import { randInt } from '../../testing/random';
 
 /** Deterministic PRNG (mulberry32, src/testing/random.ts) so failures reproduce. */
@@ -63,24 +64,60 @@ export function firstMismatch(got: ArrayLike<number>, ref: ArrayLike<number>): n
 }
 
 /**
- * A random float32 weight blob for `specs` (network.ts order) with trained-model-like ranges: conv weights
- * U(±1/√fan_in), biases U(±0.1), GDN β ∈ [0.5, 1.5], γ ∈ [0, 0.05] off-diagonal and [0.1, 0.6] on it.
+ * Weight tensors by name for op lists (src/gpu/oplist.ts OpWeights, and the raw bytes the ONNX builder reads): the
+ * test side of a model package.
  */
-export function randomWeights(specs: readonly import('../network').LayerSpec[], rand: () => number): Float32Array {
-  const parts: number[] = [];
-  const push = (n: number, lo: number, hi: number) => {
-    for (let i = 0; i < n; i++) parts.push(lo + (hi - lo) * rand());
-  };
-  for (const s of specs) {
-    if (s.op === 'conv2d' || s.op === 'convTranspose2d') {
-      const fan = (s.op === 'conv2d' ? s.cin : s.cin / 4) * s.k * s.k;
-      const a = 1 / Math.sqrt(fan);
-      push(s.cin * s.cout * s.k * s.k, -a, a);
-      if (s.bias !== false) push(s.cout, -0.1, 0.1);
-    } else if (s.op === 'gdn' || s.op === 'igdn') {
-      push(s.channels, 0.5, 1.5);
-      for (let i = 0; i < s.channels; i++) for (let j = 0; j < s.channels; j++) parts.push(i === j ? 0.1 + 0.5 * rand() : 0.05 * rand());
+export class TensorMap {
+  private readonly t = new Map<string, { dtype: 'f32' | 'i8' | 'i32'; shape: number[]; data: Float32Array | Int32Array }>();
+  set(name: string, dtype: 'f32' | 'i8' | 'i32', shape: number[], data: ArrayLike<number>): this {
+    this.t.set(name, { dtype, shape, data: dtype === 'f32' ? Float32Array.from(data) : Int32Array.from(data) });
+    return this;
+  }
+  private get(name: string) {
+    const e = this.t.get(name);
+    if (!e) throw new Error(`no tensor ${name}`);
+    return e;
+  }
+  f32(name: string): Float32Array {
+    const e = this.get(name);
+    if (e.dtype !== 'f32') throw new Error(`${name} is ${e.dtype}`);
+    return e.data as Float32Array;
+  }
+  i32(name: string): Int32Array {
+    const e = this.get(name);
+    if (e.dtype === 'f32') throw new Error(`${name} is f32`);
+    return e.data as Int32Array;
+  }
+  /** Stored bytes, little-endian, as a model package holds them. */
+  raw(name: string): { entry: { dtype: 'f32' | 'i8' | 'i32'; shape: number[] }; bytes: Uint8Array } {
+    const e = this.get(name);
+    const bytes = e.dtype === 'i8' ? new Uint8Array(Int8Array.from(e.data).buffer) : new Uint8Array(e.data.buffer.slice(0));
+    return { entry: { dtype: e.dtype, shape: e.shape }, bytes };
+  }
+}
+
+/**
+ * Random weights for every tensor an op list names, with trained-model-like ranges: conv weights U(±1/√fan_in),
+ * biases U(±0.1), GDN β ∈ [0.5, 1.5], γ ∈ [0, 0.05] off-diagonal and [0.1, 0.6] on it; integer layers: int8 weights,
+ * biases in ±200, divisors in [40, 400) (outputs then spread over the clamp range).
+ */
+export function randomOpWeights(ops: readonly Op[], rand: () => number, into = new TensorMap()): TensorMap {
+  const u = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => lo + (hi - lo) * rand());
+  const int = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => Math.floor(lo + (hi - lo) * rand()));
+  for (const op of ops) {
+    if (op.op === 'conv2d') {
+      const a = 1 / Math.sqrt(op.cin * op.kernel * op.kernel);
+      into.set(op.weight, 'f32', [op.cout, op.cin, op.kernel, op.kernel], u(op.cout * op.cin * op.kernel * op.kernel, -a, a));
+      into.set(op.bias, 'f32', [op.cout], u(op.cout, -0.1, 0.1));
+    } else if (op.op === 'gdn' || op.op === 'igdn') {
+      const C = op.channels;
+      into.set(op.beta, 'f32', [C], u(C, 0.5, 1.5));
+      into.set(op.gamma, 'f32', [C, C], Array.from({ length: C * C }, (_, k) => (Math.floor(k / C) === k % C ? 0.1 + 0.5 * rand() : 0.05 * rand())));
+    } else if (op.op === 'iconv2d') {
+      into.set(op.weight, 'i8', [op.cout, op.cin, op.kernel, op.kernel], int(op.cout * op.cin * op.kernel * op.kernel, -127, 128));
+      into.set(op.bias, 'i32', [op.cout], int(op.cout, -200, 200));
+      into.set(op.divisor, 'i32', [op.cout], int(op.cout, 40, 400));
     }
   }
-  return Float32Array.from(parts);
+  return into;
 }
