@@ -14,6 +14,7 @@ import { messageOf } from '../errors';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { decodeFile, encodeImage } from '../codecs/learned/pipeline';
+import { CODECS } from '../codecs/registry';
 import type { RgbaImage } from '../codecs/types';
 import { msssimRgb } from '../metrics/msssim';
 import { psnrRgb } from '../metrics/psnr';
@@ -135,7 +136,8 @@ export async function runEval(a: EvalArgs, log: (s: string) => void = () => {}):
   let encodeDecode: (im: RgbaImage, s: number) => Promise<{ bytes: number; decoded: RgbaImage; encodeMs: number; decodeMs: number }>;
   let description: string;
   if (a.codec) {
-    if (!['factorized', 'hyperprior', 'mean-scale'].includes(a.codec)) throw new CliError('usage', `unknown learned codec ${JSON.stringify(a.codec)}.`);
+    const learned = CODECS.filter((c) => c.family === 'learned').map((c) => c.id);
+    if (!learned.includes(a.codec)) throw new CliError('usage', `unknown learned codec ${JSON.stringify(a.codec)} (${learned.join(', ')}).`);
     const { pkg, backend } = await loadNodeModel(resolve(a.models, a.codec), a.threads);
     codecName = `RD Lab ${a.codec}`;
     settingKey = 't';
