@@ -319,6 +319,16 @@ def join_ranges(ranges):
     return out
 
 
+def phase_args(a):
+    """The train.py options of a run that replay.py needs besides the lr (batch, crop, photo scale, EMA)."""
+    out = {"batch": a["batch"], "crop": a["crop"]}
+    if a.get("scale") and a["scale"][0] > 0:
+        out["scale"] = list(a["scale"])
+    if a.get("ema"):
+        out["ema"] = a["ema"]
+    return out
+
+
 def lr_phases(log_path, warmup=300, opt_from=0):
     """The learning-rate history of a run from its log.csv, as phases [{from_step, to_step, lr_start, lr_end}]:
     a new phase starts where the logged lr jumps by more than 3 % between rows (a restart with another --lr),
@@ -370,7 +380,8 @@ def main():
         "data": data_text(a),
         "steps": ck["step"], "batch": a["batch"], "crop": a["crop"], "lr": a["lr"],
         "cpu_hours": round(ck.get("cpu_s", 0) / 3600, 2), "wall_hours": round(ck.get("wall_s", 0) / 3600, 2),
-        "lr_phases": lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300), ck.get("opt_from", 0)),
+        "lr_phases": [{**ph, **phase_args(a)} for ph in
+                      lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300), ck.get("opt_from", 0))],
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
         "software": software(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"

@@ -27,7 +27,7 @@ y(t) = y * gain(t)), then trains only the entropy model (`models.LearnedCodec.en
   runs/<run>/ckpt.pt (weights only; the fit's steps, CPU time and log.csv are the run's first); train.py can
   train the whole model on from it with a fresh optimizer. Only the hyper networks run per step (0.09 s for 16
   latent crops on 2 threads, after ~5 minutes of caching 2048 of them). The shipped mean-scale is such a fit;
-  see README.md "A hyperprior on the factorized transforms" for what it bought and what training on did.
+  see NOTES.md "A hyperprior on the factorized transforms" for what it bought and what training on did.
   Run again without --init-from (and without --hard) on such a run, before any train.py step, the fit goes on
   (`continues`): another --seed caches other crops, the checkpoint's weights start it, its steps, CPU time and
   log rows add to the run's, and the previous checkpoint is kept as ckpt.before-fit.pt.
@@ -46,7 +46,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split  # noqa: E402
-from models import MODELS, TRANSFORMS  # noqa: E402
+from models import MODELS, SHIPPED_M, SHIPPED_N, SHIPPED_NZ, TRANSFORMS  # noqa: E402
 from train import HERE as TRAIN_DIR, RUNS, benchmark_val, build, limit_openblas, validate, weights_of  # noqa: E402
 
 SEED = 5
@@ -89,9 +89,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=list(MODELS), default="factorized")
     ap.add_argument("--run", help="run folder (default: the model name)")
-    ap.add_argument("--n", type=int, default=96)
-    ap.add_argument("--m", type=int, default=128)
-    ap.add_argument("--nz", type=int, default=64)
+    ap.add_argument("--n", type=int, default=SHIPPED_N)
+    ap.add_argument("--m", type=int, default=SHIPPED_M)
+    ap.add_argument("--nz", type=int, default=SHIPPED_NZ)
     ap.add_argument("--steps", type=int, default=1200)
     ap.add_argument("--batch", type=int, default=16, help="cached latent crops per step (one rate t each)")
     ap.add_argument("--crops", type=int, default=640, help="training crops whose latents are cached")

@@ -23,6 +23,9 @@ from layers import (GDN, FactorizedDensity, GainUnits, IntConv2d, RateFactorized
 # CompressAI's MSE range (q1..q7), loss = lambda * 255^2 * MSE + bpp on [0,1] images.
 LAMBDA_MIN, LAMBDA_MAX = 0.0018, 0.0932
 GAIN_LEVELS = 8
+# the widths the shipped packages have (public/models/*/manifest.json "channels"); train.py and fit_density.py
+# default to them, and tests/test_models.py checks that they agree
+SHIPPED_N, SHIPPED_M, SHIPPED_NZ = 96, 128, 64
 # Parameter-name prefixes of the transforms and gain units; everything else is the entropy model.
 TRANSFORMS = ("g_a.", "g_s.", "gain.")
 # Gaussian scale table: index i -> SCALE_MIN * (SCALE_MAX/SCALE_MIN)^(i/(NUM_SCALES-1)).
@@ -79,7 +82,7 @@ class LearnedCodec(nn.Module):
 
     def transform(self, seq, x):
         """Run g_a or g_s. With self.bf16 every layer but the last runs under bfloat16 autocast (1.6-2.1x the
-        steps per CPU-hour on a CPU with AVX512-BF16, tools/train/README.md); the last layer, and so y and x_hat, stay float32, and so do the
+        steps per CPU-hour on a CPU with AVX512-BF16, tools/train/NOTES.md); the last layer, and so y and x_hat, stay float32, and so do the
         entropy models and the integer hyper-synthesis, which are never autocast. Export and eval use float32."""
         if not self.bf16:
             return seq(x)
@@ -112,7 +115,7 @@ class Factorized(LearnedCodec):
     name = "factorized"
     downsampling = 16
 
-    def __init__(self, n=128, m=160):
+    def __init__(self, n=SHIPPED_N, m=SHIPPED_M):
         super().__init__(n, m)
         self.density = RateFactorizedDensity(m, GAIN_LEVELS)
 
@@ -136,7 +139,7 @@ class Hyperprior(LearnedCodec):
     name = "hyperprior"
     downsampling = 64
 
-    def __init__(self, n=128, m=160, nz=96):
+    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ):
         super().__init__(n, m)
         self.nz = nz
         self.h_a = nn.Sequential(conv(m, n, 3, 1), nn.LeakyReLU(inplace=True), conv(n, n), nn.LeakyReLU(inplace=True),
@@ -171,7 +174,7 @@ class MeanScale(Hyperprior):
 
     name = "mean-scale"
 
-    def __init__(self, n=128, m=160, nz=96):
+    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ):
         super().__init__(n, m, nz)
         self.mean_head = nn.Sequential(nn.Conv2d(n, n, 3, padding=1), nn.LeakyReLU(inplace=True),
                                        nn.Conv2d(n, m, 3, padding=1))

@@ -33,7 +33,7 @@ sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split, pad_to  # noqa: E402
 from metrics import bd_rate  # noqa: E402
 from layers import RateFactorizedDensity  # noqa: E402
-from models import MODELS  # noqa: E402
+from models import MODELS, SHIPPED_M, SHIPPED_N, SHIPPED_NZ  # noqa: E402
 
 RUNS = os.path.join(HERE, "runs")
 BENCH = os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench")
@@ -177,9 +177,9 @@ def limit_openblas(n):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=list(MODELS), required=True)
-    ap.add_argument("--n", type=int, default=96)
-    ap.add_argument("--m", type=int, default=128)
-    ap.add_argument("--nz", type=int, default=64)
+    ap.add_argument("--n", type=int, default=SHIPPED_N)
+    ap.add_argument("--m", type=int, default=SHIPPED_M)
+    ap.add_argument("--nz", type=int, default=SHIPPED_NZ)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--lr-end", type=float, help="decay the learning rate geometrically from --lr to this over the "
                     "run's steps up to --max-steps (or over --minutes of wall time); default: constant --lr")
