@@ -48,3 +48,43 @@ def hyper_synthesis_int(z_hat, layers):
     a = depth_to_space2(iconv(a, *layers["c2"]))
     idx = iconv(a, *layers["scale"])
     return a, idx
+
+
+def checkerboard_anchors(h, w):
+    """(h, w) bool: the anchors of the checkerboard context, (row + column) even."""
+    return (np.arange(h)[:, None] + np.arange(w)[None, :]) % 2 == 0
+
+
+def checkerboard_context(sym, w, b, c, lo, hi, clip):
+    """The checkerboard context layer (op checkerboard_iconv2d, docs/learned-codecs.md "Checkerboard context"):
+    sym (M, H, W) integer symbols of y (only the anchors are read), w (O, M, k, k) (taps with ky + kx even ignored).
+    Out (O, H, W): clamp(trunc((acc + (c >> 1)) / c), lo, hi) at the non-anchors, 0 at the anchors, with
+    acc = b + sum over the taps with ky + kx odd of w * clamp(sym, -clip, clip) (zero padding)."""
+    a = np.clip(np.asarray(sym, np.int64), -clip, clip)
+    w = np.asarray(w, np.int64)
+    o, cin, k, _ = w.shape
+    _, h, wd = a.shape
+    r = k // 2
+    ap = np.zeros((cin, h + 2 * r, wd + 2 * r), np.int64)
+    ap[:, r:r + h, r:r + wd] = a
+    acc = np.broadcast_to(np.asarray(b, np.int64)[:, None, None], (o, h, wd)).copy()
+    for ky in range(k):
+        for kx in range(k):
+            if (ky + kx) % 2 == 1:
+                acc += np.einsum("oi,ihw->ohw", w[:, :, ky, kx], ap[:, ky:ky + h, kx:kx + wd])
+    assert np.abs(acc).max(initial=0) < 2 ** 31, "int32 accumulator overflow"
+    c = np.asarray(c, np.int64)[:, None, None]
+    num = acc + (c >> 1)
+    q = np.clip(np.sign(num) * (np.abs(num) // c), lo, hi)
+    q[:, checkerboard_anchors(h, wd)] = 0
+    return q
+
+
+def checkerboard_index(features, anchor_index, sym, layers):
+    """Every element's table index: the anchors' from pass 1 (`anchor_index`, the scale head's), the others' from
+    the pass-2 head over concat(features, ctx). layers: 'context' -> (W, B, c, lo, hi, clip), 'index' ->
+    (W, B, c, lo, hi). Returns (ctx, index)."""
+    ctx = checkerboard_context(sym, *layers["context"])
+    idx2 = iconv(np.concatenate([np.asarray(features, np.int64), ctx]), *layers["index"])
+    anchors = checkerboard_anchors(*ctx.shape[1:])
+    return ctx, np.where(anchors[None], np.asarray(anchor_index, np.int64), idx2)

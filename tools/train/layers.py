@@ -118,7 +118,10 @@ class IntConv2d(nn.Module):
 
     def integer_params(self):
         """(W_int, B_int, c) as float tensors holding integers (W_int and B_int carry straight-through grads)."""
-        v = self.conv.weight * (self.s_out / self.s_in)
+        return self._integer_params(self.conv.weight)
+
+    def _integer_params(self, weight):
+        v = weight * (self.s_out / self.s_in)
         vmax = v.detach().abs().flatten(1).amax(1).clamp(min=1e-12)
         c = torch.floor(127.0 / vmax).clamp(1, self.MAX_DIVISOR)
         w_int = round_ste(clamp_ste(v * c.view(-1, 1, 1, 1), -127, 127))
@@ -128,9 +131,49 @@ class IntConv2d(nn.Module):
     def forward(self, a):
         w_int, b_int, c = self.integer_params()
         acc = F.conv2d(a, w_int, b_int, padding=self.conv.padding)
-        q = round_ste(acc / c.view(1, -1, 1, 1))
+        q = int_divide_ste(acc, c.view(1, -1, 1, 1))
         # The clamp's gradient is the hard one (like ReLU): no gradient pushes a saturated unit further out.
         return torch.clamp(q, self.lo, self.hi)
+
+
+def int_divide_ste(acc, c):
+    """The integer layer's division as exported, floor((acc + (c >> 1)) / c), forward; acc / c backward. It equals
+    the runtimes' truncating division wherever the result is then clamped to lo >= 0, ties included (round(acc / c),
+    half to even, differed from it at exact halves of an even c). Exact for integer-valued float64 tensors."""
+    return acc / c + (torch.floor((acc + torch.floor(c / 2)) / c) - acc / c).detach()
+
+
+def checkerboard_anchors(h, w, device=None):
+    """(h, w) float mask: 1 at the anchors, (row + column) even; the checkerboard context's first pass."""
+    yy = torch.arange(h, device=device).view(-1, 1)
+    xx = torch.arange(w, device=device).view(1, -1)
+    return ((yy + xx) % 2 == 0).float()
+
+
+class CheckerboardIntConv2d(IntConv2d):
+    """The checkerboard context (He et al. 2021) as an exact integer layer: reads clamp(x, -clip, clip) at the
+    anchors only and is evaluated at the non-anchors only (0 at the anchors). At a non-anchor, tap (ky, kx) of an
+    odd k x k kernel lands on an anchor exactly when ky + kx is odd, so the taps with ky + kx even are masked out
+    (exported as 0, never read). Export: the op checkerboard_iconv2d (src/gpu/op-vocabulary.json)."""
+
+    def __init__(self, cin, cout, k=5, s_in=1.0, s_out=16.0, lo=0, hi=127, clip=127):
+        super().__init__(cin, cout, k, s_in, s_out, lo, hi)
+        assert k % 2 == 1
+        ky = torch.arange(k).view(-1, 1)
+        kx = torch.arange(k).view(1, -1)
+        self.register_buffer("tap_mask", ((ky + kx) % 2 == 1).float(), persistent=False)
+        self.clip = int(clip)
+
+    def integer_params(self):
+        # the masked taps are exported as 0 and do not count towards the weight range
+        return self._integer_params(self.conv.weight * self.tap_mask)
+
+    def forward(self, a):
+        w_int, b_int, c = self.integer_params()
+        a = torch.clamp(a, -self.clip, self.clip)
+        acc = F.conv2d(a, w_int, b_int, padding=self.conv.padding)
+        q = torch.clamp(int_divide_ste(acc, c.view(1, -1, 1, 1)), self.lo, self.hi)
+        return q * (1 - checkerboard_anchors(a.shape[2], a.shape[3], a.device))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from layers import (GDN, FactorizedDensity, GainUnits, IntConv2d, RateFactorizedDensity, SubpelConv, bits, conv,
-                    gaussian_likelihood, round_ste)
+from layers import (GDN, CheckerboardIntConv2d, FactorizedDensity, GainUnits, IntConv2d, RateFactorizedDensity,
+                    SubpelConv, bits, checkerboard_anchors, conv, gaussian_likelihood, round_ste)
 
 # CompressAI's MSE range (q1..q7), loss = lambda * 255^2 * MSE + bpp on [0,1] images.
 LAMBDA_MIN, LAMBDA_MAX = 0.0018, 0.0932
@@ -33,6 +33,9 @@ SCALE_MIN, SCALE_MAX, NUM_SCALES = 0.11, 256.0, 64
 # Integer features of the hyper-synthesis trunk carry FEATURE_SCALE steps per real unit, in [0, 127].
 FEATURE_SCALE = 16.0
 Z_CLAMP = 127
+# Checkerboard context: output channels of the integer context conv, its kernel, and the clamp of the anchor
+# symbols it reads (docs/learned-codecs.md "Checkerboard context").
+CTX_CHANNELS, CTX_KERNEL, CTX_CLIP = 128, 5, 127
 
 
 def anchor_lambdas(levels=GAIN_LEVELS):
@@ -186,4 +189,56 @@ class MeanScale(Hyperprior):
         return self.mean_head(feats / FEATURE_SCALE)
 
 
-MODELS = {"factorized": Factorized, "hyperprior": Hyperprior, "mean-scale": MeanScale}
+class Checkerboard(MeanScale):
+    """Mean-scale plus a checkerboard context (He et al. 2021), exact like the hyper-synthesis: pass 1 codes the
+    anchors ((row + column) even) with mean-scale's parameters; pass 2 codes the others with an integer index head
+    and a float means head over concat(features, ctx), ctx = an integer masked 5x5 conv over the anchors'
+    integer symbols (clamped to +-CTX_CLIP). Both pass-2 heads are mean-scale's heads widened by CTX_CHANNELS input
+    channels; `init_context_heads()` copies the narrow heads in with zero context weights, so a fresh context
+    model starts exactly at mean-scale. See docs/learned-codecs.md "Checkerboard context"."""
+
+    name = "checkerboard"
+
+    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ, c=CTX_CHANNELS):
+        super().__init__(n, m, nz)
+        self.c_ctx = c
+        self.context = CheckerboardIntConv2d(m, c, CTX_KERNEL, s_in=1.0, s_out=FEATURE_SCALE, clip=CTX_CLIP)
+        self.ctx_scale_head = IntConv2d(n + c, m, 3, s_in=FEATURE_SCALE, s_out=1.0, lo=0, hi=NUM_SCALES - 1)
+        self.ctx_mean_head = nn.Sequential(nn.Conv2d(n + c, n, 3, padding=1), nn.LeakyReLU(inplace=True),
+                                           nn.Conv2d(n, m, 3, padding=1))
+
+    @torch.no_grad()
+    def init_context_heads(self):
+        """Pass-2 heads = the pass-1 heads with zero weights on the context features."""
+        n = self.n
+        for wide, narrow in ((self.ctx_scale_head.conv, self.scale_head.conv), (self.ctx_mean_head[0], self.mean_head[0])):
+            wide.weight.zero_()
+            wide.weight[:, :n] = narrow.weight
+            wide.bias.copy_(narrow.bias)
+        self.ctx_mean_head[2].weight.copy_(self.mean_head[2].weight)
+        self.ctx_mean_head[2].bias.copy_(self.mean_head[2].bias)
+
+    def passes(self, y, feats):
+        """(index, means, anchor mask, ctx): every element's table index and mean, anchors from pass 1, the others
+        from pass 2 (which reads the anchors' symbols round(y - means_1) through the integer context)."""
+        idx1, mu1 = self.scale_head(feats), self.means(feats)
+        anchor = checkerboard_anchors(y.shape[2], y.shape[3], y.device)
+        ctx = self.context(round_ste(y - mu1) * anchor)  # the non-anchors are never read; zeroed for clarity
+        cat = torch.cat([feats, ctx], 1)
+        idx2, mu2 = self.ctx_scale_head(cat), self.ctx_mean_head(cat / FEATURE_SCALE)
+        return idx1 * anchor + idx2 * (1 - anchor), mu1 * anchor + mu2 * (1 - anchor), anchor, ctx
+
+    def code(self, y, t, noise=True):
+        z = self.h_a(self.hyper_input(y))
+        z_hat = torch.clamp(round_ste(z), -Z_CLAMP, Z_CLAMP)
+        z_noisy = z + torch.empty_like(z).uniform_(-0.5, 0.5) if noise else z_hat
+        idx, mu, anchor, _ = self.passes(y, self.h_s(z_hat))
+        centred = y - mu
+        y_noisy = centred + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else torch.round(centred)
+        b = bits(gaussian_likelihood(y_noisy, scale_from_index(idx)))
+        bits_anchor = (b * anchor).sum((1, 2, 3))
+        return {"y_hat": round_ste(centred) + mu, "bits_y": b.sum((1, 2, 3)),
+                "bits_anchor": bits_anchor, "bits_z": bits(self.z_density.likelihood(z_noisy)).sum((1, 2, 3))}
+
+
+MODELS = {"factorized": Factorized, "hyperprior": Hyperprior, "mean-scale": MeanScale, "checkerboard": Checkerboard}
