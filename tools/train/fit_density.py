@@ -28,6 +28,10 @@ y(t) = y * gain(t)), then trains only the entropy model (`models.LearnedCodec.en
   train the whole model on from it with a fresh optimizer. Only the hyper networks run per step (0.09 s for 16
   latent crops on 2 threads, after ~5 minutes of caching 2048 of them). The shipped mean-scale is such a fit;
   see NOTES.md "A hyperprior on the factorized transforms" for what it bought and what training on did.
+  `checkerboard` (mean-scale + checkerboard context, docs/learned-codecs.md "Checkerboard context") starts from a
+  mean-scale checkpoint or package (--init-from public/models/mean-scale): its whole hyper-prior is copied and the
+  context model's heads start as mean-scale's (models.Checkerboard.init_context_heads), so the fit only adds the
+  context; the context conv and both pass-2 heads run as exact integer layers while fitting.
   Run again without --init-from (and without --hard) on such a run, before any train.py step, the fit goes on
   (`continues`): another --seed caches other crops, the checkpoint's weights start it, its steps, CPU time and
   log rows add to the run's, and the previous checkpoint is kept as ckpt.before-fit.pt.
@@ -85,6 +89,24 @@ def only_fits(ck):
     return bool(done) and ck["step"] == sum(f["steps"] for f in done)
 
 
+def init_source(path):
+    """(record, weights) of what --init-from names: a checkpoint (its moving average when it keeps one) or a model
+    package folder (public/models/<name>: its integer layers as the float weights that reproduce them, f16
+    transforms widened, the densities from its train_only tensors)."""
+    if os.path.isdir(path):
+        import numpy as np
+        from package_io import read_package, torch_model_from_package
+        manifest, T = read_package(path)
+        w = torch_model_from_package(manifest, T).state_dict()
+        for k in manifest.get("train_only", []):
+            if k in w:
+                w[k] = torch.from_numpy(T[k].astype(np.float32)).reshape(w[k].shape)
+        prov = manifest.get("provenance", {})
+        return {"step": prov.get("steps"), "cpu_s": round(3600 * prov.get("cpu_hours", 0.0), 1)}, w
+    src = torch.load(path, map_location="cpu", weights_only=False)
+    return src, weights_of(src)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=list(MODELS), default="factorized")
@@ -104,10 +126,12 @@ def main():
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--hard", action="store_true", help="fit the likelihood of the rounded symbols the coder "
                     "sees instead of the noisy latents of training (a calibration before export)")
-    ap.add_argument("--init-from", help="checkpoint of another run whose transforms and gains are copied; the "
-                    "entropy model starts afresh and the result is a new run's weights-only ckpt.pt")
+    ap.add_argument("--init-from", help="checkpoint of another run (or a model package folder) whose transforms and "
+                    "gains are copied; the entropy model starts afresh (checkerboard: from its mean-scale hyper-prior) "
+                    "and the result is a new run's weights-only ckpt.pt")
     ap.add_argument("--ckpt", help="checkpoint to read (default runs/<run>/ckpt.pt, rewritten in place)")
     ap.add_argument("--out", help="write here instead of rewriting the checkpoint")
+    ap.add_argument("--no-val", action="store_true", help="skip the benchmark photos' bpp before and after (smoke runs)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     limit_openblas(args.threads)
@@ -120,22 +144,28 @@ def main():
     if args.init_from:
         if os.path.exists(args.out or path):
             raise SystemExit(f"{args.out or path} exists: move it away to start a new run from {args.init_from}")
-        src = torch.load(args.init_from, map_location="cpu", weights_only=False)
+        src, src_w = init_source(args.init_from)
         own = net.state_dict()
-        src_w = weights_of(src)  # the run's moving average when it keeps one
-        copied = [k for k, v in src_w.items()
-                  if k.startswith(TRANSFORMS) and k in own and own[k].shape == v.shape]
+        # the checkerboard context starts from a mean-scale model's whole hyper-prior, the others afresh
+        keep = (lambda k: True) if args.model == "checkerboard" else (lambda k: k.startswith(TRANSFORMS))
+        copied = [k for k, v in src_w.items() if keep(k) and k in own and own[k].shape == v.shape]
         missing = [k for k in own if k.startswith(TRANSFORMS) and k not in copied]
         if missing:
             raise SystemExit(f"{args.init_from} lacks transform tensors of this shape: {missing[:4]}")
         own.update({k: src_w[k] for k in copied})
         net.load_state_dict(own)
+        if args.model == "checkerboard":
+            if not any(k.startswith("mean_head.") for k in copied):
+                raise SystemExit(f"{args.init_from} has no mean-scale hyper-prior to start the checkerboard context from")
+            net.init_context_heads()  # pass 2 starts exactly at mean-scale: the fit only has to add the context
         # the fit is the new run's first training: its steps, batch, crop and lr are the run's (train.py continues)
         ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0,
               "args": {"n": args.n, "m": args.m, "nz": args.nz, "batch": args.batch, "crop": crop, "lr": args.lr,
                        "warmup": 0},
               "init": {"from": os.path.relpath(args.init_from, TRAIN_DIR), "step": src.get("step"),
-                       "cpu_s": src.get("cpu_s", 0.0), "what": "transforms and gain units (fit_density.py)"}}
+                       "cpu_s": src.get("cpu_s", 0.0),
+                       "what": ("transforms, gain units and hyper-prior" if args.model == "checkerboard"
+                                else "transforms and gain units") + " (fit_density.py)"}}
         print(f"[fit] copied {len(copied)} transform/gain tensors from {args.init_from} (step {src.get('step')})",
               flush=True)
     else:
@@ -153,8 +183,8 @@ def main():
     sampler = CropSampler(load_split("train", args.data)[1], crop, torch.Generator().manual_seed(args.seed), scale=(384, 768))
     with torch.no_grad():
         Y = torch.cat([net.g_a(sampler.batch(16)) for _ in range((args.crops + 15) // 16)])
-    val = benchmark_val()[1]
-    before = val_bpp(net, val)
+    val = None if args.no_val else benchmark_val()[1]
+    before = val_bpp(net, val) if val else []
     print(f"[fit] cached {tuple(Y.shape)} latents in {time.time() - t0:.0f} s; val bpp at t=0/.5/1 "
           f"{' '.join(f'{b:.4f}' for b in before)}", flush=True)
 
@@ -190,7 +220,7 @@ def main():
                 acc = [0.0, 0.0, 0]
         if step % 100 == 0:
             print(f"[fit] step {step} bpp {loss.item():.4f} lr {lr:.2e} ({time.time() - t0:.0f} s)", flush=True)
-    after = val_bpp(net, val)
+    after = val_bpp(net, val) if val else []
     print(f"[fit] val bpp at t=0/.5/1 {' '.join(f'{a:.4f}' for a in after)} "
           f"({' '.join(f'{100 * (a / b - 1):+.1f}%' for a, b in zip(after, before))})", flush=True)
 
