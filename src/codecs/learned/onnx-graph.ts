@@ -33,7 +33,7 @@ function bad(msg: string): never {
   throw new PackageError('manifest', msg);
 }
 
-class GraphBuilder {
+export class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxInitializer[] = [];
   private readonly known = new Set<string>();
@@ -88,7 +88,7 @@ class GraphBuilder {
   }
 }
 
-const convAttrs = (k: number, stride: number, pad: number): Record<string, AttrValue> => ({
+export const convAttrs = (k: number, stride: number, pad: number): Record<string, AttrValue> => ({
   kernel_shape: { ints: [k, k] },
   strides: { ints: [stride, stride] },
   pads: { ints: [pad, pad, pad, pad] },
@@ -97,7 +97,7 @@ const convAttrs = (k: number, stride: number, pad: number): Record<string, AttrV
 });
 
 /** The value an op reads: float32, or int32 (the integer hyper-synthesis, carried exactly). */
-type ValueType = 'f32' | 'i32';
+export type ValueType = 'f32' | 'i32';
 
 function gdnNodes(b: GraphBuilder, op: OpOf<'gdn'> | OpOf<'igdn'>, x: string): string {
   const C = op.channels;
@@ -151,7 +151,7 @@ const ONNX: { [N in OpName]: (b: GraphBuilder, op: OpOf<N>, x: string, t: ValueT
 export const ONNX_OPS: readonly string[] = Object.keys(ONNX);
 
 /** An op list on value `x` of type `t`; each op must accept the value it is given (the vocabulary's in/out). */
-function opNodes(b: GraphBuilder, ops: readonly Op[], x: string, t: ValueType, where: string): { value: string; type: ValueType } {
+export function opNodes(b: GraphBuilder, ops: readonly Op[], x: string, t: ValueType, where: string): { value: string; type: ValueType } {
   let cur = x;
   let type = t;
   ops.forEach((op, i) => {
@@ -183,7 +183,7 @@ export function buildOpsGraph(weights: GraphWeights, ops: readonly Op[], input: 
 }
 
 /** `x · v` with the (M) vector v broadcast over channels: Reshape(v, [1, −1, 1, 1]) then Mul. */
-function mulChannels(b: GraphBuilder, x: string, v: string): string {
+export function mulChannels(b: GraphBuilder, x: string, v: string): string {
   return b.node('Mul', [x, b.node('Reshape', [v, b.init('channel_shape', DT.INT64, [4], rawI64([1, -1, 1, 1]))])]);
 }
 
