@@ -1,12 +1,22 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { themeCss } from './src/app/palette.js';
 
 /** Packages whose glue finds its .wasm with `new URL('x.wasm', import.meta.url)`: the dev server's pre-bundler
  * must leave them where they are (vitest.config.ts's browser project uses the same list). */
 export const WASM_PACKAGES = ['onnxruntime-web', '@jsquash/avif', '@jsquash/jpeg', '@jsquash/jxl', '@jsquash/png', '@jsquash/webp'] as const;
 
+/** The colour themes' custom properties (src/app/palette.ts, both themes) as a <style> in index.html's
+ * <head>, so the page has its colours before any script runs. */
+function themePlugin(): Plugin {
+  return {
+    name: 'rdlab-theme',
+    transformIndexHtml: () => [{ tag: 'style', attrs: { id: 'rdlab-theme' }, children: themeCss(), injectTo: 'head' }],
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), themePlugin()],
   // WGSL sources are imported with `?raw`.
   optimizeDeps: { exclude: [...WASM_PACKAGES] },
   worker: { format: 'es' },

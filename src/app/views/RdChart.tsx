@@ -11,6 +11,8 @@ import { useLab } from '../state/lab';
 import type { RdMetric } from '../state/url';
 import { formatBppTick, linearTicks, logTicks } from './axis';
 import { codecColor, fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes, importedColor } from './format';
+import { useTheme } from './useColorScheme';
+import type { Palette } from '../palette';
 
 interface Datum {
   x: number;
@@ -62,25 +64,27 @@ interface ShapeProps {
   cy?: number;
   payload?: Datum;
   fill?: unknown;
+  /** the page's palette (dot outlines, rings, the keyboard cursor) */
+  palette: Palette;
 }
 
-function PointShape({ cx, cy, payload, fill: f }: ShapeProps) {
-  const fill = typeof f === 'string' ? f : '#ccc';
+function PointShape({ cx, cy, payload, fill: f, palette }: ShapeProps) {
+  const fill = typeof f === 'string' ? f : palette.muted;
   if (cx == null || cy == null || !payload || !Number.isFinite(cx) || !Number.isFinite(cy)) return <g />;
   const d = payload;
   const label = `${d.series} ${d.setting ?? ''}: ${fmtBpp(d.x)} bpp, ${fmtDb(d.y)} dB`;
   if (d.kind === 'side') {
     return (
       <g className="side-marker" data-testid="rd-side-marker" pointerEvents="none">
-        <circle cx={cx} cy={cy} r={9} fill="none" stroke="#fff" strokeWidth={1.5} />
-        <text x={cx + 11} y={cy - 8} fontSize={10} fill="#fff">
+        <circle cx={cx} cy={cy} r={9} fill="none" stroke={palette.mark} strokeWidth={1.5} />
+        <text x={cx + 11} y={cy - 8} fontSize={10} fill={palette.mark}>
           {d.side}
         </text>
       </g>
     );
   }
   if (d.kind === 'focus') {
-    return <rect data-testid="rd-focus-marker" x={cx - 8} y={cy - 8} width={16} height={16} rx={3} fill="none" stroke="#5ec4a8" strokeWidth={2} pointerEvents="none" />;
+    return <rect data-testid="rd-focus-marker" x={cx - 8} y={cy - 8} width={16} height={16} rx={3} fill="none" stroke={palette.accent} strokeWidth={2} pointerEvents="none" />;
   }
   if (d.kind === 'imported') {
     return <rect data-testid="rd-overlay-point" x={cx - 3} y={cy - 3} width={6} height={6} fill={fill} transform={`rotate(45 ${cx} ${cy})`} aria-label={label} />;
@@ -89,7 +93,7 @@ function PointShape({ cx, cy, payload, fill: f }: ShapeProps) {
   // A 24-px tap target around each 9-px dot, drawn in a layer under every curve's dots (so a dot is never covered
   // by a neighbour's target: a click on a dot is that dot); the keyboard reaches points through the chart.
   if (d.kind === 'hit') return <circle data-testid="rd-point-hit" className="rd-point" cx={cx} cy={cy} r={12} fill="transparent" onClick={open} />;
-  return <circle data-testid="rd-point" data-codec={d.codecId} className="rd-point rd-dot" cx={cx} cy={cy} r={4.5} fill={fill} stroke="#0f1216" strokeWidth={1} onClick={open} aria-label={label} />;
+  return <circle data-testid="rd-point" data-codec={d.codecId} className="rd-point rd-dot" cx={cx} cy={cy} r={4.5} fill={fill} stroke={palette.panel} strokeWidth={1} onClick={open} aria-label={label} />;
 }
 
 export function RdChart({ logX }: { logX: boolean }) {
@@ -107,6 +111,8 @@ export function RdChart({ logX }: { logX: boolean }) {
   const imported = useLab((s) => s.imported);
   const metric = useLab((s) => s.metric);
   const sides = useLab((s) => s.sides);
+  const { scheme, palette } = useTheme();
+  const shape = (props: Omit<ShapeProps, 'palette'>) => <PointShape {...props} palette={palette} />;
 
   const series = selected
     .filter((id) => curves[id])
@@ -116,12 +122,12 @@ export function RdChart({ logX }: { logX: boolean }) {
         .map((p) => ({ ...p, x: p.bpp, y: yOf(metric, p.psnr, p.msssim), kind: 'point' as const, series: codec.name }))
         .filter((d) => Number.isFinite(d.y) && d.x > 0)
         .sort((a, b) => a.x - b.x);
-      return { id, name: codec.name, color: codecColor(id), data };
+      return { id, name: codec.name, color: codecColor(id, scheme), data };
     });
   const overlays = imported.map((c, i) => ({
     id: c.id,
     name: c.name,
-    color: importedColor(i),
+    color: importedColor(i, scheme),
     data: c.bpp
       .map((b, k): Datum => ({ x: b, y: yOf(metric, c.psnr[k], c.msssim[k]), kind: 'imported', series: c.name, psnr: c.psnr[k], msssim: c.msssim[k] }))
       .filter((d) => Number.isFinite(d.y))
@@ -201,7 +207,7 @@ export function RdChart({ logX }: { logX: boolean }) {
       {empty && <p className="chart-empty muted">Points appear here as each codec’s quality sweep runs.</p>}
       <ResponsiveContainer width="100%" height="100%">
         <ScatterChart margin={{ top: 12, right: 16, bottom: 28, left: 4 }} accessibilityLayer={false}>
-          <CartesianGrid stroke="#2a313b" strokeDasharray="2 4" />
+          <CartesianGrid stroke={palette.line} strokeDasharray="2 4" />
           <XAxis
             type="number"
             dataKey="x"
@@ -211,9 +217,9 @@ export function RdChart({ logX }: { logX: boolean }) {
             ticks={xTicks}
             allowDataOverflow={false}
             tickFormatter={formatBppTick}
-            stroke="#9aa4b2"
+            stroke={palette.muted}
             fontSize={11}
-            label={{ value: 'bits per pixel', position: 'insideBottom', offset: -16, fill: '#9aa4b2', fontSize: 11 }}
+            label={{ value: 'bits per pixel', position: 'insideBottom', offset: -16, fill: palette.muted, fontSize: 11 }}
           />
           <YAxis
             type="number"
@@ -221,23 +227,23 @@ export function RdChart({ logX }: { logX: boolean }) {
             name={yLabel}
             domain={['auto', 'auto']}
             tickFormatter={(v: number) => v.toFixed(0)}
-            stroke="#9aa4b2"
+            stroke={palette.muted}
             fontSize={11}
             width={44}
-            label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 12, fill: '#9aa4b2', fontSize: 11, style: { textAnchor: 'middle' } }}
+            label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 12, fill: palette.muted, fontSize: 11, style: { textAnchor: 'middle' } }}
           />
-          <Tooltip content={<PointTooltip />} cursor={{ stroke: '#5ec4a8', strokeDasharray: '3 3' }} isAnimationActive={false} />
+          <Tooltip content={<PointTooltip />} cursor={{ stroke: palette.accent, strokeDasharray: '3 3' }} isAnimationActive={false} />
           {overlays.map((o) => (
-            <Scatter key={o.id} name={o.name} data={o.data} fill={o.color} line={{ stroke: o.color, strokeDasharray: '5 4', strokeWidth: 1.5 }} shape={PointShape} isAnimationActive={false} />
+            <Scatter key={o.id} name={o.name} data={o.data} fill={o.color} line={{ stroke: o.color, strokeDasharray: '5 4', strokeWidth: 1.5 }} shape={shape} isAnimationActive={false} />
           ))}
           {series.map((s) => (
-            <Scatter key={`${s.id}-hit`} name={s.name} data={s.data.map((d) => ({ ...d, kind: 'hit' as const }))} fill="none" shape={PointShape} isAnimationActive={false} zIndex={590} />
+            <Scatter key={`${s.id}-hit`} name={s.name} data={s.data.map((d) => ({ ...d, kind: 'hit' as const }))} fill="none" shape={shape} isAnimationActive={false} zIndex={590} />
           ))}
           {series.map((s) => (
-            <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2 }} shape={PointShape} isAnimationActive={false} />
+            <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2 }} shape={shape} isAnimationActive={false} />
           ))}
-          {markers.length > 0 && <Scatter name="sides" data={markers} fill="#fff" shape={PointShape} isAnimationActive={false} tooltipType="none" />}
-          {focused && <Scatter name="keyboard" data={[{ ...focused, kind: 'focus' as const }]} fill="none" shape={PointShape} isAnimationActive={false} tooltipType="none" />}
+          {markers.length > 0 && <Scatter name="sides" data={markers} fill={palette.mark} shape={shape} isAnimationActive={false} tooltipType="none" />}
+          {focused && <Scatter name="keyboard" data={[{ ...focused, kind: 'focus' as const }]} fill="none" shape={shape} isAnimationActive={false} tooltipType="none" />}
         </ScatterChart>
       </ResponsiveContainer>
       <ul className="legend" aria-label="Curves">

@@ -12,10 +12,12 @@ import { BdTable } from './BdTable';
 import { saveText, sourceBaseName } from './download';
 import { codecColor, fmtBpp, fmtDb, fmtDuration, fmtMs, fmtMsssim } from './format';
 import { RdChart } from './RdChart';
+import { useColorScheme } from './useColorScheme';
 
 function CodecToggles() {
   const selected = useLab((s) => s.selected);
   const unavailable = useLab((s) => s.unavailable);
+  const scheme = useColorScheme();
   return (
     <div className="toggles" role="group" aria-label="Codecs on the chart">
       {CODECS.map((c) => {
@@ -30,7 +32,7 @@ function CodecToggles() {
             title={unavailable[c.id] ? `${c.name} cannot run here: ${unavailable[c.id]}` : c.description}
             disabled={!!unavailable[c.id] && !on}
             onClick={() => toggleCodec(c.id)}
-            style={{ ['--chip' as string]: codecColor(c.id) }}
+            style={{ ['--chip' as string]: codecColor(c.id, scheme) }}
           >
             <span className="chip-dot" aria-hidden="true" />
             {c.name}

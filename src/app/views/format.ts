@@ -1,4 +1,5 @@
 import { CODECS } from '../../codecs/registry';
+import { CURVE_COLORS, type Scheme } from '../palette';
 
 // Number formatting shared by the views.
 export function formatBytes(n: number): string {
@@ -36,21 +37,15 @@ export function progressText(p: { stage: string; done: number } | null, elapsedM
 export const fmtMsssim = (v: number) => v.toFixed(4);
 export const fmtSigned = (v: number, digits = 1) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`;
 
-export const CODEC_COLORS: Record<string, string> = {
-  jpeg: '#e7b75f',
-  webp: '#6fa8ff',
-  avif: '#c48cff',
-  jxl: '#5ec4a8',
-};
-const EXTRA = ['#ff8a65', '#9ccc65', '#4dd0e1', '#f06292', '#ba68c8', '#ffd54f'];
-const IMPORTED = ['#ef8fa0', '#b0bec5', '#a1887f', '#90caf9', '#ffe082', '#80cbc4'];
-
-/** A codec's colour: fixed for the classical four, else by its position in the registry (stable while toggling). */
-export function codecColor(id: string): string {
-  if (CODEC_COLORS[id]) return CODEC_COLORS[id];
-  const i = CODECS.filter((c) => !CODEC_COLORS[c.id]).findIndex((c) => c.id === id);
-  return EXTRA[Math.max(0, i) % EXTRA.length];
+/** A codec's colour in a colour scheme (../palette.ts): fixed for the classical four, else by its position in the
+ * registry (stable while toggling). */
+export function codecColor(id: string, scheme: Scheme): string {
+  const { fixed, extra } = CURVE_COLORS[scheme];
+  if (fixed[id]) return fixed[id];
+  const i = CODECS.filter((c) => !fixed[c.id]).findIndex((c) => c.id === id);
+  return extra[Math.max(0, i) % extra.length];
 }
-export function importedColor(index: number): string {
-  return IMPORTED[index % IMPORTED.length];
+export function importedColor(index: number, scheme: Scheme): string {
+  const { imported } = CURVE_COLORS[scheme];
+  return imported[index % imported.length];
 }
