@@ -7,8 +7,9 @@
 //   const [data] = await rec.run([xhat]);
 //   net.destroy();
 import type { GpuEngine, Recorder } from './engine';
-import { checkOps, iconvParamsOf, type Op, type OpName, type OpOf, type OpWeights } from './oplist';
+import { checkerboardParamsOf, checkOps, iconvParamsOf, type Op, type OpName, type OpOf, type OpWeights } from './oplist';
 import { conv2d, uploadConv2d, type Conv2dLayer } from './ops/conv2d';
+import { checkerboard, uploadCheckerboard, type CheckerboardLayer } from './ops/checkerboard';
 import { iconv, uploadIConv, type IConvLayer } from './ops/conv2d_int';
 import { depthToSpace } from './ops/depth_to_space';
 import { abs, leakyRelu, relu, toFloat } from './ops/elementwise';
@@ -24,7 +25,7 @@ interface GpuStep {
 const none: GPUBuffer[] = [];
 const convBuffers = (l: Conv2dLayer) => [l.weight, l.taps, ...(l.bias ? [l.bias] : [])];
 const gdnBuffers = (l: GdnLayer) => [l.beta, l.gamma];
-const iconvBuffers = (l: IConvLayer) => [l.weight, l.quant];
+const iconvBuffers = (l: IConvLayer | CheckerboardLayer) => [l.weight, l.quant];
 
 /** How each op of the vocabulary runs on our WGSL kernels (`next`: the op after it, for fusion). */
 const WGSL: { [N in OpName]: (engine: GpuEngine, op: OpOf<N>, w: OpWeights, next: Op | undefined) => GpuStep & { fused?: boolean } } = {
@@ -57,6 +58,10 @@ const WGSL: { [N in OpName]: (engine: GpuEngine, op: OpOf<N>, w: OpWeights, next
   iconv2d(engine, op, w) {
     const l = uploadIConv(engine, iconvParamsOf(op, w));
     return { record: (rec, x) => iconv(rec, x, l), buffers: iconvBuffers(l) };
+  },
+  checkerboard_iconv2d(engine, op, w) {
+    const l = uploadCheckerboard(engine, checkerboardParamsOf(op, w));
+    return { record: (rec, x) => checkerboard(rec, x, l), buffers: iconvBuffers(l) };
   },
   int_to_float: (_e, op) => ({ record: (rec, x) => toFloat(rec, x, op.scale), buffers: none }),
 };

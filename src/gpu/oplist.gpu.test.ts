@@ -67,6 +67,12 @@ const SINGLE: { [N in OpName]: { ops: Op[]; shape: [number, number, number]; int
   leaky_relu: { ops: [{ op: 'leaky_relu', slope: 0.25 }], shape: [3, 5, 7], tol: 'exact' },
   abs: { ops: [{ op: 'abs' }], shape: [3, 1, 1], tol: 'exact' },
   iconv2d: { ops: [iconvOp('i', 3, 5, 3)], shape: [3, 7, 5], int: true, tol: 'exact' },
+  checkerboard_iconv2d: {
+    ops: [{ op: 'checkerboard_iconv2d', weight: 'c.w', bias: 'c.b', divisor: 'c.d', kernel: 5, stride: 1, padding: 2, cin: 5, cout: 7, lo: 0, hi: 127, clip: 40 }],
+    shape: [5, 7, 9],
+    int: true,
+    tol: 'exact',
+  },
   int_to_float: { ops: [{ op: 'int_to_float', scale: 1 / 16 }], shape: [5, 3, 3], int: true, tol: 'exact' },
 };
 

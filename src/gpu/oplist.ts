@@ -108,3 +108,20 @@ export function iconvParamsOf(op: OpOf<'iconv2d'>, w: OpWeights): IConvParams {
     hi: new Int32Array(op.cout).fill(op.hi),
   };
 }
+
+/** The checkerboard context layer's parameters (op checkerboard_iconv2d): the integer layer with its taps with
+ * ky + kx even zeroed (never read), its inputs clamped to ±clip, computed at the non-anchors only (parity 1). */
+export function checkerboardParamsOf(op: OpOf<'checkerboard_iconv2d'>, w: OpWeights): IConvParams {
+  const k = op.kernel;
+  const weight = Int32Array.from(w.i32(op.weight));
+  for (let i = 0; i < weight.length; i++) {
+    const tap = i % (k * k);
+    if ((Math.floor(tap / k) + (tap % k)) % 2 === 0) weight[i] = 0;
+  }
+  return {
+    ...iconvParamsOf({ ...op, op: 'iconv2d' }, w),
+    weight,
+    clip: op.clip,
+    parity: 1,
+  };
+}

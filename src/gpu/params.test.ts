@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { GpuEngineError } from './errors';
 import { paramsLayout, type ParamsLayout, type ParamType } from './params';
 import { CONV2D_PARAMS } from './ops/conv2d';
+import { CHECKERBOARD_PARAMS } from './ops/checkerboard';
 import { ICONV_PARAMS } from './ops/conv2d_int';
 import { DEPTH_TO_SPACE_PARAMS } from './ops/depth_to_space';
 import { ELEMENTWISE_PARAMS } from './ops/elementwise';
@@ -50,6 +51,7 @@ describe('paramsLayout', () => {
 const FAMILIES: Record<string, ParamsLayout<Record<string, ParamType>>> = {
   'conv2d.wgsl': CONV2D_PARAMS,
   'conv2d_int.wgsl': ICONV_PARAMS,
+  'checkerboard.wgsl': CHECKERBOARD_PARAMS,
   'depth_to_space.wgsl': DEPTH_TO_SPACE_PARAMS,
   'elementwise.wgsl': ELEMENTWISE_PARAMS,
   'entropy.wgsl': ENTROPY_PARAMS,

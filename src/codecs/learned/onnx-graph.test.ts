@@ -138,6 +138,11 @@ describe('every op of the vocabulary as ONNX nodes', () => {
       shape: [4, 6, 5],
       int: true,
     },
+    checkerboard_iconv2d: {
+      ops: [{ op: 'checkerboard_iconv2d', weight: 'cw', bias: 'cb', divisor: 'cd', kernel: 5, stride: 1, padding: 2, cin: 4, cout: 6, lo: 0, hi: 127, clip: 31 }],
+      shape: [4, 7, 6],
+      int: true,
+    },
     int_to_float: { ops: [{ op: 'int_to_float', scale: 1 / 16 }], shape: [5, 3, 3], int: true },
   };
   for (const name of OP_NAMES) {
@@ -154,7 +159,7 @@ describe('every op of the vocabulary as ONNX nodes', () => {
       const exact = c.int || ['depth_to_space', 'relu', 'abs', 'leaky_relu'].includes(name);
       if (exact) expect(Array.from(out.data as Float32Array | Int32Array)).toEqual(Array.from(want.data, (v) => Math.fround(v)));
       else expect(relErr(out.data as Float32Array, want.data)).toBeLessThanOrEqual(TOL);
-      if (name === 'iconv2d') expect(new Set(out.data as Int32Array).size).toBeGreaterThan(3);
+      if (name === 'iconv2d' || name === 'checkerboard_iconv2d') expect(new Set(out.data as Int32Array).size).toBeGreaterThan(3);
     });
   }
 

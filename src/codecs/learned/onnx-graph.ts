@@ -107,6 +107,38 @@ function gdnNodes(b: GraphBuilder, op: OpOf<'gdn'> | OpOf<'igdn'>, x: string): s
   return b.node('Mul', [x, factor]);
 }
 
+/** The exact integer layer as ONNX nodes; `masked`: the taps with ky + kx even zeroed (checkerboard_iconv2d). */
+function intConvNodes(b: GraphBuilder, op: OpOf<'iconv2d'>, x: string, tag: string, masked = false): string {
+  const { entry, bytes } = b.weights.raw(op.weight);
+  const dims = [op.cout, op.cin, op.kernel, op.kernel];
+  if (entry.dtype !== 'i8' || entry.shape.join() !== dims.join()) bad(`tensor ${op.weight} must be i8 ${dims.join('×')} (is ${entry.dtype} ${entry.shape.join('×')}).`);
+  const bias = b.weights.i32(op.bias);
+  const divisor = b.weights.i32(op.divisor);
+  if (bias.length !== op.cout || divisor.length !== op.cout) bad(`${tag}: bias and divisor need ${op.cout} values.`);
+  const biasHalf = new Int32Array(op.cout);
+  for (let o = 0; o < op.cout; o++) {
+    if (!(divisor[o] > 0)) bad(`${tag}: divisor[${o}] = ${divisor[o]} is not positive.`);
+    biasHalf[o] = bias[o] + (divisor[o] >> 1);
+  }
+  let w = b.init(op.weight, DT.INT8, dims, bytes);
+  if (masked) {
+    const k = op.kernel;
+    const m = Uint8Array.from(bytes);
+    for (let i = 0; i < m.length; i++) if ((Math.floor((i % (k * k)) / k) + (i % k)) % 2 === 0) m[i] = 0;
+    w = b.init(`${tag}.masked_weight`, DT.INT8, dims, m);
+  }
+  const x8 = b.node('Cast', [x], { to: { i: DT.INT8 } });
+  const acc = b.node('ConvInteger', [x8, w], {
+    kernel_shape: { ints: [op.kernel, op.kernel] },
+    strides: { ints: [op.stride, op.stride] },
+    pads: { ints: [op.padding, op.padding, op.padding, op.padding] },
+  });
+  const num = b.node('Add', [acc, b.init(`${tag}.bias_half`, DT.INT32, [1, op.cout, 1, 1], rawI32(biasHalf))]);
+  const q = b.node('Div', [num, b.init(`${tag}.divisor`, DT.INT32, [1, op.cout, 1, 1], rawI32(divisor))]);
+  const lo = b.node('Max', [q, b.init(`${tag}.lo`, DT.INT32, [], rawI32([op.lo]))]);
+  return b.node('Min', [lo, b.init(`${tag}.hi`, DT.INT32, [], rawI32([op.hi]))]);
+}
+
 /** How each op of the vocabulary becomes ONNX nodes on a value of type `t` (`tag`: a unique name for its constants). */
 const ONNX: { [N in OpName]: (b: GraphBuilder, op: OpOf<N>, x: string, t: ValueType, tag: string) => string } = {
   conv2d: (b, op, x) => b.node('Conv', [x, b.float(op.weight, [op.cout, op.cin, op.kernel, op.kernel]), b.float(op.bias, [op.cout])], convAttrs(op.kernel, op.stride, op.padding)),
@@ -121,28 +153,19 @@ const ONNX: { [N in OpName]: (b: GraphBuilder, op: OpOf<N>, x: string, t: ValueT
   leaky_relu: (b, op, x) => b.node('LeakyRelu', [x], { alpha: { f: op.slope } }),
   abs: (b, _op, x) => b.node('Abs', [x]),
   // Integer arithmetic only: Cast(int8) → ConvInteger → Add(bias + (divisor >> 1)) → Div(divisor) → Max(lo) → Min(hi).
-  iconv2d(b, op, x, _t, tag) {
-    const { entry, bytes } = b.weights.raw(op.weight);
-    const dims = [op.cout, op.cin, op.kernel, op.kernel];
-    if (entry.dtype !== 'i8' || entry.shape.join() !== dims.join()) bad(`tensor ${op.weight} must be i8 ${dims.join('×')} (is ${entry.dtype} ${entry.shape.join('×')}).`);
-    const bias = b.weights.i32(op.bias);
-    const divisor = b.weights.i32(op.divisor);
-    if (bias.length !== op.cout || divisor.length !== op.cout) bad(`${tag}: bias and divisor need ${op.cout} values.`);
-    const biasHalf = new Int32Array(op.cout);
-    for (let o = 0; o < op.cout; o++) {
-      if (!(divisor[o] > 0)) bad(`${tag}: divisor[${o}] = ${divisor[o]} is not positive.`);
-      biasHalf[o] = bias[o] + (divisor[o] >> 1);
-    }
-    const x8 = b.node('Cast', [x], { to: { i: DT.INT8 } });
-    const acc = b.node('ConvInteger', [x8, b.init(op.weight, DT.INT8, dims, bytes)], {
-      kernel_shape: { ints: [op.kernel, op.kernel] },
-      strides: { ints: [op.stride, op.stride] },
-      pads: { ints: [op.padding, op.padding, op.padding, op.padding] },
-    });
-    const num = b.node('Add', [acc, b.init(`${tag}.bias_half`, DT.INT32, [1, op.cout, 1, 1], rawI32(biasHalf))]);
-    const q = b.node('Div', [num, b.init(`${tag}.divisor`, DT.INT32, [1, op.cout, 1, 1], rawI32(divisor))]);
-    const lo = b.node('Max', [q, b.init(`${tag}.lo`, DT.INT32, [], rawI32([op.lo]))]);
-    return b.node('Min', [lo, b.init(`${tag}.hi`, DT.INT32, [], rawI32([op.hi]))]);
+  iconv2d: (b, op, x, _t, tag) => intConvNodes(b, op, x, tag),
+  // The same on clamp(x, ±clip) with the taps ky + kx even zeroed, then × the non-anchor mask ((y + x) odd), built
+  // in the graph from the output's shape. ONNX computes every position; our WGSL kernel only the needed half.
+  checkerboard_iconv2d(b, op, x, _t, tag) {
+    const i32 = (name: string, v: number) => b.init(`${tag}.${name}`, DT.INT32, [], rawI32([v]));
+    const i64 = (name: string, v: number) => b.init(`cb.${name}`, DT.INT64, [], rawI64([v]));
+    const clipped = b.node('Min', [b.node('Max', [x, i32('neg_clip', -op.clip)]), i32('clip', op.clip)]);
+    const q = intConvNodes(b, { ...op, op: 'iconv2d' }, clipped, tag, true);
+    const shape = b.node('Shape', [q]);
+    const range = (axis: number) => b.node('Range', [i64('zero', 0), b.node('Gather', [shape, i64(`axis${axis}`, axis)], { axis: { i: 0 } }), i64('one', 1)]);
+    const rows = b.node('Unsqueeze', [range(2), b.init('cb.unsqueeze_axes', DT.INT64, [1], rawI64([1]))]);
+    const odd = b.node('Mod', [b.node('Add', [rows, range(3)]), i64('two', 2)]);
+    return b.node('Mul', [q, b.node('Cast', [odd], { to: { i: DT.INT32 } })]);
   },
   int_to_float: (b, op, x, _t, tag) => b.node('Mul', [b.node('Cast', [x], { to: { i: DT.FLOAT } }), b.init(`${tag}.scale`, DT.FLOAT, [], rawF32([op.scale]))]),
 };

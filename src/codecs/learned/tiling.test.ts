@@ -89,6 +89,12 @@ describe('receptive fields from the op lists', () => {
     expect(alignment(ANALYSIS)).toBe(16);
     expect(alignment(HYPER_ANALYSIS)).toBe(4);
     expect(alignment(SYNTHESIS)).toBe(1);
+    // the checkerboard context's anchors are the image's: its tiles start on even offsets, even after a d2s ×2
+    const cb: Op = { op: 'checkerboard_iconv2d', weight: 'w', bias: 'b', divisor: 'd', kernel: 5, stride: 1, padding: 2, cin: 4, cout: 4, lo: 0, hi: 127, clip: 127 };
+    expect(alignment([cb])).toBe(2);
+    expect(inputRange([cb], 3, 3)).toEqual([1, 5]);
+    expect(alignment([{ op: 'depth_to_space', block: 2 }, cb])).toBe(1);
+    expect(alignment([cb, { op: 'depth_to_space', block: 2 }])).toBe(2);
     expect(outputLength(ANALYSIS, 64)).toBe(4);
     expect(outputLength(SYNTHESIS, 4)).toBe(64);
     // Synthesis: pixels 0 … 15 (one ŷ block), walking back by hand: d2s → 0 … 7, conv 3×3 → −1 … 8, d2s → −1 … 4,

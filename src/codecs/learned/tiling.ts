@@ -21,7 +21,9 @@ import { OP_VOCABULARY } from '../../gpu/oplist';
 import type { Op } from './package';
 
 /** The ops that move positions; everything else is pointwise in space. */
-type SpatialOp = { kind: 'conv'; k: number; s: number; p: number } | { kind: 'd2s'; r: number };
+/** `parity`: the op's output depends on the parity of its absolute position (checkerboard_iconv2d), so a tile
+ * must start it on an even offset. */
+type SpatialOp = { kind: 'conv'; k: number; s: number; p: number; parity?: boolean } | { kind: 'd2s'; r: number };
 
 /** Each op's geometry as the vocabulary (src/gpu/op-vocabulary.json) declares it: a 'conv' has kernel, stride and
  * padding; a 'depth_to_space' a block. */
@@ -30,7 +32,7 @@ function spatial(ops: readonly Op[]): SpatialOp[] {
   for (const op of ops) {
     const f = op as unknown as Record<string, number>;
     const geometry = OP_VOCABULARY[op.op].geometry;
-    if (geometry === 'conv') out.push({ kind: 'conv', k: f.kernel, s: f.stride, p: f.padding });
+    if (geometry === 'conv') out.push({ kind: 'conv', k: f.kernel, s: f.stride, p: f.padding, parity: op.op === 'checkerboard_iconv2d' });
     else if (geometry === 'depth_to_space') out.push({ kind: 'd2s', r: f.block });
     else if (geometry !== 'pointwise') throw new TilingError(`op ${op.op}: tiles do not know its geometry ${JSON.stringify(geometry)}.`);
   }
@@ -71,6 +73,7 @@ export function alignment(ops: readonly Op[]): number {
   for (let i = sp.length - 1; i >= 0; i--) {
     const o = sp[i];
     a = o.kind === 'conv' ? a * o.s : a / gcd(a, o.r);
+    if (o.kind === 'conv' && o.parity && a % 2 !== 0) a *= 2; // the checkerboard's anchors are the image's
   }
   return a;
 }

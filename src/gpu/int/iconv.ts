@@ -32,6 +32,11 @@ export interface IConvParams {
   /** Per output channel clamp bounds, 0 ≤ lo ≤ hi. */
   lo: Int32Array;
   hi: Int32Array;
+  /** Inputs are read as clamp(x, −clip, clip) (the checkerboard context's symbols); none: x as it is. */
+  clip?: number;
+  /** Only the outputs with (oy + ox) mod 2 = parity are computed, the others are 0 (the checkerboard context and
+   * its heads: 1 = the non-anchors). Stride 1. */
+  parity?: 0 | 1;
 }
 
 export type IConvErrorKind = 'params' | 'shape';
@@ -67,6 +72,8 @@ export function validateIConv(p: IConvParams): void {
     if (p.lo[o] < 0 || p.lo[o] > p.hi[o]) bad(`clamp bounds [${p.lo[o]}, ${p.hi[o]}] for channel ${o} (need 0 ≤ lo ≤ hi)`);
   }
   for (let i = 0; i < p.weight.length; i++) if (p.weight[i] < -128 || p.weight[i] > 127) bad(`weight[${i}] = ${p.weight[i]} outside int8`);
+  if (p.clip !== undefined && !(Number.isInteger(p.clip) && p.clip >= 0 && p.clip <= 127)) bad(`clip ${p.clip} (must be an integer in [0, 127])`);
+  if (p.parity !== undefined && ((p.parity !== 0 && p.parity !== 1) || p.stride !== 1)) bad(`parity ${p.parity} needs stride 1 and 0 or 1`);
 }
 
 /**
@@ -82,6 +89,14 @@ export function iconv(x: Int32Array, shape: Shape, p: IConvParams): { shape: Sha
   const [, ho, wo] = out;
   if (ho < 1 || wo < 1) throw new IConvError('shape', `iconv: input ${h}×${w} too small for kernel ${p.k}`);
   const { k, stride: s, pad, weight } = p;
+  if (p.clip !== undefined) {
+    const c = p.clip;
+    x = x.map((v) => (v > c ? c : v < -c ? -c : v));
+  }
+  // With a parity, only every other output of a row is computed (step 2), starting where (oy + ox) mod 2 = parity.
+  const par = p.parity;
+  const step = par === undefined ? 1 : 2;
+  const first = (oy: number, ox0: number) => (par === undefined ? ox0 : ox0 + (((oy + ox0) & 1) ^ par));
   const plane = ho * wo;
   const y = new Int32Array(p.cout * plane);
   const acc = new Int32Array(plane); // Int32Array stores wrap modulo 2³², like WGSL i32
@@ -101,7 +116,7 @@ export function iconv(x: Int32Array, shape: Shape, p: IConvParams): { shape: Sha
           for (let oy = oy0; oy <= oy1; oy++) {
             const row = xo + (oy * s + ky - pad) * w + kx - pad;
             const ao = oy * wo;
-            for (let ox = ox0; ox <= ox1; ox++) acc[ao + ox] += Math.imul(wv, x[row + ox * s]);
+            for (let ox = first(oy, ox0); ox <= ox1; ox += step) acc[ao + ox] += Math.imul(wv, x[row + ox * s]);
           }
         }
       }
@@ -111,10 +126,12 @@ export function iconv(x: Int32Array, shape: Shape, p: IConvParams): { shape: Sha
     const lo = p.lo[o];
     const hi = p.hi[o];
     const yo = o * plane;
-    for (let q = 0; q < plane; q++) {
-      // (a + half) | 0 wraps like i32; Math.trunc of the exact float64 quotient equals WGSL's truncating i32 `/`.
-      const v = Math.trunc(((acc[q] + half) | 0) / c);
-      y[yo + q] = v < lo ? lo : v > hi ? hi : v;
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = first(oy, 0), q = oy * wo + ox; ox < wo; ox += step, q += step) {
+        // (a + half) | 0 wraps like i32; Math.trunc of the exact float64 quotient equals WGSL's truncating i32 `/`.
+        const v = Math.trunc(((acc[q] + half) | 0) / c);
+        y[yo + q] = v < lo ? lo : v > hi ? hi : v;
+      }
     }
   }
   return { shape: out, data: y };

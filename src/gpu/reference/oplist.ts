@@ -28,6 +28,13 @@ const REFERENCE: { [N in OpName]: (x: ref.RefTensor, op: OpOf<N>, w: OpWeights) 
     const r = iconv(toInt32(x, 'iconv2d'), x.shape, iconvParamsOf(op, w));
     return ref.refTensor(r.shape, r.data);
   },
+  checkerboard_iconv2d: (x, op, w) =>
+    ref.checkerboardConv(ref.refTensor(x.shape, toInt32(x, 'checkerboard_iconv2d')), w.i32(op.weight), w.i32(op.bias), w.i32(op.divisor), op.cout, op.kernel, {
+      pad: op.padding,
+      lo: op.lo,
+      hi: op.hi,
+      clip: op.clip,
+    }),
   int_to_float: (x, op) => ref.map(x, (v) => v * op.scale),
 };
 

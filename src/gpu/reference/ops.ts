@@ -21,6 +21,44 @@ export function refTensor(shape: Shape, data?: ArrayLike<number>): RefTensor {
   return { shape, data: d };
 }
 
+/**
+ * The checkerboard context layer (op checkerboard_iconv2d) by its definition: at a non-anchor (oy + ox odd)
+ * out = clamp(trunc((acc + ⌊c/2⌋) / c), lo, hi) with acc = b + Σ over the input positions that are anchors
+ * (iy + ix even) inside the k×k window of w · clamp(x, −clip, clip); 0 at the anchors. Written over input
+ * positions (which anchors a window holds), not over the kernel's odd taps as the kernels are.
+ */
+export function checkerboardConv(
+  x: RefTensor,
+  w: ArrayLike<number>,
+  bias: ArrayLike<number>,
+  divisor: ArrayLike<number>,
+  cout: number,
+  k: number,
+  o: { pad: number; lo: number; hi: number; clip: number },
+): RefTensor {
+  const [cin, h, wd] = x.shape;
+  const ho = h + 2 * o.pad - k + 1;
+  const wo = wd + 2 * o.pad - k + 1;
+  const y = refTensor([cout, ho, wo]);
+  for (let oc = 0; oc < cout; oc++)
+    for (let oy = 0; oy < ho; oy++)
+      for (let ox = 0; ox < wo; ox++) {
+        if ((oy + ox) % 2 === 0) continue;
+        let acc = bias[oc];
+        for (let iy = oy - o.pad; iy < oy - o.pad + k; iy++)
+          for (let ix = ox - o.pad; ix < ox - o.pad + k; ix++) {
+            if (iy < 0 || iy >= h || ix < 0 || ix >= wd || (iy + ix) % 2 !== 0) continue;
+            for (let i = 0; i < cin; i++) {
+              const v = Math.min(o.clip, Math.max(-o.clip, x.data[(i * h + iy) * wd + ix]));
+              acc += w[((oc * cin + i) * k + (iy - oy + o.pad)) * k + (ix - ox + o.pad)] * v;
+            }
+          }
+        const q = Math.trunc((acc + Math.floor(divisor[oc] / 2)) / divisor[oc]);
+        y.data[(oc * ho + oy) * wo + ox] = Math.min(o.hi, Math.max(o.lo, q));
+      }
+  return y;
+}
+
 export interface ConvOptions {
   stride: number;
   pad: number;

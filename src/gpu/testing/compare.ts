@@ -113,7 +113,7 @@ export function randomOpWeights(ops: readonly Op[], rand: () => number, into = n
       const C = op.channels;
       into.set(op.beta, 'f32', [C], u(C, 0.5, 1.5));
       into.set(op.gamma, 'f32', [C, C], Array.from({ length: C * C }, (_, k) => (Math.floor(k / C) === k % C ? 0.1 + 0.5 * rand() : 0.05 * rand())));
-    } else if (op.op === 'iconv2d') {
+    } else if (op.op === 'iconv2d' || op.op === 'checkerboard_iconv2d') {
       into.set(op.weight, 'i8', [op.cout, op.cin, op.kernel, op.kernel], int(op.cout * op.cin * op.kernel * op.kernel, -127, 128));
       into.set(op.bias, 'i32', [op.cout], int(op.cout, -200, 200));
       into.set(op.divisor, 'i32', [op.cout], int(op.cout, 40, 400));
