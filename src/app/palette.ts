@@ -85,7 +85,7 @@ export const PALETTES: Record<Scheme, Palette> = {
     accentInk: '#ffffff',
     warn: '#6b4600',
     danger: '#9f1f18',
-    good: '#135230',
+    good: '#005a1e',
     noticeBg: '#fff3d6',
     noticeText: '#5a3c00',
     noticeLine: '#e3c27a',
