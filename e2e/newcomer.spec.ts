@@ -254,3 +254,19 @@ test.describe('phone', () => {
     expect(small).toEqual([]);
   });
 });
+
+test('the chart legend grows below the plot: with an imported curve it never covers the axis label', async ({ page }) => {
+  await openSample(page, 'chelsea', '?codecs=jpeg,webp&left=original&right=webp');
+  await expect.poll(() => pointsOf(page, 'webp').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(8);
+  const published = { name: 'bmshj2018-factorized (Kodak, published)', results: { bpp: [0.12, 0.19, 0.29, 0.44], 'psnr-rgb': [26.9, 28.2, 29.6, 31.3] } };
+  await page.getByTestId('import-json').setInputFiles({ name: 'kodak.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(published)) });
+  await expect(page.getByTestId('rd-overlay-point')).toHaveCount(4);
+  const chart = page.getByTestId('rd-chart');
+  const legend = chart.locator('.legend');
+  const label = chart.locator('.recharts-label', { hasText: 'bits per pixel' });
+  const l = (await legend.boundingBox())!;
+  const a = (await label.boundingBox())!;
+  expect(l.height).toBeGreaterThan(25); // two lines or more at this width
+  expect(l.y).toBeGreaterThanOrEqual(a.y + a.height);
+  expect(await inside(legend, chart)).toBe(true);
+});

@@ -204,48 +204,50 @@ export function RdChart({ logX }: { logX: boolean }) {
       <p className="visually-hidden" aria-live="polite" data-testid="rd-chart-focus">
         {focusLabel}
       </p>
-      {empty && <p className="chart-empty muted">Points appear here as each codec’s quality sweep runs.</p>}
-      <ResponsiveContainer width="100%" height="100%">
-        <ScatterChart margin={{ top: 12, right: 16, bottom: 28, left: 4 }} accessibilityLayer={false}>
-          <CartesianGrid stroke={palette.line} strokeDasharray="2 4" />
-          <XAxis
-            type="number"
-            dataKey="x"
-            name="bpp"
-            scale={logX ? 'log' : 'linear'}
-            domain={xDomain}
-            ticks={xTicks}
-            allowDataOverflow={false}
-            tickFormatter={formatBppTick}
-            stroke={palette.muted}
-            fontSize={11}
-            label={{ value: 'bits per pixel', position: 'insideBottom', offset: -16, fill: palette.muted, fontSize: 11 }}
-          />
-          <YAxis
-            type="number"
-            dataKey="y"
-            name={yLabel}
-            domain={['auto', 'auto']}
-            tickFormatter={(v: number) => v.toFixed(0)}
-            stroke={palette.muted}
-            fontSize={11}
-            width={44}
-            label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 12, fill: palette.muted, fontSize: 11, style: { textAnchor: 'middle' } }}
-          />
-          <Tooltip content={<PointTooltip />} cursor={{ stroke: palette.accent, strokeDasharray: '3 3' }} isAnimationActive={false} />
-          {overlays.map((o) => (
-            <Scatter key={o.id} name={o.name} data={o.data} fill={o.color} line={{ stroke: o.color, strokeDasharray: '5 4', strokeWidth: 1.5 }} shape={shape} isAnimationActive={false} />
-          ))}
-          {series.map((s) => (
-            <Scatter key={`${s.id}-hit`} name={s.name} data={s.data.map((d) => ({ ...d, kind: 'hit' as const }))} fill="none" shape={shape} isAnimationActive={false} zIndex={590} />
-          ))}
-          {series.map((s) => (
-            <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2 }} shape={shape} isAnimationActive={false} />
-          ))}
-          {markers.length > 0 && <Scatter name="sides" data={markers} fill={palette.mark} shape={shape} isAnimationActive={false} tooltipType="none" />}
-          {focused && <Scatter name="keyboard" data={[{ ...focused, kind: 'focus' as const }]} fill="none" shape={shape} isAnimationActive={false} tooltipType="none" />}
-        </ScatterChart>
-      </ResponsiveContainer>
+      <div className="rd-chart-plot">
+        {empty && <p className="chart-empty muted">Points appear here as each codec’s quality sweep runs.</p>}
+        <ResponsiveContainer width="100%" height="100%">
+          <ScatterChart margin={{ top: 12, right: 16, bottom: 28, left: 4 }} accessibilityLayer={false}>
+            <CartesianGrid stroke={palette.line} strokeDasharray="2 4" />
+            <XAxis
+              type="number"
+              dataKey="x"
+              name="bpp"
+              scale={logX ? 'log' : 'linear'}
+              domain={xDomain}
+              ticks={xTicks}
+              allowDataOverflow={false}
+              tickFormatter={formatBppTick}
+              stroke={palette.muted}
+              fontSize={11}
+              label={{ value: 'bits per pixel', position: 'insideBottom', offset: -16, fill: palette.muted, fontSize: 11 }}
+            />
+            <YAxis
+              type="number"
+              dataKey="y"
+              name={yLabel}
+              domain={['auto', 'auto']}
+              tickFormatter={(v: number) => v.toFixed(0)}
+              stroke={palette.muted}
+              fontSize={11}
+              width={44}
+              label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 12, fill: palette.muted, fontSize: 11, style: { textAnchor: 'middle' } }}
+            />
+            <Tooltip content={<PointTooltip />} cursor={{ stroke: palette.accent, strokeDasharray: '3 3' }} isAnimationActive={false} />
+            {overlays.map((o) => (
+              <Scatter key={o.id} name={o.name} data={o.data} fill={o.color} line={{ stroke: o.color, strokeDasharray: '5 4', strokeWidth: 1.5 }} shape={shape} isAnimationActive={false} />
+            ))}
+            {series.map((s) => (
+              <Scatter key={`${s.id}-hit`} name={s.name} data={s.data.map((d) => ({ ...d, kind: 'hit' as const }))} fill="none" shape={shape} isAnimationActive={false} zIndex={590} />
+            ))}
+            {series.map((s) => (
+              <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2 }} shape={shape} isAnimationActive={false} />
+            ))}
+            {markers.length > 0 && <Scatter name="sides" data={markers} fill={palette.mark} shape={shape} isAnimationActive={false} tooltipType="none" />}
+            {focused && <Scatter name="keyboard" data={[{ ...focused, kind: 'focus' as const }]} fill="none" shape={shape} isAnimationActive={false} tooltipType="none" />}
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
       <ul className="legend" aria-label="Curves">
         {series.map((s) => (
           <li key={s.id} title={`${s.name}: ${s.data.length} settings swept on this image (solid line; click a dot to show it)`}>
