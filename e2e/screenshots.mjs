@@ -1,7 +1,8 @@
 // `node e2e/screenshots.mjs [--no-build]` — regenerates docs/screenshots/*.png from the production build:
 // landing page, the workspace after a 4-codec sweep with an equal-bpp comparison, the MS-SSIM view with a
 // published curve imported, a 400 % pixel-peep, learned codecs beside JPEG/WebP with the bits map, the Resize step,
-// and a narrow (phone) window.
+// a narrow (phone) window, and the light theme (prefers-color-scheme: light): the landing page and the learned
+// codecs' view. The others are taken in the dark theme (Playwright's pages default to light).
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,10 +26,14 @@ const sweepDone = (page) =>
   }, null, { timeout: 20 * 60_000, polling: 500 });
 
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'dark' });
   await page.goto(base);
   await page.waitForTimeout(800);
   await page.screenshot({ path: path.join(shots, 'landing.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(shots, 'landing-light.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
 
   await page.goto(`${base}?sample=dandelions&codecs=jpeg,webp,avif,jxl&left=jpeg&right=avif&bpp=0.3`);
   await sweepDone(page);
@@ -78,6 +83,11 @@ try {
   await page.waitForTimeout(1500);
   await page.locator('.rd-panel').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shots, 'learned.png') });
+  // The same view in the light theme (the page follows the system setting while open).
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(shots, 'light.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
 
   // The Resize step: a sample at 50 %, the panel open.
   await page.goto(`${base}?sample=rocket&codecs=jpeg,webp&left=original&right=webp&resize=50%25`);
@@ -86,7 +96,7 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(shots, 'resize.png') });
 
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   await phone.goto(`${base}?sample=coffee&codecs=jpeg,webp&right=webp`);
   await sweepDone(phone);
   await phone.waitForTimeout(500);
