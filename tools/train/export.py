@@ -29,7 +29,7 @@ import entropy_tables as et  # noqa: E402
 from fit_density import fit_command, only_fits, run_fits  # noqa: E402
 from train import weights_of  # noqa: E402
 from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
-                    Z_CLAMP, Factorized, Hyperprior, MeanScale)
+                    Z_CLAMP, Checkerboard, Factorized, Hyperprior, MeanScale)
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 MODELS_DIR = os.path.join(REPO, "public", "models")
@@ -38,6 +38,7 @@ PAPERS = {
     "factorized": "Ballé, Laparra, Simoncelli: End-to-end optimized image compression. ICLR 2017.",
     "hyperprior": "Ballé, Minnen, Singh, Hwang, Johnston: Variational image compression with a scale hyperprior. ICLR 2018.",
     "mean-scale": "Minnen, Ballé, Toderici: Joint autoregressive and hierarchical priors for learned image compression. NeurIPS 2018 (mean-scale hyperprior, no context model).",
+    "checkerboard": "He, Zheng, Sun, Wang, Qin: Checkerboard context model for efficient learned image compression. CVPR 2021 (on Minnen et al.'s mean-scale hyperprior).",
 }
 COMMON_CREDITS = [
     "Gain units for continuous rate: Cui, Wang, Gao, Bai, Zhang: Asymmetric gained deep image compression with continuous rate adaptation. CVPR 2021.",
@@ -126,6 +127,34 @@ def int_hyper_layers(net):
     return {"c1": int_layer(net.h_s.c1), "c2": int_layer(net.h_s.c2), "scale": int_layer(net.scale_head)}
 
 
+def checkerboard_entry(w, layer, name):
+    """CheckerboardIntConv2d -> the op checkerboard_iconv2d (the taps with ky + kx even are exported as 0)."""
+    e = iconv_entry(w, layer, name)
+    e["op"], e["clip"] = "checkerboard_iconv2d", layer.clip
+    return e
+
+
+def checkerboard_int_layers(net):
+    return {"context": (*int_layer(net.context), net.context.clip), "index": int_layer(net.ctx_scale_head)}
+
+
+def checkerboard_selftest(net, w):
+    """Known answer of the checkerboard index path (docs/learned-codecs.md "Checkerboard context"): y symbols
+    (beyond the clip on purpose) and integer features -> ctx and the fused index (anchors: the scale head's pass-1
+    index over the features; non-anchors: the pass-2 head over concat(features, ctx))."""
+    from intnet import checkerboard_index, iconv
+    rng = np.random.default_rng(17)
+    h, wd = 4, 6
+    sym = rng.integers(-20, 21, size=(net.m, h, wd)).astype(np.int64)
+    sym[:, 0, 0] = 300
+    sym[:, 1, 1] = -300
+    feats = rng.integers(0, 128, size=(net.n, h, wd)).astype(np.int64)
+    idx1 = iconv(feats, *int_layer(net.scale_head))
+    ctx, idx = checkerboard_index(feats, idx1, sym, checkerboard_int_layers(net))
+    return {"symbols": w.add("cb_selftest.symbols", sym, "i32"), "features": w.add("cb_selftest.features", feats, "i8"),
+            "ctx": w.add("cb_selftest.ctx", ctx, "i8"), "index": w.add("cb_selftest.index", idx, "i8")}
+
+
 def load_checkpoint(model, ckpt):
     ck = torch.load(ckpt, map_location="cpu", weights_only=False)
     a = ck["args"]
@@ -179,6 +208,19 @@ def build_package(net, model, weight_dtype="f16"):
         if isinstance(net, MeanScale):
             manifest["transforms"]["means"] = [{"op": "int_to_float", "scale": 1.0 / FEATURE_SCALE}] + \
                 export_sequential(net.mean_head, w, weight_dtype, "h_s.mean")
+        if isinstance(net, Checkerboard):  # pass 2's context conv and heads over concat(features, ctx)
+            manifest["transforms"]["context_int"] = [checkerboard_entry(w, net.context, "ctx.context")]
+            manifest["transforms"]["context_index_int"] = [iconv_entry(w, net.ctx_scale_head, "ctx.scale")]
+            manifest["transforms"]["context_means"] = [{"op": "int_to_float", "scale": 1.0 / FEATURE_SCALE}] + \
+                export_sequential(net.ctx_mean_head, w, weight_dtype, "ctx.mean")
+            manifest["checkerboard"] = {
+                "anchor": "(row + column) even",
+                "passes": "pass 1 codes the anchors with the hyper-prior's index and means; pass 2 the others with "
+                          "context_index_int and context_means over concat(features, ctx), ctx = context_int(symbols)",
+                "context_channels": net.c_ctx,
+                "context_input": f"clamp(anchor symbols, -{net.context.clip}, {net.context.clip})",
+                "selftest": checkerboard_selftest(net, w),
+            }
         manifest["integer_hyper_synthesis"] = {
             "input": f"z_hat: round(z) clamped to [-{Z_CLAMP}, {Z_CLAMP}], int32, CHW",
             "layer": "acc = bias + sum(weight*x) (int32, zero padding); out = clamp(trunc((acc + (divisor>>1)) / divisor), lo, hi)",
@@ -291,6 +333,22 @@ def write_shared(net, ws, weight_dtype, models_dir=MODELS_DIR):
         json.dump(shared, f, indent=1)
     print(f"[export] {out}: weights.bin {len(blob) / 1e6:.2f} MB sha256 {spec['sha256'][:16]}…")
     return ref
+
+
+def write_package(net, model, models_dir, weight_dtype="f16", extra=None):
+    """The codec package of `net` (and its shared transforms package) in models_dir, without a checkpoint's
+    provenance: what the tests and the fixture scripts export. `extra`: more manifest keys. Returns the manifest."""
+    manifest, ws, w = build_package(net, model, weight_dtype)
+    out = os.path.join(models_dir, model)
+    os.makedirs(out, exist_ok=True)
+    manifest["uses"] = [write_shared(net, ws, weight_dtype, models_dir)]
+    manifest["weights"], blob = weights_spec(w)
+    manifest.update(extra or {})
+    with open(os.path.join(out, "weights.bin"), "wb") as f:
+        f.write(blob)
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    return manifest
 
 
 def unused_shared(models_dir=MODELS_DIR):

@@ -120,10 +120,17 @@ class IntConv2d(nn.Module):
         """(W_int, B_int, c) as float tensors holding integers (W_int and B_int carry straight-through grads)."""
         return self._integer_params(self.conv.weight)
 
+    # A model read back from a package (package_io._load_int) keeps the package's divisors, so that its weights
+    # give back exactly the package's integers; None while training: c follows the weights' range.
+    fixed_divisor = None
+
     def _integer_params(self, weight):
         v = weight * (self.s_out / self.s_in)
-        vmax = v.detach().abs().flatten(1).amax(1).clamp(min=1e-12)
-        c = torch.floor(127.0 / vmax).clamp(1, self.MAX_DIVISOR)
+        if self.fixed_divisor is not None:
+            c = self.fixed_divisor.to(v)
+        else:
+            vmax = v.detach().abs().flatten(1).amax(1).clamp(min=1e-12)
+            c = torch.floor(127.0 / vmax).clamp(1, self.MAX_DIVISOR)
         w_int = round_ste(clamp_ste(v * c.view(-1, 1, 1, 1), -127, 127))
         b_int = round_ste(self.conv.bias * self.s_out * c)
         return w_int, b_int, c

@@ -130,12 +130,20 @@ def _load_sequential(seq, ops, T):
 
 
 def _load_int(layer, op, T):
-    """Float weights that reproduce the shipped integer layer (W = W_int / c * s_in / s_out)."""
+    """Float weights that reproduce the shipped integer layer (W = W_int / c * s_in / s_out) with the shipped
+    divisors kept (layer.fixed_divisor), so that layer.integer_params() gives back exactly the package's integers
+    (checked here; without the kept divisor a reloaded layer could pick another c and other integers)."""
     w = T[op["weight"]].astype(np.float64)
     b = T[op["bias"]].astype(np.float64)
     c = T[op["divisor"]].astype(np.float64)
     layer.conv.weight.data = torch.from_numpy(w / c[:, None, None, None] * layer.s_in / layer.s_out).float()
     layer.conv.bias.data = torch.from_numpy(b / c / layer.s_out).float()
+    layer.fixed_divisor = torch.from_numpy(c).float()
+    with torch.no_grad():
+        got = [np.rint(t.double().numpy()).astype(np.int64) for t in layer.integer_params()]
+    for name, a, want in zip(("weight", "bias", "divisor"), got, (w, b, c)):
+        if not np.array_equal(a, want.astype(np.int64).reshape(a.shape)):
+            raise PackageError("manifest", f"{op[name]}: the float weights do not give back the package's integers")
 
 
 def int_layers(manifest, T):
@@ -148,11 +156,29 @@ def int_layers(manifest, T):
     return {"c1": L(hs[0]), "c2": L(hs[1]), "scale": L(sc)}
 
 
+def checkerboard_layers(manifest, T):
+    """The checkerboard context's integer layers as intnet.checkerboard_index reads them: 'context' ->
+    (W, B, c, lo, hi, clip), 'index' -> (W, B, c, lo, hi)."""
+    tr = manifest["transforms"]
+    ctx, head = tr["context_int"][0], tr["context_index_int"][0]
+
+    def L(op):
+        return (T[op["weight"]].astype(np.int64), T[op["bias"]].astype(np.int64), T[op["divisor"]].astype(np.int64),
+                op["lo"], op["hi"])
+    return {"context": (*L(ctx), ctx["clip"]), "index": L(head)}
+
+
 def torch_model_from_package(manifest, T):
     from models import MODELS
     ch = manifest["channels"]
-    cls = MODELS[manifest["architecture"]]
-    net = cls(ch["N"], ch["M"]) if manifest["architecture"] == "factorized" else cls(ch["N"], ch["M"], ch["Nz"])
+    arch = manifest["architecture"]
+    cls = MODELS[arch]
+    if arch == "factorized":
+        net = cls(ch["N"], ch["M"])
+    elif arch == "checkerboard":
+        net = cls(ch["N"], ch["M"], ch["Nz"], manifest["checkerboard"]["context_channels"])
+    else:
+        net = cls(ch["N"], ch["M"], ch["Nz"])
     tr = manifest["transforms"]
     _load_sequential(net.g_a, tr["analysis"], T)
     _load_sequential(net.g_s, tr["synthesis"], T)
@@ -166,6 +192,10 @@ def torch_model_from_package(manifest, T):
         _load_int(net.scale_head, tr["scale_index_int"][0], T)
         if "means" in tr:
             _load_sequential(net.mean_head, tr["means"], T)
+        if "context_int" in tr:  # checkerboard: the context conv and the pass-2 heads over concat(features, ctx)
+            _load_int(net.context, tr["context_int"][0], T)
+            _load_int(net.ctx_scale_head, tr["context_index_int"][0], T)
+            _load_sequential(net.ctx_mean_head, tr["context_means"], T)
     net.eval()
     return net
 
