@@ -8,18 +8,23 @@
 //
 // Classical codecs: jpeg (MozJPEG), webp, avif, jxl, with the app's defaults for every option but quality;
 // --option KEY=VALUE (repeatable) sets another of the app's options (src/codecs/<id>/index.ts), e.g. avif speed.
+// Hyper-prior codecs: --refine-steps N refines the latents for N steps before coding (encode-time refinement,
+// src/codecs/learned/refine; 0 = today's encoder), with --refine-lr, --refine-z-lr, --refine-tau-max,
+// --refine-tau-min, --refine-hold to change its schedule (docs/learned-codecs.md "Encode-time refinement").
 // Options: --models DIR (default public/models), --threads N (onnxruntime intra-op threads, default 1),
 // --name TEXT (curve name). Progress goes to stderr; without --out the JSON goes to stdout.
 import { messageOf } from '../errors';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { decodeFile, encodeImage } from '../codecs/learned/pipeline';
+import { OrtRefineEngine } from '../codecs/learned/refine/onnx-vjp';
+import { DEFAULT_SCHEDULE, type RefineSchedule } from '../codecs/learned/refine/refine';
 import { CODECS } from '../codecs/registry';
 import type { RgbaImage } from '../codecs/types';
 import { msssimRgb } from '../metrics/msssim';
 import { psnrRgb } from '../metrics/psnr';
 import { classicalCodec } from './classical';
-import { argWalker, CliError, loadNodeModel, readImageFile } from './node-io';
+import { argWalker, CliError, loadNodeModel, nodeOrt, readImageFile } from './node-io';
 
 export interface EvalArgs {
   codec?: string;
@@ -32,10 +37,13 @@ export interface EvalArgs {
   name?: string;
   /** Classical codecs: the app's options other than quality (--option KEY=VALUE). */
   options: Record<string, string>;
+  /** Learned hyper-prior codecs: encode-time refinement steps (0 = today's encoder) and its schedule. */
+  refineSteps?: number;
+  refine?: Partial<RefineSchedule>;
 }
 
 export function parseArgs(argv: readonly string[]): EvalArgs {
-  const a: EvalArgs = { images: [], points: 8, models: 'public/models', threads: 1, options: {} };
+  const a: EvalArgs = { images: [], points: 8, models: 'public/models', threads: 1, options: {}, refineSteps: 0, refine: {} };
   const args = argWalker(argv);
   const value = () => args.value();
   for (let k = args.next(); k !== undefined; k = args.next()) {
@@ -64,6 +72,20 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
       case '--name':
         a.name = value();
         break;
+      case '--refine-steps':
+        a.refineSteps = Number(value());
+        break;
+      case '--refine-lr':
+      case '--refine-tau-max':
+      case '--refine-tau-min':
+      case '--refine-hold':
+      case '--refine-z-lr': {
+        const key = ({ '--refine-lr': 'lr', '--refine-tau-max': 'tauMax', '--refine-tau-min': 'tauMin', '--refine-hold': 'hold', '--refine-z-lr': 'zLr' } as const)[k];
+        const v = Number(value());
+        if (!(v >= 0 && Number.isFinite(v))) throw new CliError('usage', `${k} must be a number ≥ 0.`);
+        a.refine = { ...a.refine, [key]: v };
+        break;
+      }
       case '--option': {
         const m = /^([A-Za-z]\w*)=(.*)$/.exec(value());
         if (!m) throw new CliError('usage', '--option needs KEY=VALUE.');
@@ -78,6 +100,8 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
   if (a.images.length === 0) throw new CliError('usage', '--images needs at least one file or folder.');
   if (!Number.isInteger(a.points) || a.points < 2 || a.points > 101) throw new CliError('usage', `--points must be an integer in 2 … 101, got ${a.points}.`);
   if (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 64) throw new CliError('usage', `--threads must be an integer in 1 … 64.`);
+  if (!Number.isInteger(a.refineSteps) || a.refineSteps! < 0 || a.refineSteps! > 100_000) throw new CliError('usage', `--refine-steps must be an integer in 0 … 100000.`);
+  if ((a.refineSteps! > 0 || Object.keys(a.refine ?? {}).length) && !a.codec) throw new CliError('usage', '--refine-steps is for the learned codecs (--codec).');
   return a;
 }
 
@@ -143,10 +167,21 @@ export async function runEval(a: EvalArgs, log: (s: string) => void = () => {}):
     settingKey = 't';
     settings = ratePoints(a.points);
     const hash = Array.from(pkg.hash.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
-    description = `${pkg.manifest.paper} Weights ${hash}…, ${backend.label} in Node, real file sizes (RDLB container), ${files.length} image(s).`;
+    let refine: Parameters<typeof encodeImage>[4] = {};
+    let refineNote = '';
+    if (a.refineSteps && a.refineSteps > 0) {
+      if (!pkg.manifest.entropy.z) throw new CliError('usage', `--refine-steps needs a hyper-prior codec (hyperprior, mean-scale); ${a.codec} has none.`);
+      const engine = new OrtRefineEngine(await nodeOrt(a.threads), pkg);
+      const sched = { ...DEFAULT_SCHEDULE, ...a.refine };
+      refine = { refine: { steps: a.refineSteps, engine, ...sched } };
+      refineNote = ` Encode-time refinement: ${a.refineSteps} SGA steps (Adam lr ${sched.lr}, τ ${sched.tauMax} → ${sched.tauMin} after ${sched.hold * 100} %), ${engine.label}.`;
+      codecName += ` refined ${a.refineSteps}`;
+    }
+    description = `${pkg.manifest.paper} Weights ${hash}…, ${backend.label} in Node, real file sizes (RDLB container), ${files.length} image(s).${refineNote}`;
     encodeDecode = async (im, t) => {
       const t0 = performance.now();
-      const enc = await encodeImage(pkg, backend, im, t);
+      const enc = await encodeImage(pkg, backend, im, t, refine);
+      if (enc.refine) log(`  refinement at t = ${t}: loss ${enc.refine.initialLoss.toFixed(4)} → ${enc.refine.refinedLoss.toFixed(4)} (${enc.refine.kept} kept), ${enc.refine.msPerStep.toFixed(0)} ms/step`);
       const t1 = performance.now();
       const dec = await decodeFile(pkg, backend, enc.bytes);
       const t2 = performance.now();

@@ -29,6 +29,7 @@ import { paddedChwRegion, paddedSize, writeChwTile } from './image';
 import { latentCoders, UNCONDITIONED, Y_BLOCK, type Conditioning, type LatentCoder } from './latents';
 import type { ModelPackage, Op } from './package';
 import { cropChw, outputLength, pasteChw, planTiles, type Tile } from './tiling';
+import { refineLatents, type RefineOptions, type RefineResult } from './refine/refine';
 
 export { Y_BLOCK, Z_CLAMP } from './latents';
 
@@ -49,6 +50,9 @@ export interface PipelineOptions {
 export interface EncodeOptions extends PipelineOptions {
   /** Also run the synthesis on the encoder's ŷ (tests compare it with the decoder's output). */
   reconstruct?: boolean;
+  /** Encode-time latent refinement (refine/refine.ts; hyper-prior models): `steps` > 0 refines y and z before
+   * they are coded; the file format and the decoder are unchanged. Untiled: the whole image at once. */
+  refine?: Omit<RefineOptions, 'signal'>;
 }
 
 export interface LatentResult {
@@ -72,6 +76,8 @@ export interface EncodeResult {
   stageMs: Record<string, number>;
   /** Only with `reconstruct`. */
   reconstruction?: RgbaImage;
+  /** Only with `refine` (steps > 0): the refinement's losses, history and time per step. */
+  refine?: Omit<RefineResult, 'y' | 'z'>;
 }
 
 export interface DecodeResult {
@@ -257,18 +263,10 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     pasteChw(y, yh, yw, yt.data, M, want[1], want[2], tl.rows.skip, tl.cols.skip, rowsOf(tl), colsOf(tl), tl.rows.out0, tl.cols.out0);
   }
 
-  // The latents in coding order; each may condition the next (z → index, means for y).
-  let cond: Conditioning = UNCONDITIONED;
   let stage = 'analysis';
-  const coded: Coded[] = [];
-  for (const coder of coders) {
-    const shape = coder.shape(pad.height, pad.width);
-    let values: Float32Array;
-    if (coder.source === 'hyper_analysis') {
-      st.next('hyper-prior', P.a, stage);
-      stage = 'hyper-prior';
-      values = new Float32Array(shape[0] * shape[1] * shape[2]);
-      await tiled(
+  const hyperAnalysis = async (shape: Shape3): Promise<Float32Array> => {
+    const values = new Float32Array(shape[0] * shape[1] * shape[2]);
+    await tiled(
         plan.hyperAnalysis(),
         { data: y, channels: M, height: yh, width: yw },
         async (input, inShape) => {
@@ -280,6 +278,42 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
         [{ data: values, height: shape[1], width: shape[2] }],
         (f) => st.within('hyper-prior', P.a, (P.a + P.h) / 2, f),
       );
+    return values;
+  };
+
+  // Refinement: y and z move to lower this image's rate–distortion loss; they are then coded as usual.
+  let refinedZ: Float32Array | null = null;
+  let refined: RefineResult | null = null;
+  if (o.refine && o.refine.steps > 0) {
+    const zCoder = coders.find((c) => c.source === 'hyper_analysis');
+    if (!zCoder) throw new CodecError('invalid-options', `${id} has no hyper-prior: refinement needs one.`, id);
+    st.next('refinement', P.a, stage);
+    stage = 'refinement';
+    const z0 = await hyperAnalysis(zCoder.shape(pad.height, pad.width));
+    const target = paddedChwRegion(image, 0, pad.height, 0, pad.width);
+    const steps = o.refine.steps;
+    refined = await refineLatents(pkg, target, image.width, image.height, y, z0, t, {
+      ...o.refine,
+      signal: o.signal,
+      onStep: (i, info) => {
+        st.within('refinement', P.a, P.a, (i + 1) / steps);
+        o.refine?.onStep?.(i, info);
+      },
+    });
+    y.set(refined.y);
+    refinedZ = refined.z;
+  }
+
+  // The latents in coding order; each may condition the next (z → index, means for y).
+  let cond: Conditioning = UNCONDITIONED;
+  const coded: Coded[] = [];
+  for (const coder of coders) {
+    const shape = coder.shape(pad.height, pad.width);
+    let values: Float32Array;
+    if (coder.source === 'hyper_analysis') {
+      st.next('hyper-prior', P.a, stage);
+      stage = 'hyper-prior';
+      values = refinedZ ?? (await hyperAnalysis(shape));
     } else {
       st.next('entropy coding', P.h, stage);
       stage = 'entropy coding';
@@ -330,6 +364,10 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     latents: lat.map(latentStatistics),
     stageMs: st.ms,
   };
+  if (refined) {
+    const { y: _y, z: _z, ...info } = refined;
+    result.refine = info;
+  }
   if (o.reconstruct) {
     st.next('synthesis transform', P.e, 'entropy coding');
     result.reconstruction = await synthesizeTiled(pkg, backend, yCoder.dequantize(yCoded.symbols, cond), yShape, pkg.gain(t, true), image, plan.synthesis(), (f) => st.within('synthesis transform', P.e, 1, f));

@@ -68,6 +68,8 @@ function vjpNodes(b: GraphBuilder, op: Op, x: string, inChannels: number, g: str
       return b.node('Mul', [g, b.node('Sign', [x])]);
     case 'iconv2d':
       throw new Error(`${tag}: the integer layer's VJP runs in TypeScript (vjp.ts), not in these graphs.`);
+    default:
+      throw new Error(`${tag}: the refinement graphs have no VJP for op ${(op as Op).op}.`);
   }
 }
 

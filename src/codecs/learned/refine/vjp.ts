@@ -216,6 +216,8 @@ export function opVjp(op: Op, w: OpWeights, x: ref.RefTensor): OpVjp {
     }
     case 'iconv2d':
       return iconvVjp(x, op, w);
+    default:
+      throw new Error(`refinement has no VJP for op ${(op as Op).op}.`);
   }
 }
 

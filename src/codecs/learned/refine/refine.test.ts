@@ -1,0 +1,111 @@
+// Encode-time refinement end to end (Node, onnxruntime wasm): the relaxed loss' y-gradient against finite
+// differences (float64 engine), the ONNX engine's loss = the float64 engine's, refined files decode with the
+// unchanged decoder, 0 steps = today's file byte for byte, and refinement lowers the loss of the real coded file.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseArgs } from '../../../cli/eval';
+import { crop, loadNodeModel, nodeOrt, readImageFile } from '../../../cli/node-io';
+import { psnrRgb } from '../../../metrics/psnr';
+import { mulberry32 } from '../../../testing/random';
+import { MODELS_ROOT } from '../../../testing/models';
+import type { RgbaImage } from '../../types';
+import { paddedChwRegion } from '../image';
+import { decodeFile, encodeImage } from '../pipeline';
+import { ReferenceRefineEngine } from './engine';
+import { OrtRefineEngine } from './onnx-vjp';
+import { evaluate, lambdaOf, makeProblem } from './refine';
+
+let photo: RgbaImage;
+beforeAll(async () => {
+  photo = await readImageFile(join(__dirname, '../../../../public/samples/coffee.png'));
+});
+const model = (name: string) => loadNodeModel(join(MODELS_ROOT, name));
+
+/** Training's loss of a real file: bpp from its bytes + λ(t)·255²·MSE of the decoded image. */
+function realLoss(lambda: number, bytes: number, a: RgbaImage, b: RgbaImage): number {
+  const mse = 10 ** (-psnrRgb(a, b) / 10); // PSNR on 8-bit RGB: MSE in [0, 1] units
+  return (8 * bytes) / (a.width * a.height) + lambda * 255 * 255 * mse;
+}
+
+describe('encode-time refinement', () => {
+  it('the relaxed loss: its y-gradient matches central differences (float64 engine), and the ONNX engine gives the same loss', async () => {
+    const { pkg, backend } = await model('mean-scale');
+    const im = crop(photo, 64, 64, 150, 100);
+    const target = paddedChwRegion(im, 0, 64, 0, 64);
+    const gain = pkg.gain(Math.fround(0.6));
+    const y = (await backend.analyze(target, 64, 64, gain)).data;
+    const z = (await backend.hyperAnalyze(y, [128, 4, 4])).data;
+    const p64 = makeProblem(pkg, new ReferenceRefineEngine(pkg), target, 64, 64, Math.fround(0.6));
+    const tau = 0.5;
+    const at = (yy: Float32Array) => evaluate(p64, yy, z, tau, mulberry32(7));
+    const base = await at(y);
+    const pOnnx = makeProblem(pkg, new OrtRefineEngine(await nodeOrt(1), pkg), target, 64, 64, Math.fround(0.6));
+    const viaOnnx = await evaluate(pOnnx, y, z, tau, mulberry32(7));
+    expect(Math.abs(viaOnnx.info.loss - base.info.loss) / base.info.loss).toBeLessThan(1e-5);
+    // y is float32: perturb in float64 through a Float32Array copy with a step float32 represents well
+    const r = mulberry32(8);
+    let checked = 0;
+    for (let k = 0; k < 4; k++) {
+      const i = Math.floor(r() * y.length);
+      const h = 1e-3;
+      const yp = Float32Array.from(y);
+      const ym = Float32Array.from(y);
+      yp[i] += h;
+      ym[i] -= h;
+      // the soft rounding's position between its neighbours must not change over the step (floor stays)
+      if (Math.floor(yp[i] - 0) !== Math.floor(ym[i] - 0)) continue;
+      const hp = yp[i] - y[i];
+      const hm = y[i] - ym[i];
+      const fd = ((await at(yp)).info.loss - (await at(ym)).info.loss) / (hp + hm);
+      expect(Math.abs(fd - base.gy[i])).toBeLessThan(2e-3 * Math.max(Math.abs(fd), 1e-3) + 1e-7);
+      if (Math.abs(fd) > 1e-5) checked++;
+    }
+    expect(checked).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('0 steps = today\'s encoder byte for byte; refined files decode with the unchanged decoder, on both hyper-prior codecs', async () => {
+    const im = crop(photo, 100, 70, 120, 90);
+    for (const name of ['mean-scale', 'hyperprior']) {
+      const { pkg, backend } = await model(name);
+      const engine = new OrtRefineEngine(await nodeOrt(1), pkg);
+      const plain = await encodeImage(pkg, backend, im, 0.5);
+      const zero = await encodeImage(pkg, backend, im, 0.5, { refine: { steps: 0, engine } });
+      expect(Buffer.from(zero.bytes).equals(Buffer.from(plain.bytes))).toBe(true);
+      const ref = await encodeImage(pkg, backend, im, 0.5, { refine: { steps: 6, engine, lr: 0.05 }, reconstruct: true });
+      expect(ref.refine?.history.length).toBe(6);
+      const dec = await decodeFile(pkg, backend, ref.bytes);
+      expect(Array.from(dec.ySymbols)).toEqual(Array.from(ref.y.symbols));
+      expect(Array.from(dec.zSymbols!)).toEqual(Array.from(ref.z!.symbols));
+      expect(Buffer.from(dec.image.data).equals(Buffer.from(ref.reconstruction!.data))).toBe(true);
+      // tiles do not change a refined file either (refinement is on the whole image, coding as before)
+      const tiled = await encodeImage(pkg, backend, im, 0.5, { refine: { steps: 6, engine, lr: 0.05 }, tile: 64 });
+      expect(Buffer.from(tiled.bytes).equals(Buffer.from(ref.bytes))).toBe(true);
+      engine.dispose();
+    }
+  }, 180_000);
+
+  it('lowers the loss of the real coded file (rate from its bytes + λ·255²·MSE of its decoding) vs no refinement', async () => {
+    const { pkg, backend } = await model('mean-scale');
+    const engine = new OrtRefineEngine(await nodeOrt(1), pkg);
+    const im = crop(photo, 128, 128, 100, 60);
+    for (const t of [0.3, 1]) {
+      const lambda = lambdaOf(pkg, Math.fround(t));
+      const plain = await encodeImage(pkg, backend, im, t);
+      const refined = await encodeImage(pkg, backend, im, t, { refine: { steps: 25, engine } }); // the default schedule
+      const a = realLoss(lambda, plain.bytes.length, im, (await decodeFile(pkg, backend, plain.bytes)).image);
+      const b = realLoss(lambda, refined.bytes.length, im, (await decodeFile(pkg, backend, refined.bytes)).image);
+      expect(refined.refine!.kept).toBe('refined');
+      expect(refined.refine!.refinedLoss).toBeLessThan(refined.refine!.initialLoss);
+      expect(b, `t = ${t}: real loss ${a} → ${b}`).toBeLessThan(a * 0.995);
+    }
+    engine.dispose();
+  }, 240_000);
+
+  it('the CLI takes --refine-steps and the schedule for learned codecs only', () => {
+    const a = parseArgs(['--codec', 'mean-scale', '--images', 'x.png', '--refine-steps', '200', '--refine-lr', '0.01', '--refine-z-lr', '0']);
+    expect(a.refineSteps).toBe(200);
+    expect(a.refine).toEqual({ lr: 0.01, zLr: 0 });
+    expect(() => parseArgs(['--classical', 'jpeg', '--images', 'x.png', '--refine-steps', '5'])).toThrow(/learned codecs/);
+    expect(() => parseArgs(['--codec', 'mean-scale', '--images', 'x.png', '--refine-steps', '-1'])).toThrow(/refine-steps/);
+  });
+});
