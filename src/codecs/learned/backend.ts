@@ -21,6 +21,17 @@ export interface HyperSynthesisOutput {
   index: Int32Array;
   /** Means per y element (mean-scale only), float. */
   means: Float32Array | null;
+  /** The integer features (N × h × w, 0 … 127) the heads read: only where the package has a checkerboard
+   * context, which reads them too. Exact on every backend. */
+  features?: Int32Array | null;
+}
+
+export interface ContextOutput {
+  /** The pass-2 head's table index (M × h × w, 0 … 63): exact on every backend; the pipeline uses it at the
+   * non-anchors only. */
+  index: Int32Array;
+  /** The pass-2 means (M × h × w), float; used at the non-anchors only. */
+  means: Float32Array;
 }
 
 export interface LearnedBackend {
@@ -34,6 +45,11 @@ export interface LearnedBackend {
   hyperAnalyze(y: Float32Array, shape: Shape): Promise<FloatTensor>;
   /** zHat: Nz × h × w integers in [−127, 127]. */
   hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput>;
+  /** Checkerboard context (packages with transforms.context_int): features N × h × w (0 … 127, from
+   * hyperSynthesis) and y's symbols M × h × w (only the anchors', (row + column) even, are read) → ctx =
+   * context_int(symbols), then index = context_index_int(concat(features, ctx)) and means =
+   * context_means(concat(features, ctx)). Whole y (not tiled). */
+  context(features: Int32Array, featureShape: Shape, symbols: Int32Array, yShape: Shape): Promise<ContextOutput>;
   /** yHat: M × h × w; invGain: M values. Returns 3 × 16h × 16w. */
   synthesize(yHat: Float32Array, shape: Shape, invGain: Float32Array): Promise<FloatTensor>;
   /** Creates sessions / uploads weights ahead of the first call, so encode timings exclude them. */

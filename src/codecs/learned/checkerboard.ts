@@ -13,7 +13,7 @@ export type Pass = 0 | 1;
 export const isAnchor = (row: number, col: number): boolean => ((row + col) & 1) === 0;
 
 /** The elements of pass p of a C×H×W tensor (W even), as a C×H×(W/2) tensor in C order. */
-export function passElements<T extends Int32Array | Float32Array>(full: T, shape: Shape, p: Pass): T {
+export function passElements<T extends Int32Array | Float32Array | Float64Array>(full: T, shape: Shape, p: Pass): T {
   const [c, h, w] = shape;
   if (w % 2 !== 0) throw new Error(`checkerboard passes need an even width, got ${w}`);
   const half = w / 2;
@@ -28,7 +28,7 @@ export function passElements<T extends Int32Array | Float32Array>(full: T, shape
 }
 
 /** Writes pass p's elements (C×H×(W/2)) back into their places of a C×H×W tensor. */
-export function setPassElements<T extends Int32Array | Float32Array>(full: T, shape: Shape, p: Pass, pass: T): void {
+export function setPassElements<T extends Int32Array | Float32Array | Float64Array>(full: T, shape: Shape, p: Pass, pass: T): void {
   const [c, h, w] = shape;
   const half = w / 2;
   if (pass.length !== c * h * half) throw new Error(`pass ${p} has ${pass.length} elements, expected ${c * h * half}`);

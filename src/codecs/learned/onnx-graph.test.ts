@@ -60,6 +60,7 @@ describe.each(names)('ONNX graphs built from %s', (name) => {
       analysis: [['x', 'gain'], ['y']],
       hyper_analysis: [['y'], ['z']],
       hyper_synthesis: [['z_hat'], pkg.manifest.architecture === 'mean-scale' ? ['index', 'means'] : ['index']],
+      context: [['features', 'symbols'], ['index', 'means']], // checkerboard packages (checkerboard-pipeline.test.ts)
       synthesis: [['y_hat', 'inv_gain'], ['x_hat']],
     };
     expect(graphNames(pkg.manifest)).toEqual(pkg.manifest.architecture === 'factorized' ? ['analysis', 'synthesis'] : ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis']);

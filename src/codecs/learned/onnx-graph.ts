@@ -5,6 +5,9 @@
 //   analysis         x (1,3,H,W) f32, gain (M) f32       → y (1,M,H/16,W/16) f32 = analysis(x) · gain
 //   hyper_analysis   y                                   → z (1,Nz,H/64,W/64) f32
 //   hyper_synthesis  z_hat (1,Nz,h,w) int32              → index (1,M,4h,4w) int32 [, means (1,M,4h,4w) f32]
+//                                                          [, features (1,N,4h,4w) int32: checkerboard models]
+//   context          features (1,N,h,w) int32, symbols (1,M,h,w) int32 → index (1,M,h,w) int32, means (1,M,h,w)
+//                    f32: the checkerboard context's pass-2 heads over concat(features, context_int(symbols))
 //   synthesis        y_hat (1,M,h,w) f32, inv_gain (M)   → x_hat (1,3,16h,16w) f32 = synthesis(y_hat · inv_gain)
 //
 // Float weights stay in their stored dtype: f16 tensors become float16 initializers followed by Cast to
@@ -16,11 +19,13 @@ import { OP_VOCABULARY, type OpName, type OpOf, type TensorDType } from '../../g
 import { DT, onnxModel, rawF32, rawI32, rawI64, type AttrValue, type DataType, type OnnxInitializer, type OnnxNode, type OnnxValue } from './onnx-proto';
 import { PackageError, type ModelManifest, type ModelPackage, type Op } from './package';
 
-export type GraphName = 'analysis' | 'hyper_analysis' | 'hyper_synthesis' | 'synthesis';
+export type GraphName = 'analysis' | 'hyper_analysis' | 'hyper_synthesis' | 'context' | 'synthesis';
 
-/** The graphs a package's backend needs: analysis and synthesis, plus the hyper graphs where it has a hyper-prior. */
+/** The graphs a package's backend needs: analysis and synthesis, plus the hyper graphs where it has a hyper-prior,
+ * plus the context where it has a checkerboard context. */
 export function graphNames(m: ModelManifest): GraphName[] {
-  return m.transforms.hyper_analysis ? ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis'] : ['analysis', 'synthesis'];
+  if (!m.transforms.hyper_analysis) return ['analysis', 'synthesis'];
+  return ['analysis', 'hyper_analysis', 'hyper_synthesis', ...(m.transforms.context_int ? (['context'] as const) : []), 'synthesis'];
 }
 
 /** What the builder reads weights from: a tensor's stored bytes and its dtype and shape (ModelPackage is one). */
@@ -120,13 +125,13 @@ function intConvNodes(b: GraphBuilder, op: OpOf<'iconv2d'>, x: string, tag: stri
     if (!(divisor[o] > 0)) bad(`${tag}: divisor[${o}] = ${divisor[o]} is not positive.`);
     biasHalf[o] = bias[o] + (divisor[o] >> 1);
   }
-  let w = b.init(op.weight, DT.INT8, dims, bytes);
+  let w: string;
   if (masked) {
     const k = op.kernel;
     const m = Uint8Array.from(bytes);
     for (let i = 0; i < m.length; i++) if ((Math.floor((i % (k * k)) / k) + (i % k)) % 2 === 0) m[i] = 0;
-    w = b.init(`${tag}.masked_weight`, DT.INT8, dims, m);
-  }
+    w = b.init(`${tag}.masked_weight`, DT.INT8, dims, m); // only the masked copy: an unused initializer draws a warning
+  } else w = b.init(op.weight, DT.INT8, dims, bytes);
   const x8 = b.node('Cast', [x], { to: { i: DT.INT8 } });
   const acc = b.node('ConvInteger', [x8, w], {
     kernel_shape: { ints: [op.kernel, op.kernel] },
@@ -259,7 +264,33 @@ export function buildGraph(pkg: ModelPackage & GraphWeights, name: GraphName): U
         b.output(means.value, 'means');
         outputs.push({ name: 'means', type: f32, dims: [1, M, 'h4', 'w4'] });
       }
+      if (t.context_int) {
+        // the checkerboard context reads the features too (the backend's context call)
+        if (features.type !== 'i32') bad(`${m.name}: hyper_synthesis_int must give integers.`);
+        b.output(features.value, 'features');
+        outputs.push({ name: 'features', type: DT.INT32, dims: [1, 'N', 'h4', 'w4'] });
+      }
       inputs = [{ name: 'z_hat', type: DT.INT32, dims: [1, Nz, 'h', 'w'] }];
+      break;
+    }
+    case 'context': {
+      if (!t.context_int || !t.context_index_int || !t.context_means) bad(`${m.name} has no checkerboard context.`);
+      const ctx = opNodes(b, t.context_int, 'symbols', 'i32', 'context_int');
+      if (ctx.type !== 'i32') bad(`${m.name}: context_int must give integers.`);
+      const cat = b.node('Concat', ['features', ctx.value], { axis: { i: 1 } });
+      const means = opNodes(b, t.context_means, cat, 'i32', 'context_means');
+      const index = opNodes(b, t.context_index_int, cat, 'i32', 'context_index_int');
+      if (index.type !== 'i32' || means.type !== 'f32') bad(`${m.name}: context_index_int must give integers, context_means floats.`);
+      b.output(index.value, 'index');
+      b.output(means.value, 'means');
+      inputs = [
+        { name: 'features', type: DT.INT32, dims: [1, 'N', 'h', 'w'] },
+        { name: 'symbols', type: DT.INT32, dims: [1, M, 'h', 'w'] },
+      ];
+      outputs = [
+        { name: 'index', type: DT.INT32, dims: [1, M, 'h', 'w'] },
+        { name: 'means', type: f32, dims: [1, M, 'h', 'w'] },
+      ];
       break;
     }
     default:

@@ -2,12 +2,12 @@
 // package's op lists and weights when first needed (onnx-graph.ts; docs/model-package.md "ONNX graphs"). The
 // caller passes the ort module, because the right entry point differs: the browser imports
 // 'onnxruntime-web/wasm' or 'onnxruntime-web/webgpu', Node imports 'onnxruntime-web'.
-// The hyper_synthesis graph (integer ops) always runs on the wasm EP: ConvInteger has no WebGPU kernel anyway,
-// and the table index must be exact.
+// The hyper_synthesis and context graphs (integer ops) always run on the wasm EP: ConvInteger has no WebGPU
+// kernel anyway, and the table index must be exact.
 import { isOutOfMemory, messageOf } from '../../errors';
 import type * as Ort from 'onnxruntime-web';
 import type { Shape } from '../../gpu/tensor';
-import { BackendError, type BackendKind, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
+import { BackendError, type BackendKind, type ContextOutput, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
 import { buildGraph, graphNames, type GraphName } from './onnx-graph';
 import type { ModelPackage } from './package';
 
@@ -72,7 +72,7 @@ export class OrtBackend implements LearnedBackend {
   private session(name: GraphName): Promise<Ort.InferenceSession> {
     let s = this.sessions.get(name);
     if (!s) {
-      const ep = name === 'hyper_synthesis' ? 'wasm' : this.o.ep;
+      const ep = name === 'hyper_synthesis' || name === 'context' ? 'wasm' : this.o.ep;
       const graph = this.o.graph ? this.o.graph(name) : Promise.resolve().then(() => buildGraph(this.pkg, name));
       s = graph
         .then((bytes) => serialised(this.ort, () => this.ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' })))
@@ -115,7 +115,16 @@ export class OrtBackend implements LearnedBackend {
     const index = r.index as Ort.Tensor;
     if (index.type !== 'int32') throw new BackendError('failed', this.kind, `hyper_synthesis index is ${index.type}, expected int32.`);
     const means = r.means as Ort.Tensor | undefined;
-    return { index: index.data as Int32Array, means: means ? (means.data as Float32Array) : null };
+    const features = r.features as Ort.Tensor | undefined;
+    return { index: index.data as Int32Array, means: means ? (means.data as Float32Array) : null, features: features ? (features.data as Int32Array) : null };
+  }
+
+  async context(features: Int32Array, featureShape: Shape, symbols: Int32Array, yShape: Shape): Promise<ContextOutput> {
+    const T = this.ort.Tensor;
+    const r = await this.run('context', { features: new T('int32', features, [1, ...featureShape]), symbols: new T('int32', symbols, [1, ...yShape]) });
+    const index = r.index as Ort.Tensor;
+    if (index.type !== 'int32') throw new BackendError('failed', this.kind, `context index is ${index.type}, expected int32.`);
+    return { index: index.data as Int32Array, means: (r.means as Ort.Tensor).data as Float32Array };
   }
 
   async synthesize(yHat: Float32Array, shape: Shape, invGain: Float32Array): Promise<FloatTensor> {

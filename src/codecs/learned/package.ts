@@ -55,7 +55,8 @@ export interface TableSetSpec {
   selftest?: { t: number; cdf: string };
 }
 
-export type Architecture = 'factorized' | 'hyperprior' | 'mean-scale';
+export type Architecture = 'factorized' | 'hyperprior' | 'mean-scale' | 'checkerboard';
+export const ARCHITECTURES: readonly Architecture[] = ['factorized', 'hyperprior', 'mean-scale', 'checkerboard'];
 
 /** `weights` of a manifest: one little-endian file and its tensor table. */
 export interface WeightsSpec {
@@ -105,9 +106,17 @@ export interface ModelManifest {
     hyper_synthesis_int?: Op[];
     scale_index_int?: Op[];
     means?: Op[];
+    /** Checkerboard context (docs/learned-codecs.md): [checkerboard_iconv2d] over y's symbols (anchors read). */
+    context_int?: Op[];
+    /** [iconv2d] over concat(features, ctx): the non-anchors' table index. */
+    context_index_int?: Op[];
+    /** int_to_float, then a float head over concat(features, ctx): the non-anchors' means. */
+    context_means?: Op[];
   };
   weight_dtype: 'f16' | 'f32';
   integer_hyper_synthesis?: { feature_scale: number; selftest?: { z_hat: string; features: string; index: string } };
+  /** Checkerboard models: the context's width and a known-answer vector (y symbols, features → ctx, fused index). */
+  checkerboard?: { anchor: string; context_channels: number; selftest: { symbols: string; features: string; ctx: string; index: string } };
   entropy: { precision: number; y: TableSetSpec; z?: TableSetSpec };
   /** Shared packages whose tensors this codec uses, in the order they enter the model hash. */
   uses: PackageReference[];
@@ -201,7 +210,7 @@ export function parseSharedManifest(json: unknown, ref?: PackageReference, user 
 export function parseManifest(json: unknown, shared: readonly SharedManifest[] = []): ModelManifest {
   const refs = parseReferences(json);
   const m = json as unknown as ModelManifest;
-  if (!['factorized', 'hyperprior', 'mean-scale'].includes(m.architecture)) fail('manifest', `unknown architecture ${JSON.stringify(m.architecture)}.`);
+  if (!ARCHITECTURES.includes(m.architecture)) fail('manifest', `unknown architecture ${JSON.stringify(m.architecture)}.`);
   if (!isObj(m.channels) || !isNat(m.channels.N) || !isNat(m.channels.M)) fail('manifest', 'channels.N and channels.M must be integers.');
   if (m.downsampling !== 16 && m.downsampling !== 64) fail('manifest', `downsampling ${m.downsampling} (expected 16 or 64).`);
   const own = parseWeights(m.weights, m.name);
@@ -254,7 +263,8 @@ export function parseManifest(json: unknown, shared: readonly SharedManifest[] =
     fail('manifest', `${m.architecture} needs transforms.hyper_analysis, hyper_synthesis_int, scale_index_int and entropy.z.`);
   }
   if (!hyper && hyperParts.some((x) => x)) fail('manifest', `${m.architecture} has part of a hyper-prior (hyper transforms or entropy.z) but not all of it.`);
-  if (m.architecture === 'mean-scale' && !m.transforms.means) fail('manifest', 'mean-scale needs transforms.means.');
+  if ((m.architecture === 'mean-scale' || m.architecture === 'checkerboard') && !m.transforms.means) fail('manifest', `${m.architecture} needs transforms.means.`);
+  checkCheckerboard(m, need);
   if (m.transforms.means && !hyper) fail('manifest', 'transforms.means reads the hyper-synthesis features: it needs a hyper-prior.');
   if (!hyper && isObj(m.entropy) && isObj(m.entropy.y) && m.entropy.y.family === 'gaussian') fail('manifest', 'Gaussian y tables are chosen by a hyper-prior\'s index: they need one.');
   if (!isObj(m.entropy) || m.entropy.precision !== 16) fail('manifest', 'entropy.precision must be 16.');
@@ -275,6 +285,47 @@ export function parseManifest(json: unknown, shared: readonly SharedManifest[] =
     }
   }
   return m;
+}
+
+/**
+ * The checkerboard context's parts (docs/learned-codecs.md "Checkerboard context"): all of them on an architecture
+ * "checkerboard" (which has mean-scale's hyper-prior), none elsewhere; the op lists' channels fit together
+ * (context over y's M channels, both heads over concat(features, ctx) → M), the index head stays inside the 64
+ * Gaussian tables, and the known-answer vector's tensors exist.
+ */
+function checkCheckerboard(m: ModelManifest, need: (name: unknown, where: string) => void): void {
+  const t = m.transforms;
+  const parts = [t.context_int, t.context_index_int, t.context_means, m.checkerboard];
+  if (m.architecture !== 'checkerboard') {
+    if (parts.some((x) => x !== undefined)) fail('manifest', `${m.architecture} has a checkerboard context's parts (context_int, context_index_int, context_means or checkerboard); only architecture "checkerboard" reads them.`);
+    return;
+  }
+  if (parts.some((x) => x === undefined)) fail('manifest', 'checkerboard needs transforms.context_int, context_index_int, context_means and the checkerboard section.');
+  const M = m.channels.M;
+  const [ctx] = t.context_int!;
+  const [head] = t.context_index_int!;
+  if (t.context_int!.length !== 1 || ctx.op !== 'checkerboard_iconv2d') fail('manifest', 'transforms.context_int must be one checkerboard_iconv2d.');
+  if (t.context_index_int!.length !== 1 || head.op !== 'iconv2d') fail('manifest', 'transforms.context_index_int must be one iconv2d.');
+  if (ctx.cin !== M) fail('manifest', `transforms.context_int reads ${ctx.cin} channels; y has ${M}.`);
+  const cb = m.checkerboard!;
+  if (!isObj(cb) || cb.context_channels !== ctx.cout) fail('manifest', `checkerboard.context_channels must equal context_int's cout (${ctx.cout}).`);
+  const scale = t.scale_index_int?.[0];
+  const features = scale && scale.op === 'iconv2d' ? scale.cin : NaN;
+  if (head.cin !== features + ctx.cout || head.cout !== M) {
+    fail('manifest', `transforms.context_index_int must read concat(features, ctx) = ${features} + ${ctx.cout} channels and give ${M}; it reads ${head.cin} and gives ${head.cout}.`);
+  }
+  const tables = m.entropy?.y?.tables;
+  if (head.lo < 0 || !(head.hi < tables)) fail('manifest', `transforms.context_index_int gives indexes ${head.lo} … ${head.hi}; entropy.y has ${tables} tables.`);
+  const means = t.context_means!;
+  const first = means[0];
+  const last = means[means.length - 1];
+  if (!first || first.op !== 'int_to_float' || !last || last.op !== 'conv2d' || last.cout !== M) {
+    fail('manifest', `transforms.context_means must start with int_to_float and end with a conv2d giving ${M} channels.`);
+  }
+  const c1 = means.find((o) => o.op === 'conv2d');
+  if (c1 && c1.op === 'conv2d' && c1.cin !== head.cin) fail('manifest', `transforms.context_means reads ${c1.cin} channels; concat(features, ctx) has ${head.cin}.`);
+  if (!isObj(cb.selftest)) fail('manifest', 'checkerboard.selftest is missing.');
+  for (const k of ['symbols', 'features', 'ctx', 'index'] as const) need(cb.selftest[k], `checkerboard.selftest.${k}`);
 }
 
 /** IEEE binary16 → number. */

@@ -233,6 +233,7 @@ function counting(b: LearnedBackend) {
     analyze: (x, h, w, g) => (calls.analyze++, note(x.length), b.analyze(x, h, w, g)),
     hyperAnalyze: (y, s) => (calls.hyperAnalyze++, note(y.length), b.hyperAnalyze(y, s)),
     hyperSynthesis: (z, s) => (calls.hyperSynthesis++, note(z.length), b.hyperSynthesis(z, s)),
+    context: (f, fs, s, ys) => b.context(f, fs, s, ys),
     synthesize: (y, s, g) => (calls.synthesize++, note(y.length), b.synthesize(y, s, g)),
     prepare: () => b.prepare(),
     dispose: () => b.dispose(),

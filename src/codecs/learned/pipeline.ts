@@ -5,7 +5,9 @@
 //   encode: pad (replicate) → y = analysis(x)·gain(t) → for each coder (z, then y): its values (y, or
 //           z = hyper_analysis(y)) → symbols (ẑ = clamp(round(z), ±127); round(y − means)) → rANS with its tables
 //           (per channel; Gaussian by index) → what it gives the next (ẑ → index, means = hyper_synthesis_int(ẑ))
-//           → the tensors [y, z] in a container
+//           → the tensors [y, z] in a container. A checkerboard context codes y in two passes (latents.ts): the
+//           anchors, then the context call (contextConditioning) gives the others' index and means, then the
+//           others → [y non-anchors, y anchors, z]
 //   decode: container → for each coder: symbols (its tables, the conditioning so far) → what it gives the next
 //           → ŷ = symbols + means → x̂ = synthesis(ŷ·inv_gain(t)) → crop, clamp, round to 8 bits
 //
@@ -26,7 +28,7 @@ import { CodecError, throwIfAborted, type BitAllocationMap, type EncodeProgress,
 import { bitAllocationMap, elementBits, latentStatistics, type ElementBits, type LatentBits } from './bits';
 import type { LearnedBackend } from './backend';
 import { paddedChwRegion, paddedSize, writeChwTile } from './image';
-import { latentCoders, UNCONDITIONED, Y_BLOCK, type Conditioning, type LatentCoder } from './latents';
+import { contextConditioning, latentCoders, mergePasses, UNCONDITIONED, Y_BLOCK, type Conditioning, type LatentCoder } from './latents';
 import type { ModelPackage, Op } from './package';
 import { cropChw, outputLength, pasteChw, planTiles, type Tile } from './tiling';
 import { refineLatents, type RefineOptions, type RefineResult } from './refine/refine';
@@ -93,7 +95,12 @@ export function modelId(pkg: ModelPackage): string {
   return `${pkg.manifest.name}.v${pkg.manifest.version}`;
 }
 
-/** Latent shapes [y] or [y, z] the model produces for a width × height image (what a file must declare, in the
+/** y's whole shape (M × H/16 × W/16) for an image padded to height × width, whichever passes code it. */
+function wholeYShape(pkg: ModelPackage, height: number, width: number): Shape3 {
+  return [pkg.manifest.channels.M, height / Y_BLOCK, width / Y_BLOCK];
+}
+
+/** Latent shapes [y] or [y, z] ([y non-anchors, y anchors, z] with a checkerboard context) the model produces for a width × height image (what a file must declare, in the
  * file's order: the coders' order reversed). */
 export function latentShapes(pkg: ModelPackage, width: number, height: number): Shape3[] {
   const p = paddedSize(width, height, pkg.manifest.downsampling);
@@ -246,7 +253,7 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
   const pad = paddedSize(image.width, image.height, m.downsampling);
   const plan = plans(pkg, pad.height, pad.width, tile);
   const yCoder = coders[coders.length - 1];
-  const yShape = yCoder.shape(pad.height, pad.width);
+  const yShape = wholeYShape(pkg, pad.height, pad.width);
   const [M, yh, yw] = yShape;
 
   st.next('analysis transform', 0);
@@ -287,6 +294,7 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
   if (o.refine && o.refine.steps > 0) {
     const zCoder = coders.find((c) => c.source === 'hyper_analysis');
     if (!zCoder) throw new CodecError('invalid-options', `${id} has no hyper-prior: refinement needs one.`, id);
+    if (m.transforms.context_int) throw new CodecError('invalid-options', `${id}: refinement does not model the checkerboard context (its rate would be mean-scale's).`, id);
     st.next('refinement', P.a, stage);
     stage = 'refinement';
     const z0 = await hyperAnalysis(zCoder.shape(pad.height, pad.width));
@@ -325,6 +333,10 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     coded.push({ coder, shape, symbols, file: { shape, ...encodeTensor(symbols, index.entropy, tables) }, bits: elementBits(symbols, index.bits, tables) });
     if (coder.conditions === 'hyper_synthesis') {
       cond = await hyperSynthesisTiled(pkg, backend, symbols, shape, yShape, plan.hyperSynthesis(), (f) => st.within('hyper-prior', (P.a + P.h) / 2, P.h, f), 'encode-failed');
+    } else if (coder.conditions === 'context') {
+      st.next('context model', P.h, stage);
+      stage = 'context model';
+      cond = await contextConditioning(pkg, backend, symbols, cond, 'encode-failed');
     }
   }
 
@@ -337,30 +349,32 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     tensors: coded.map((c) => c.file).reverse(),
   });
 
-  const yCoded = coded[coded.length - 1];
+  // y whole (its passes merged where a checkerboard context coded it in two)
+  const whole = mergePasses(coded, yShape);
+  const yCoded = { symbols: whole.symbols, bits: whole.bits! };
   const zCoded = coded.find((c) => c.coder.name === 'z') ?? null;
-  let meanIndex = 0;
-  if (cond.index) {
-    for (let i = 0; i < cond.index.length; i++) meanIndex += cond.index[i];
-    meanIndex /= cond.index.length;
-  }
-  // The bit map and the side panel list y first.
-  const lat: LatentBits[] = [...coded].reverse().map((c) => ({
+  const meanOf = (v: Int32Array) => v.reduce((a, b) => a + b, 0) / v.length;
+  const yLatents = (c: Coded) => c.coder.name !== 'z';
+  // The bit map and the side panel list y first; the side panel shows each pass of y (its share of the bits),
+  // the bit map y's whole grid.
+  const latentBits = (c: Coded): LatentBits => ({
     name: c.coder.name,
     channels: c.shape[0],
     height: c.shape[1],
     width: c.shape[2],
     block: c.coder.block,
     bits: c.bits,
-    values: c === yCoded && cond.index ? { 'mean scale index': meanIndex } : undefined,
-  }));
+    values: yLatents(c) && cond.index ? { 'mean scale index': meanOf(c.coder.pass === undefined ? cond.index : c.coder.tableIndex(c.shape, cond).entropy as Int32Array) } : undefined,
+  });
+  const lat: LatentBits[] = coded.filter(yLatents).map(latentBits).concat(zCoded ? [latentBits(zCoded)] : []);
+  const map: LatentBits[] = [{ name: 'y', channels: M, height: yh, width: yw, block: Y_BLOCK, bits: yCoded.bits }, ...(zCoded ? [latentBits(zCoded)] : [])];
   const result: EncodeResult = {
     bytes,
     t,
     y: { shape: yShape, symbols: yCoded.symbols, bits: yCoded.bits },
     z: zCoded && { shape: zCoded.shape, symbols: zCoded.symbols, bits: zCoded.bits },
     index: cond.index,
-    bitMap: bitAllocationMap(image.width, image.height, lat),
+    bitMap: bitAllocationMap(image.width, image.height, map),
     latents: lat.map(latentStatistics),
     stageMs: st.ms,
   };
@@ -388,26 +402,34 @@ async function hyperSynthesisTiled(
   kind: 'encode-failed' | 'decode-failed',
 ): Promise<Conditioning> {
   const [M, yh, yw] = yShape;
-  const withMeans = !!pkg.manifest.transforms.means;
+  const tr = pkg.manifest.transforms;
+  const withMeans = !!tr.means;
   const index = new Int32Array(M * yh * yw);
   const means = withMeans ? new Float32Array(index.length) : null;
   const dst: { data: Float32Array | Int32Array; height: number; width: number }[] = [{ data: index, height: yh, width: yw }];
   if (means) dst.push({ data: means, height: yh, width: yw });
+  // a checkerboard context reads the integer features too (N channels: what the scale head reads)
+  const N = tr.context_int && tr.scale_index_int?.[0].op === 'iconv2d' ? tr.scale_index_int[0].cin : 0;
+  const features = N ? new Int32Array(N * yh * yw) : null;
+  if (features) dst.push({ data: features, height: yh, width: yw });
   await tiled(
     tiles,
     { data: zHat, channels: zShape[0], height: zShape[1], width: zShape[2] },
     async (input, shape) => {
       const r = await backend.hyperSynthesis(input, shape);
       const n = M * shape[1] * shape[2] * 16;
-      if (r.index.length !== n || (withMeans && r.means?.length !== n)) {
-        throw new CodecError(kind, `hyper-synthesis produced ${r.index.length} indexes for ${n} latents.`, pkg.manifest.name);
+      if (r.index.length !== n || (withMeans && r.means?.length !== n) || (features && r.features?.length !== (n / M) * N)) {
+        throw new CodecError(kind, `hyper-synthesis produced ${r.index.length} indexes, ${r.means?.length ?? 0} means and ${r.features?.length ?? 0} features for ${n} latents.`, pkg.manifest.name);
       }
-      return { outs: r.means ? [r.index, r.means] : [r.index], shape: [M, shape[1] * 4, shape[2] * 4] };
+      const outs: (Int32Array | Float32Array)[] = [r.index];
+      if (r.means) outs.push(r.means);
+      if (features) outs.push(r.features!);
+      return { outs, shape: [M, shape[1] * 4, shape[2] * 4] };
     },
     dst,
     progress,
   );
-  return { index, means };
+  return { index, means, features: features && { data: features, shape: [N, yh, yw] } };
 }
 
 function decodeError(e: unknown, id: string): CodecError {
@@ -436,7 +458,7 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
   // The file lists the tensors in the reverse of the coding order (y first).
   const coders = latentCoders(pkg);
   const tensors = [...file.tensors].reverse();
-  const yShape = tensors[tensors.length - 1].shape;
+  const yShape = wholeYShape(pkg, pad.height, pad.width);
   let cond: Conditioning = UNCONDITIONED;
   let stage = 'reading file';
   const symbols: Int32Array[] = [];
@@ -444,8 +466,7 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
     const coder = coders[i];
     const tensor = tensors[i];
     const [c, h, w] = tensor.shape;
-    const last = i === coders.length - 1;
-    const [name, at] = last ? ['entropy decoding', 0.3] : ['hyper-prior', 0.1];
+    const [name, at] = coder.name === 'z' ? ['hyper-prior', 0.1] : ['entropy decoding', 0.3];
     st.next(name, at, stage);
     stage = name;
     let s: Int32Array;
@@ -458,9 +479,13 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
     symbols.push(s);
     if (coder.conditions === 'hyper_synthesis') {
       cond = await hyperSynthesisTiled(pkg, backend, s, tensor.shape, yShape, plan.hyperSynthesis(), (f) => st.within('hyper-prior', 0.1, 0.3, f), 'decode-failed');
+    } else if (coder.conditions === 'context') {
+      st.next('context model', 0.3, stage);
+      stage = 'context model';
+      cond = await contextConditioning(pkg, backend, s, cond, 'decode-failed');
     }
   }
-  const ySymbols = symbols[symbols.length - 1];
+  const ySymbols = mergePasses(coders.map((coder, i) => ({ coder, symbols: symbols[i] })), yShape).symbols;
   const zi = coders.findIndex((c) => c.name === 'z');
   const zSymbols = zi >= 0 ? symbols[zi] : null;
   st.next('synthesis transform', 0.45, stage);

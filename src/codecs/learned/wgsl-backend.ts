@@ -4,6 +4,7 @@
 // bit-exact conv2d_int "iconv", which must equal the CPU path in int-hyper.ts — tested). This file only maps
 // the backend interface (analyze, hyperAnalyze, hyperSynthesis, synthesize) onto those networks.
 import {
+  concatChannels,
   GpuEngineError,
   mulChannel,
   uploadChannelVector,
@@ -15,13 +16,13 @@ import {
   type Shape,
   type Tensor,
 } from '../../gpu';
-import { BackendError, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
+import { BackendError, type ContextOutput, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
 import type { ModelPackage } from './package';
 
 export class WgslBackend implements LearnedBackend {
   readonly kind = 'wgsl' as const;
   readonly label: string;
-  private readonly nets: Partial<Record<'analysis' | 'synthesis' | 'hyper_analysis' | 'hyper_int' | 'index_int' | 'means', OpNetwork>> = {};
+  private readonly nets: Partial<Record<'analysis' | 'synthesis' | 'hyper_analysis' | 'hyper_int' | 'index_int' | 'means' | 'context' | 'context_index' | 'context_means', OpNetwork>> = {};
 
   constructor(
     readonly engine: GpuEngine,
@@ -34,7 +35,17 @@ export class WgslBackend implements LearnedBackend {
     let n = this.nets[name];
     if (!n) {
       const t = this.pkg.manifest.transforms;
-      const ops = { analysis: t.analysis, synthesis: t.synthesis, hyper_analysis: t.hyper_analysis, hyper_int: t.hyper_synthesis_int, index_int: t.scale_index_int, means: t.means }[name];
+      const ops = {
+        analysis: t.analysis,
+        synthesis: t.synthesis,
+        hyper_analysis: t.hyper_analysis,
+        hyper_int: t.hyper_synthesis_int,
+        index_int: t.scale_index_int,
+        means: t.means,
+        context: t.context_int,
+        context_index: t.context_index_int,
+        context_means: t.context_means,
+      }[name];
       if (!ops) throw new BackendError('failed', 'wgsl', `${this.pkg.name} has no ${name} transform.`);
       n = this.guard(() => uploadOps(this.engine, ops, this.pkg));
       this.nets[name] = n;
@@ -108,21 +119,41 @@ export class WgslBackend implements LearnedBackend {
 
   async hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput> {
     const ms = !!this.pkg.manifest.transforms.means;
+    const withFeatures = !!this.pkg.manifest.transforms.context_int; // the checkerboard context reads them too
     const nets = this.guard(() => ({ f: this.net('hyper_int'), i: this.net('index_int'), m: ms ? this.net('means') : null }));
     const z = this.guard(() => this.engine.upload(zHat, shape));
     const outs = await this.exec((rec) => {
       const feats = nets.f.record(rec, z);
       rec.release(z);
       const index = nets.i.record(rec, feats);
-      if (!nets.m) {
-        rec.release(feats);
-        return [index] as const;
-      }
-      const means = nets.m.record(rec, feats);
+      const means = nets.m ? nets.m.record(rec, feats) : null;
+      if (withFeatures) return means ? ([index, means, feats] as const) : ([index, feats] as const);
       rec.release(feats);
+      return means ? ([index, means] as const) : ([index] as const);
+    });
+    return {
+      index: outs[0] as Int32Array,
+      means: nets.m ? (outs[1] as Float32Array) : null,
+      features: withFeatures ? (outs[outs.length - 1] as Int32Array) : null,
+    };
+  }
+
+  async context(features: Int32Array, featureShape: Shape, symbols: Int32Array, yShape: Shape): Promise<ContextOutput> {
+    const nets = this.guard(() => ({ c: this.net('context'), i: this.net('context_index'), m: this.net('context_means') }));
+    const f = this.guard(() => this.engine.upload(features, featureShape));
+    const s = this.guard(() => this.engine.upload(symbols, yShape));
+    const [index, means] = await this.exec((rec) => {
+      const ctx = nets.c.record(rec, s); // our checkerboard kernel: the non-anchors only, over the anchors only
+      rec.release(s);
+      const cat = concatChannels(rec, [f, ctx]); // buffer copies
+      rec.release(f);
+      rec.release(ctx);
+      const index = nets.i.record(rec, cat);
+      const means = nets.m.record(rec, cat);
+      rec.release(cat);
       return [index, means] as const;
     });
-    return { index: outs[0] as Int32Array, means: nets.m ? (outs[1] as Float32Array) : null };
+    return { index: index as Int32Array, means: means as Float32Array };
   }
 
   /** The integer trunk alone (features 0 … 127 and index): what the tests compare with the CPU path. */
@@ -165,6 +196,11 @@ export class WgslBackend implements LearnedBackend {
       if (t.hyper_synthesis_int) this.net('hyper_int');
       if (t.scale_index_int) this.net('index_int');
       if (t.means) this.net('means');
+      if (t.context_int) {
+        this.net('context');
+        this.net('context_index');
+        this.net('context_means');
+      }
     });
   }
 
