@@ -19,7 +19,7 @@ import type { LearnedBackend } from './backend';
 import { checkerboardIndex } from './checkerboard';
 import { imageToPaddedChw } from './image';
 import { intHyperSynthesis } from './int-hyper';
-import { ModelPackage, parseManifest, parseSharedManifest, type SharedPackageData } from './package';
+import { parseManifest, parseSharedManifest, type ModelPackage } from './package';
 import { decodeFile, encodeImage, latentShapes, modelId, type EncodeResult } from './pipeline';
 
 const FIXTURE = join(__dirname, 'fixtures/models');
@@ -207,12 +207,3 @@ describe('checkerboard encode → decode (onnx-wasm in Node)', () => {
   });
 });
 
-/** For the shared fixture loader in other tests: the package from its folder (no onnxruntime). */
-export async function fixturePackage(): Promise<ModelPackage> {
-  const json = JSON.parse(readFileSync(join(FIXTURE, 'checkerboard/manifest.json'), 'utf8'));
-  const shared: SharedPackageData[] = json.uses.map((u: { name: string }) => ({
-    manifest: JSON.parse(readFileSync(join(FIXTURE, u.name, 'manifest.json'), 'utf8')),
-    weights: new Uint8Array(readFileSync(join(FIXTURE, u.name, 'weights.bin'))),
-  }));
-  return ModelPackage.create(json, new Uint8Array(readFileSync(join(FIXTURE, 'checkerboard/weights.bin'))), shared);
-}

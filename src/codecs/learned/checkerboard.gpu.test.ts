@@ -1,0 +1,96 @@
+// Browser layer (headless Chromium; SwiftShader without a GPU): the checkerboard codec on the 'wgsl' backend, with
+// the tiny random-weights package of fixtures/ (make_checkerboard_package.py; NOT a trained model):
+//  - WGSL hyper-synthesis features and context index = the CPU integer path = the exporter's known answer;
+//  - WGSL context means = onnx-wasm's within float tolerance;
+//  - files written on wgsl decode on onnx-wasm to identical symbols and vice versa; a wgsl round trip gives the
+//    encoder's pixels bit for bit.
+// Tiny images: SwiftShader runs WGSL on the CPU.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { iconv } from '../../gpu/int/iconv';
+import { iconvParamsOf, type OpOf } from '../../gpu/oplist';
+import { compareClose } from '../../gpu/testing/compare';
+import { psnrRgb } from '../../metrics/psnr';
+import type { Shape3 } from '../container';
+import type { RgbaImage } from '../types';
+import type { LearnedBackend } from './backend';
+import { checkerboardIndex } from './checkerboard';
+import { intHyperSynthesis } from './int-hyper';
+import { backendFor, loadPackage } from './loader';
+import type { ModelPackage } from './package';
+import { decodeFile, encodeImage } from './pipeline';
+
+const BASE = '/src/codecs/learned/fixtures/models/';
+const W = 64;
+const H = 64;
+let image: RgbaImage;
+let pkg: ModelPackage;
+let wgsl: LearnedBackend;
+let wasm: LearnedBackend;
+
+beforeAll(async () => {
+  const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
+  const c = new OffscreenCanvas(W, H);
+  const g = c.getContext('2d')!;
+  g.drawImage(bmp, 200, 120, W, H, 0, 0, W, H);
+  image = { width: W, height: H, data: g.getImageData(0, 0, W, H).data };
+  pkg = await loadPackage('checkerboard', BASE);
+  wgsl = await backendFor(pkg, 'wgsl');
+  wasm = await backendFor(pkg, 'onnx-wasm');
+});
+
+const ops = () => ({ context: pkg.manifest.transforms.context_int!, index: pkg.manifest.transforms.context_index_int! });
+
+describe('checkerboard on wgsl (tiny random-weights package)', () => {
+  it('WGSL context index = CPU path = the exporter’s known answer (at the non-anchors); means ≈ onnx-wasm', async () => {
+    const st = pkg.manifest.checkerboard!.selftest;
+    const M = pkg.manifest.channels.M;
+    const fShape: Shape3 = [8, 4, 6];
+    const yShape: Shape3 = [M, 4, 6];
+    const features = pkg.i32(st.features);
+    const symbols = pkg.i32(st.symbols);
+    const anchorIndex = iconv(features, fShape, iconvParamsOf(pkg.manifest.transforms.scale_index_int![0] as OpOf<'iconv2d'>, pkg)).data;
+    const cpu = checkerboardIndex(pkg, ops(), features, fShape, anchorIndex, symbols, yShape);
+    expect(Array.from(cpu.index)).toEqual(Array.from(pkg.i32(st.index)));
+    const a = await wgsl.context(features, fShape, symbols, yShape);
+    const b = await wasm.context(features, fShape, symbols, yShape);
+    let nonAnchors = 0;
+    for (let i = 0; i < a.index.length; i++) {
+      const r = Math.floor(i / 6) % 4;
+      if ((r + (i % 6)) % 2 === 1) {
+        nonAnchors++;
+        expect(a.index[i]).toBe(cpu.index[i]);
+      }
+    }
+    expect(nonAnchors).toBe((M * 24) / 2);
+    expect(Array.from(a.index)).toEqual(Array.from(b.index)); // the head at every position: integers, identical
+    const rm = compareClose(a.means, b.means, { atol: 1e-5, rtol: 1e-5 });
+    expect(rm.ok, JSON.stringify(rm)).toBe(true);
+  });
+
+  it('WGSL hyper-synthesis gives the CPU path’s integer features', async () => {
+    const z = Int32Array.from({ length: 4 * 2 * 3 }, (_, i) => ((i * 37) % 25) - 12);
+    const r = await wgsl.hyperSynthesis(z, [4, 2, 3]);
+    const cpu = intHyperSynthesis(pkg, z, [4, 2, 3]);
+    expect(Array.from(r.features!)).toEqual(Array.from(cpu.features));
+    expect(Array.from(r.index)).toEqual(Array.from(cpu.index));
+    expect(new Set(cpu.features).size).toBeGreaterThan(3);
+  });
+
+  it('cross-backend decode: wgsl files decode on onnx-wasm to identical symbols and back; wgsl round trip bit for bit', async () => {
+    for (const [enc, dec] of [
+      [wgsl, wasm],
+      [wasm, wgsl],
+    ] as const) {
+      const e = await encodeImage(pkg, enc, image, 0.8, { reconstruct: true });
+      expect(e.y.symbols.some((v) => v !== 0)).toBe(true);
+      const d = await decodeFile(pkg, dec, e.bytes);
+      expect(d.ySymbols).toEqual(e.y.symbols);
+      expect(d.zSymbols).toEqual(e.z!.symbols);
+      expect(psnrRgb(e.reconstruction!, d.image)).toBeGreaterThan(45);
+      if (enc === wgsl) {
+        const same = await decodeFile(pkg, wgsl, e.bytes);
+        expect(Array.from(same.image.data)).toEqual(Array.from(e.reconstruction!.data));
+      }
+    }
+  });
+});
