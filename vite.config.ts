@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { themeCss } from './src/app/palette.js';
@@ -15,8 +16,22 @@ function themePlugin(): Plugin {
   };
 }
 
+/** The learned codecs' model packages under public/models (kind "codec"): the app lists a codec whose model is
+ * still to come only once its package is there (src/codecs/registry.ts). */
+export function shippedModels(root = 'public/models'): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root).filter((d) => {
+    try {
+      return JSON.parse(readFileSync(`${root}/${d}/manifest.json`, 'utf8')).kind === 'codec';
+    } catch {
+      return false;
+    }
+  });
+}
+
 export default defineConfig({
   plugins: [react(), themePlugin()],
+  define: { __RDLAB_SHIPPED_MODELS__: JSON.stringify(shippedModels()) },
   // WGSL sources are imported with `?raw`.
   optimizeDeps: { exclude: [...WASM_PACKAGES] },
   worker: { format: 'es' },

@@ -4,7 +4,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 // @ts-expect-error plain .mjs helper (tested in scripts/vitest-projects.test.ts)
 import { runsBrowserProject } from './scripts/vitest-projects.mjs';
-import { WASM_PACKAGES } from './vite.config.js';
+import { shippedModels, WASM_PACKAGES } from './vite.config.js';
 
 // Two layers: "unit" runs in Node; "gpu" runs in headless Chromium with WebGPU (SwiftShader without a GPU).
 // A Chromium is looked for (and, as root, installed) only when the "gpu" project can run.
@@ -23,8 +23,10 @@ export default defineConfig({
         },
       },
       {
-        // As in vite.config.ts: wasm packages must not be pre-bundled (their .wasm is found relative to the module).
+        // As in vite.config.ts: wasm packages must not be pre-bundled (their .wasm is found relative to the module);
+        // the codec registry's list of shipped models.
         optimizeDeps: { exclude: [...WASM_PACKAGES] },
+        define: { __RDLAB_SHIPPED_MODELS__: JSON.stringify(shippedModels()) },
         test: {
           name: 'gpu',
           include: ['src/**/*.gpu.test.ts'],

@@ -19,7 +19,7 @@ import { basename, join, resolve } from 'node:path';
 import { decodeFile, encodeImage } from '../codecs/learned/pipeline';
 import { OrtRefineEngine } from '../codecs/learned/refine/onnx-vjp';
 import { DEFAULT_SCHEDULE, type RefineSchedule } from '../codecs/learned/refine/refine';
-import { CODECS } from '../codecs/registry';
+import { LEARNED_CODECS } from '../codecs/registry';
 import type { RgbaImage } from '../codecs/types';
 import { msssimRgb } from '../metrics/msssim';
 import { psnrRgb } from '../metrics/psnr';
@@ -160,7 +160,7 @@ export async function runEval(a: EvalArgs, log: (s: string) => void = () => {}):
   let encodeDecode: (im: RgbaImage, s: number) => Promise<{ bytes: number; decoded: RgbaImage; encodeMs: number; decodeMs: number }>;
   let description: string;
   if (a.codec) {
-    const learned = CODECS.filter((c) => c.family === 'learned').map((c) => c.id);
+    const learned = LEARNED_CODECS.map((c) => c.id); // also those whose model is not shipped yet (--models DIR)
     if (!learned.includes(a.codec)) throw new CliError('usage', `unknown learned codec ${JSON.stringify(a.codec)} (${learned.join(', ')}).`);
     const { pkg, backend } = await loadNodeModel(resolve(a.models, a.codec), a.threads);
     codecName = `RD Lab ${a.codec}`;
