@@ -11,6 +11,7 @@ export { BufferPool, type PoolStats } from './pool';
 export { OP_VOCABULARY, OP_NAMES, checkOps, iconvParamsOf, isOpName, opTensors } from './oplist';
 export type { Op, OpName, OpOf, OpSpec, OpWeights, TensorDType, TensorSpec } from './oplist';
 export { uploadOps, type OpNetwork } from './oplist-wgsl';
+export { uploadOpsVjp, type OpNetworkVjp, type OpTape } from './oplist-vjp';
 
 // ops: one module per WGSL family (shaders/<family>.wgsl)
 export * from './ops/conv2d';
@@ -22,6 +23,7 @@ export * from './ops/quantize';
 export * from './ops/entropy';
 export * from './ops/image';
 export * from './ops/channels';
+export * from './ops/vjp';
 
 // the exact integer convolution on the CPU (no WebGPU needed)
 export { iconv as iconvCpu, depthToSpaceI32, iconvOutputShape, validateIConv, IConvError, type IConvParams } from './int/iconv';

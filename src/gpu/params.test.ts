@@ -16,6 +16,7 @@ import { ENTROPY_PARAMS } from './ops/entropy';
 import { GDN_PARAMS } from './ops/gdn';
 import { IMAGE_PARAMS } from './ops/image';
 import { QUANTIZE_PARAMS } from './ops/quantize';
+import { GDN_VJP_PARAMS, VJP_PARAMS } from './ops/vjp';
 
 describe('paramsLayout', () => {
   it('declares the fields in order, padded to 16 bytes, and writes them little-endian by type', () => {
@@ -58,6 +59,8 @@ const FAMILIES: Record<string, ParamsLayout<Record<string, ParamType>>> = {
   'gdn.wgsl': GDN_PARAMS,
   'image.wgsl': IMAGE_PARAMS,
   'quantize.wgsl': QUANTIZE_PARAMS,
+  'vjp.wgsl': VJP_PARAMS,
+  'gdn_vjp.wgsl': GDN_VJP_PARAMS,
 };
 const SHADERS = join(__dirname, 'shaders');
 
