@@ -35,12 +35,14 @@ export interface OpTape {
   readonly saved: ReadonlyArray<readonly [Tensor | null, Tensor | null]>;
   readonly shapes: readonly Shape[];
   readonly input: Tensor;
+  /** False for a forward without a tape (backward refuses it). */
+  readonly kept: boolean;
 }
 
 export interface OpNetworkVjp {
   readonly ops: readonly Op[];
-  /** Runs the list on x (x is kept and not released), keeping what the VJP needs. */
-  forward(rec: Recorder, x: Tensor): OpTape;
+  /** Runs the list on x (x is kept and not released), keeping what the VJP needs (nothing with `keep` false). */
+  forward(rec: Recorder, x: Tensor, keep?: boolean): OpTape;
   /** The cotangent of the list's input from g (the cotangent of tape.out); releases the tape and tape.out (not g). */
   backward(rec: Recorder, tape: OpTape, g: Tensor): Tensor<'f32'>;
   destroy(): void;
@@ -118,22 +120,23 @@ export function uploadOpsVjp(engine: GpuEngine, ops: readonly Op[], weights: OpW
   }
   return {
     ops,
-    forward(rec, x) {
+    forward(rec, x, keep = true) {
       const saved: Array<[Tensor | null, Tensor | null]> = [];
       const shapes: Shape[] = [];
       let cur = x;
       steps.forEach((s, i) => {
         const next = s.forward(rec, cur);
         shapes.push(cur.shape);
-        saved.push([s.keepIn ? cur : null, s.keepOut ? next : null]);
+        saved.push(keep ? [s.keepIn ? cur : null, s.keepOut ? next : null] : [null, null]);
         // an intermediate that no VJP reads goes back to the recording (the list's input is the caller's)
-        const needed = s.keepIn || (i > 0 && steps[i - 1].keepOut);
+        const needed = keep && (s.keepIn || (i > 0 && steps[i - 1].keepOut));
         if (cur !== x && !needed) rec.release(cur);
         cur = next;
       });
-      return { out: cur, saved, shapes, input: x };
+      return { out: cur, saved, shapes, input: x, kept: keep };
     },
     backward(rec, tape, g) {
+      if (!tape.kept) throw new GpuEngineError('params', 'uploadOpsVjp: backward of a forward run without its tape');
       let gc: Tensor = g;
       for (let i = steps.length - 1; i >= 0; i--) {
         const [xin, yout] = tape.saved[i];
