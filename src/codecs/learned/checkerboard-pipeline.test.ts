@@ -79,6 +79,19 @@ describe('the checkerboard package (tiny random weights)', () => {
       for (let r = 0; r < 4; r++)
         for (let x = 0; x < 6; x++) if ((r + x) % 2 === 1) expect(onnx.index[at(yShape, c, r, x)]).toBe(want[at(yShape, c, r, x)]);
   });
+
+  it('the onnxruntime backend refuses integer inputs outside the graphs’ documented ranges (their exact float Convs rely on them)', async () => {
+    const st = pkg.manifest.checkerboard!.selftest;
+    const M = pkg.manifest.channels.M;
+    const features = Int32Array.from(pkg.i32(st.features));
+    features[5] = 128; // the hyper-synthesis' features are 0 … 127
+    await expect(backend.context(features, [8, 4, 6], pkg.i32(st.symbols), [M, 4, 6])).rejects.toThrow(/features\[5\] = 128 is outside \[0, 127\]/);
+    const zHat = new Int32Array(pkg.manifest.channels.Nz! * 6);
+    zHat[3] = -128;
+    await expect(backend.hyperSynthesis(zHat, [pkg.manifest.channels.Nz!, 2, 3])).rejects.toThrow(/z_hat\[3\] = -128 is outside \[-127, 127\]/);
+    zHat[3] = -127;
+    await expect(backend.hyperSynthesis(zHat, [pkg.manifest.channels.Nz!, 2, 3])).resolves.toBeTruthy();
+  });
 });
 
 describe('checkerboard encode → decode (onnx-wasm in Node)', () => {

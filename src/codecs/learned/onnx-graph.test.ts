@@ -19,7 +19,7 @@ import { OP_NAMES, type Op, type OpName } from '../../gpu/oplist';
 import { runOpsRef as runOps } from '../../gpu/reference/oplist';
 import { refTensor } from '../../gpu/reference/ops';
 import { randomF32, randomOpWeights, rng } from '../../gpu/testing/compare';
-import { buildGraph, buildOpsGraph, graphNames, ONNX_OPS, type GraphName } from './onnx-graph';
+import { buildGraph, buildOpsGraph, exactChannelGroups, FLOAT32_EXACT, graphNames, ONNX_OPS, type GraphName } from './onnx-graph';
 import { PackageError, type ModelPackage } from './package';
 import { analyzeRef, meansRef, synthesizeRef } from './reference';
 
@@ -163,6 +163,60 @@ describe('every op of the vocabulary as ONNX nodes', () => {
       if (name === 'iconv2d' || name === 'checkerboard_iconv2d') expect(new Set(out.data as Int32Array).size).toBeGreaterThan(3);
     });
   }
+
+  // With a declared input range the integer layers become float32 Convs over channel groups whose every partial sum
+  // stays within ±2^24 (onnxruntime's wasm ConvInteger is far slower): the same integers, exactly.
+  it('integer layers on a declared input range (exact float Convs) = the reference exactly', async () => {
+    for (const name of ['iconv2d', 'checkerboard_iconv2d'] as const) {
+      const c = cases[name];
+      const rand = rng(400 + OP_NAMES.indexOf(name));
+      const w = randomOpWeights(c.ops, rand);
+      const n = c.shape[0] * c.shape[1] * c.shape[2];
+      const x = Int32Array.from({ length: n }, () => Math.floor(rand() * 255) - 127);
+      const s = await ort.InferenceSession.create(buildOpsGraph(w, c.ops, 'i32', c.shape[0], { lo: -127, hi: 127 }), { executionProviders: ['wasm'] });
+      const out = (await s.run({ x: new ort.Tensor('int32', x, [1, ...c.shape]) })).y;
+      expect(out.type).toBe('int32');
+      expect(Array.from(out.data as Int32Array)).toEqual(Array.from(runOps(c.ops, w, refTensor(c.shape, x)).data));
+    }
+  });
+
+  it('splits the input channels where one float sum could pass 2^24, and the split is what keeps it exact', async () => {
+    // 131 channels × 3 × 3 taps: 1179 odd products (127 · 127, 125 · 127, 127 · 1, …) sum to an odd 18.9 M, which is
+    // no float32 (> 2^24 = 16.8 M): no float sum over all of them can give it
+    const [cin, cout, H, W] = [131, 2, 3, 4];
+    const op: Op = { op: 'iconv2d', weight: 'w', bias: 'b', divisor: 'd', kernel: 3, stride: 1, padding: 1, cin, cout, lo: 0, hi: 2 ** 30 };
+    const w = randomOpWeights([op], rng(7));
+    const wv = Array.from({ length: cout * cin * 9 }, (_, i) => (i % 97 === 0 ? 125 : 127));
+    w.set('w', 'i8', [cout, cin, 3, 3], wv);
+    w.set('b', 'i32', [cout], [0, 6]);
+    w.set('d', 'i32', [cout], [1, 1]);
+    const x = Int32Array.from({ length: cin * H * W }, (_, i) => (i % 13 === 0 ? 1 : 127));
+    const want = runOps([op], w, refTensor([cin, H, W], x)).data;
+    expect(Math.max(...Array.from(want, Math.abs))).toBeGreaterThan(FLOAT32_EXACT);
+    expect(Array.from(want).filter((v) => v > FLOAT32_EXACT && v % 2 === 1)).toHaveLength(4);
+
+    const run = async (bytes: Uint8Array, xs: Int32Array | Float32Array) => {
+      const s = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+      return Array.from((await s.run({ x: new ort.Tensor(xs instanceof Int32Array ? 'int32' : 'float32', xs, [1, cin, H, W]) })).y.data as Int32Array | Float32Array);
+    };
+    expect(await run(buildOpsGraph(w, [op], 'i32', cin, { lo: -127, hi: 127 }), x)).toEqual(Array.from(want));
+    expect(await run(buildOpsGraph(w, [op], 'i32', cin), x)).toEqual(Array.from(want)); // ConvInteger
+    // one float32 Conv over all 131 channels (what an unsplit lowering would compute) does not give these integers
+    const f = randomOpWeights([conv(cin, cout, 3, 1)], rng(8));
+    f.set('w', 'f32', [cout, cin, 3, 3], wv);
+    f.set('b', 'f32', [cout], [0, 6]);
+    const unsplit = await run(buildOpsGraph(f, [conv(cin, cout, 3, 1)], 'f32', cin), Float32Array.from(x));
+    expect(unsplit.some((v, i) => v !== want[i])).toBe(true);
+
+    // the groups: every output channel's Σ|w| · 127 within 2^24 per group, contiguous, covering every channel
+    const groups = exactChannelGroups(wv, cout, cin, 9, 127)!;
+    expect(groups.length).toBe(2);
+    expect(groups[0][0]).toBe(0);
+    expect(groups[1]).toEqual([groups[0][1], cin]);
+    expect(exactChannelGroups([1, 1], 1, 2, 1, FLOAT32_EXACT)).toEqual([[0, 1], [1, 2]]);
+    expect(exactChannelGroups([1, 1], 1, 2, 1, FLOAT32_EXACT / 2)).toEqual([[0, 2]]);
+    expect(exactChannelGroups([2], 1, 1, 1, FLOAT32_EXACT)).toBeNull();
+  });
 
   it('refuses an op on the wrong value type with a clear error', () => {
     const w = randomOpWeights([conv(3, 3, 1, 1)], rng(1));

@@ -8,7 +8,7 @@ import { isOutOfMemory, messageOf } from '../../errors';
 import type * as Ort from 'onnxruntime-web';
 import type { Shape } from '../../gpu/tensor';
 import { BackendError, type BackendKind, type ContextOutput, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
-import { buildGraph, graphNames, type GraphName } from './onnx-graph';
+import { buildGraph, graphNames, integerInputRanges, type GraphName, type IntRange } from './onnx-graph';
 import type { ModelPackage } from './package';
 
 type OrtModule = typeof Ort;
@@ -95,6 +95,15 @@ export class OrtBackend implements LearnedBackend {
     }
   }
 
+  /** The graphs' integer layers are exact for inputs within their documented ranges (onnx-graph.ts
+   * integerInputRanges); anything else is refused rather than computed inexactly. */
+  private checkRange(v: Int32Array, r: IntRange | undefined, what: string): void {
+    if (!r) return;
+    for (let i = 0; i < v.length; i++) {
+      if (!(v[i] >= r.lo && v[i] <= r.hi)) throw new BackendError('failed', this.kind, `${what}[${i}] = ${v[i]} is outside [${r.lo}, ${r.hi}], the integer graph's input range.`);
+    }
+  }
+
   private f32(t: Ort.Tensor, what: string): FloatTensor {
     return { data: t.data as Float32Array, shape: dims3(t.dims, what, this.kind) };
   }
@@ -111,6 +120,7 @@ export class OrtBackend implements LearnedBackend {
   }
 
   async hyperSynthesis(zHat: Int32Array, shape: Shape): Promise<HyperSynthesisOutput> {
+    this.checkRange(zHat, integerInputRanges(this.pkg.manifest).z_hat, 'z_hat');
     const r = await this.run('hyper_synthesis', { z_hat: new this.ort.Tensor('int32', zHat, [1, ...shape]) });
     const index = r.index as Ort.Tensor;
     if (index.type !== 'int32') throw new BackendError('failed', this.kind, `hyper_synthesis index is ${index.type}, expected int32.`);
@@ -121,6 +131,7 @@ export class OrtBackend implements LearnedBackend {
 
   async context(features: Int32Array, featureShape: Shape, symbols: Int32Array, yShape: Shape): Promise<ContextOutput> {
     const T = this.ort.Tensor;
+    this.checkRange(features, integerInputRanges(this.pkg.manifest).features, 'features');
     const r = await this.run('context', { features: new T('int32', features, [1, ...featureShape]), symbols: new T('int32', symbols, [1, ...yShape]) });
     const index = r.index as Ort.Tensor;
     if (index.type !== 'int32') throw new BackendError('failed', this.kind, `context index is ${index.type}, expected int32.`);
