@@ -42,6 +42,16 @@ describe('encode-time refinement', () => {
     const pOnnx = makeProblem(pkg, new OrtRefineEngine(await nodeOrt(1), pkg), target, 64, 64, Math.fround(0.6));
     const viaOnnx = await evaluate(pOnnx, y, z, tau, mulberry32(7));
     expect(Math.abs(viaOnnx.info.loss - base.info.loss) / base.info.loss).toBeLessThan(1e-5);
+    // without z's gradient (z fixed, the default schedule): the same loss and y-gradient, the hyper-synthesis reused
+    const noZ = await evaluate(p64, y, z, tau, mulberry32(7), false);
+    expect(p64.hyper).toBeDefined();
+    expect(noZ.info.loss).toBe(base.info.loss);
+    expect(Array.from(noZ.gy)).toEqual(Array.from(base.gy));
+    expect(noZ.gz.some((v, i) => v !== base.gz[i])).toBe(true); // (the straight-through part was left out)
+    // a moved ẑ is not served from that cache
+    const z2 = Float32Array.from(z, (v, i) => (i % 3 ? v : v + 1));
+    const fresh = makeProblem(pkg, new ReferenceRefineEngine(pkg), target, 64, 64, Math.fround(0.6));
+    expect((await evaluate(p64, y, z2, tau, mulberry32(7), false)).info.loss).toBe((await evaluate(fresh, y, z2, tau, mulberry32(7))).info.loss);
     // y is float32: perturb in float64 through a Float32Array copy with a step float32 represents well
     const r = mulberry32(8);
     let checked = 0;

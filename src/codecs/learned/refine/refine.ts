@@ -103,13 +103,23 @@ export interface Problem {
   scales: readonly number[];
   logStep: number;
   withMeans: boolean;
+  /** The hyper-synthesis and means of the last ẑ (while z does not move, every step has the same ẑ). */
+  hyper?: { zHat: Float64Array; h: ReturnType<typeof hyperForward>; mu: Float32Array | null };
+}
+
+/** The integer hyper-synthesis (with its tapes) and the means for ẑ, computed again only when ẑ changed. */
+async function hyperFor(p: Problem, zHat: Float64Array) {
+  const c = p.hyper;
+  if (c && c.zHat.length === zHat.length && c.zHat.every((v, i) => v === zHat[i])) return c;
+  const h = hyperForward(p.pkg, zHat, p.zShape);
+  const mu = p.withMeans ? await p.engine.means(h.features, h.fShape) : null;
+  return (p.hyper = { zHat, h, mu });
 }
 
 /** The hard-rounded loss of (y, z): what the coded file costs, by the model's own bit estimate. */
 async function hardLoss(p: Problem, y: Float32Array, z: Float32Array): Promise<number> {
   const zHat = Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
-  const h = hyperForward(p.pkg, zHat, p.zShape);
-  const mu = p.withMeans ? await p.engine.means(h.features, h.fShape) : null;
+  const { h, mu } = await hyperFor(p, zHat);
   const yHat = new Float32Array(y.length);
   let bits = 0;
   for (let i = 0; i < y.length; i++) {
@@ -162,13 +172,12 @@ export function makeProblem(pkg: ModelPackage, engine: RefineEngine, target: Flo
  * The relaxed loss at (y, z) with SGA at temperature τ (Gumbel noise drawn from `rand`, y's first, then z's) and
  * its gradient in y and z.
  */
-export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau: number, rand: () => number): Promise<{ info: RefineStepInfo; gy: Float64Array; gz: Float64Array }> {
-  const { pkg, engine, scales, pixels } = p;
+export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau: number, rand: () => number, gradZ = true): Promise<{ info: RefineStepInfo; gy: Float64Array; gz: Float64Array }> {
+  const { engine, scales, pixels } = p;
   const zPlane = p.zShape[1] * p.zShape[2];
-  // hyper-synthesis on ẑ = clamp(round(z)): exact index and features, straight-through tapes
+  // hyper-synthesis on ẑ = clamp(round(z)): exact index and features, straight-through tapes (kept while ẑ is)
   const zHat = Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
-  const h = hyperForward(pkg, zHat, p.zShape);
-  const mu = p.withMeans ? await engine.means(h.features, h.fShape) : null;
+  const { h, mu } = await hyperFor(p, zHat);
   // y: soft rounding around the means
   const yHat = new Float32Array(y.length);
   const dSoft = new Float64Array(y.length);
@@ -202,6 +211,10 @@ export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau
     bits += b.bits;
     gz[i] = (b.dx / pixels) * s.d;
   }
+  // without z's gradient (z fixed: the default) the straight-through path through ẑ is skipped; gz is then z's rate
+  // term only. The integer hyper-synthesis' VJP in float64 TypeScript costs as much as the synthesis on onnx-wasm
+  // at 128×128 (measured: 135 of 645 ms per step in Node), for a gradient the default schedule throws away.
+  if (!gradZ) return { info: { loss: syn.d + bits / pixels, bpp: bits / pixels, distortion: syn.d, tau }, gy, gz };
   const gFeat = h.head.back(gIdx);
   if (gMu) {
     const gm = await engine.meansGrad(h.features, h.fShape, gMu);
@@ -228,7 +241,7 @@ export async function refineLatents(pkg: ModelPackage, target: Float32Array, wid
   const t0 = performance.now();
   for (let step = 0; step < o.steps; step++) {
     if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
-    const { info, gy, gz } = await evaluate(p, y, z, temperature(sched, step, o.steps), rand);
+    const { info, gy, gz } = await evaluate(p, y, z, temperature(sched, step, o.steps), rand, sched.zLr !== 0);
     history.push(info);
     o.onStep?.(step, info);
     adamStep([y, z], [gy, gz], adam, step + 1, [sched.lr, sched.lr * sched.zLr]);
