@@ -26,11 +26,12 @@ export interface HyperSynthesisOutput {
   features?: Int32Array | null;
 }
 
+/** The checkerboard context's result at the non-anchors only, in pass layout (M × h × w/2: element (c, r, j) is y's
+ * (c, r, 2j + ((r + 1) mod 2)), as the container stores pass 1; checkerboard.ts passElements). */
 export interface ContextOutput {
-  /** The pass-2 head's table index (M × h × w, 0 … 63): exact on every backend; the pipeline uses it at the
-   * non-anchors only. */
+  /** The pass-2 head's table index (0 … 63): exact on every backend. */
   index: Int32Array;
-  /** The pass-2 means (M × h × w), float; used at the non-anchors only. */
+  /** The pass-2 means, float. */
   means: Float32Array;
 }
 
@@ -48,7 +49,8 @@ export interface LearnedBackend {
   /** Checkerboard context (packages with transforms.context_int): features N × h × w (0 … 127, from
    * hyperSynthesis) and y's symbols M × h × w (only the anchors', (row + column) even, are read) → ctx =
    * context_int(symbols), then index = context_index_int(concat(features, ctx)) and means =
-   * context_means(concat(features, ctx)). Whole y (not tiled). */
+   * context_means(concat(features, ctx)), at the non-anchors (M × h × w/2, pass layout: ContextOutput). Whole y
+   * (not tiled). */
   context(features: Int32Array, featureShape: Shape, symbols: Int32Array, yShape: Shape): Promise<ContextOutput>;
   /** yHat: M × h × w; invGain: M values. Returns 3 × 16h × 16w. */
   synthesize(yHat: Float32Array, shape: Shape, invGain: Float32Array): Promise<FloatTensor>;

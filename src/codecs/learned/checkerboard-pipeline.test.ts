@@ -16,6 +16,7 @@ import { readContainer, writeContainer, type Shape3 } from '../container';
 import { decodeTensor } from '../entropy';
 import type { RgbaImage } from '../types';
 import type { LearnedBackend } from './backend';
+import { mulberry32 } from '../../testing/random';
 import { checkerboardIndex } from './checkerboard';
 import { imageToPaddedChw } from './image';
 import { intHyperSynthesis } from './int-hyper';
@@ -73,11 +74,13 @@ describe('the checkerboard package (tiny random weights)', () => {
     expect(Array.from(cpu.index)).toEqual(Array.from(pkg.i32(st.index)));
     expect(new Set(pkg.i32(st.ctx)).size).toBeGreaterThan(3); // a live context
     expect(C).toBe(6);
+    // the graph gives the non-anchors only, in pass layout: (c, r, j) is y's (c, r, 2j + ((r + 1) mod 2))
     const onnx = await backend.context(features, [N, 4, 6], pkg.i32(st.symbols), yShape);
     const want = pkg.i32(st.index);
+    expect(onnx.index.length).toBe(M * 4 * 3);
     for (let c = 0; c < M; c++)
       for (let r = 0; r < 4; r++)
-        for (let x = 0; x < 6; x++) if ((r + x) % 2 === 1) expect(onnx.index[at(yShape, c, r, x)]).toBe(want[at(yShape, c, r, x)]);
+        for (let j = 0; j < 3; j++) expect(onnx.index[(c * 4 + r) * 3 + j]).toBe(want[at(yShape, c, r, specPosition(r, j, 1))]);
   });
 
   it('the onnxruntime backend refuses integer inputs outside the graphs’ documented ranges (their exact float Convs rely on them)', async () => {
@@ -145,12 +148,55 @@ describe('checkerboard encode → decode (onnx-wasm in Node)', () => {
     const [N, h, w] = hs.featureShape;
     const cat = refTensor([N + cb.ctxShape[0], h, w], [...hs.features, ...cb.ctx]);
     const ref = runOpsRef(pkg.manifest.transforms.context_means!, pkg, cat);
+    // at the non-anchors, in pass layout (the spec's element formula, not checkerboard.ts)
+    const nonAnchors = (full: ArrayLike<number>) => {
+      const out: number[] = [];
+      for (let c = 0; c < enc.y.shape[0]; c++) for (let r = 0; r < h; r++) for (let j = 0; j < w / 2; j++) out.push(full[at(enc.y.shape, c, r, specPosition(r, j, 1))]);
+      return out;
+    };
+    const refMeans = nonAnchors(ref.data);
+    expect(got.means.length).toBe(refMeans.length);
     let maxErr = 0;
-    for (let i = 0; i < ref.data.length; i++) maxErr = Math.max(maxErr, Math.abs(got.means[i] - ref.data[i]));
+    for (let i = 0; i < refMeans.length; i++) maxErr = Math.max(maxErr, Math.abs(got.means[i] - refMeans[i]));
     expect(maxErr).toBeLessThan(1e-4);
     expect(Math.max(...Array.from(got.means, Math.abs))).toBeGreaterThan(0.05);
     const head = runOpsRef(pkg.manifest.transforms.context_index_int!, pkg, cat);
-    expect(Array.from(got.index)).toEqual(Array.from(head.data));
+    expect(Array.from(got.index)).toEqual(nonAnchors(head.data));
+  });
+
+  // The context graph computes the non-anchors only (onnx-graph.ts: each tap a shifted slice of one 2 × 2 phase,
+  // both non-anchor phases side by side, reshaped to pass layout). Oracles: the float64 reference of the three op
+  // lists at every position (direct loops over the whole y), read at the non-anchors with the spec's formula.
+  it('the context graph at the non-anchors only = the float64 reference everywhere, on random inputs of several shapes (symbols beyond the clip)', async () => {
+    const M = pkg.manifest.channels.M;
+    const N = 8;
+    const C = pkg.manifest.checkerboard!.context_channels;
+    const rand = mulberry32(17);
+    const t = pkg.manifest.transforms;
+    for (const [h, w] of [[4, 4], [8, 20], [12, 8], [4, 2]] as const) {
+      const yShape: Shape3 = [M, h, w];
+      const features = Int32Array.from({ length: N * h * w }, (_, i) => (i % 11 === 0 ? 127 : Math.floor(rand() * 128)));
+      const symbols = Int32Array.from({ length: M * h * w }, (_, i) => (i % 7 === 0 ? (i % 2 ? 300 : -300) : Math.round((rand() - 0.5) * 40)));
+      const got = await backend.context(features, [N, h, w], symbols, yShape);
+      const ctx = runOpsRef(t.context_int!, pkg, refTensor(yShape, symbols)).data;
+      const cat = refTensor([N + C, h, w], [...features, ...ctx]);
+      const index = runOpsRef(t.context_index_int!, pkg, cat).data;
+      const means = runOpsRef(t.context_means!, pkg, cat).data;
+      const wantIndex: number[] = [];
+      const wantMeans: number[] = [];
+      for (let c = 0; c < M; c++)
+        for (let r = 0; r < h; r++)
+          for (let j = 0; j < w / 2; j++) {
+            wantIndex.push(index[at(yShape, c, r, specPosition(r, j, 1))]);
+            wantMeans.push(means[at(yShape, c, r, specPosition(r, j, 1))]);
+          }
+      expect(Array.from(got.index), `${h}×${w}`).toEqual(wantIndex);
+      expect(new Set(wantIndex).size).toBeGreaterThan(3);
+      expect(got.means.length).toBe(wantMeans.length);
+      let err = 0;
+      for (let i = 0; i < wantMeans.length; i++) err = Math.max(err, Math.abs(got.means[i] - wantMeans[i]));
+      expect(err, `${h}×${w}`).toBeLessThan(1e-4);
+    }
   });
 
   it('symbols are round(y − means): the hyper-prior’s means at the anchors, the context’s (float64 reference) at the others', async () => {

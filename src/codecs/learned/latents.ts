@@ -195,8 +195,8 @@ export function mergePasses(coded: readonly { coder: LatentCoder; symbols: Int32
 
 /**
  * The checkerboard's pass 2 conditioning: the backend's context call on the hyper-prior's features and the anchors'
- * symbols (pass 0, M × h × w/2) gives the non-anchors' index (exact integers) and means, which replace the
- * hyper-prior's there; the anchors keep theirs. `cond`: the hyper-prior's (whole y: index, means, features).
+ * symbols (pass 0, M × h × w/2) gives the non-anchors' index (exact integers) and means (pass layout), which replace
+ * the hyper-prior's there; the anchors keep theirs. `cond`: the hyper-prior's (whole y: index, means, features).
  */
 export async function contextConditioning(pkg: ModelPackage, backend: LearnedBackend, anchors: Int32Array, cond: Conditioning, kind: 'encode-failed' | 'decode-failed'): Promise<Conditioning> {
   const yShape = yShapeOf(pkg, cond);
@@ -205,10 +205,10 @@ export async function contextConditioning(pkg: ModelPackage, backend: LearnedBac
   const symbols = new Int32Array(n);
   setPassElements(symbols, yShape, 0, anchors);
   const r = await backend.context(f.data, f.shape, symbols, yShape);
-  if (r.index.length !== n || r.means.length !== n) throw new CodecError(kind, `the context model produced ${r.index.length} indexes and ${r.means.length} means for ${n} latents.`, pkg.name);
+  if (r.index.length !== n / 2 || r.means.length !== n / 2) throw new CodecError(kind, `the context model produced ${r.index.length} indexes and ${r.means.length} means for ${n / 2} non-anchors.`, pkg.name);
   const index = Int32Array.from(cond.index!);
   const means = Float32Array.from(cond.means!);
-  setPassElements(index, yShape, 1, passElements(r.index, yShape, 1));
-  setPassElements(means, yShape, 1, passElements(r.means, yShape, 1));
+  setPassElements(index, yShape, 1, r.index);
+  setPassElements(means, yShape, 1, r.means);
   return { index, means, features: f };
 }

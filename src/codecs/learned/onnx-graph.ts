@@ -6,8 +6,9 @@
 //   hyper_analysis   y                                   → z (1,Nz,H/64,W/64) f32
 //   hyper_synthesis  z_hat (1,Nz,h,w) int32              → index (1,M,4h,4w) int32 [, means (1,M,4h,4w) f32]
 //                                                          [, features (1,N,4h,4w) int32: checkerboard models]
-//   context          features (1,N,h,w) int32, symbols (1,M,h,w) int32 → index (1,M,h,w) int32, means (1,M,h,w)
-//                    f32: the checkerboard context's pass-2 heads over concat(features, context_int(symbols))
+//   context          features (1,N,h,w) int32, symbols (1,M,h,w) int32 → index (1,M,h,w/2) int32, means (1,M,h,w/2)
+//                    f32: the checkerboard context's pass-2 heads over concat(features, context_int(symbols)) at the
+//                    non-anchors only, in pass layout (pass 1's element (c, r, j) is y's (c, r, 2j + ((r + 1) mod 2)))
 //   synthesis        y_hat (1,M,h,w) f32, inv_gain (M)   → x_hat (1,3,16h,16w) f32 = synthesis(y_hat · inv_gain)
 //
 // Float weights stay in their stored dtype: f16 tensors become float16 initializers followed by Cast to
@@ -63,6 +64,13 @@ export class GraphBuilder {
     const out = this.fresh(op);
     this.nodes.push({ op, inputs, outputs: [out], name: out, attrs });
     return out;
+  }
+
+  /** A node with `n` outputs (Split). */
+  nodes_(op: string, inputs: string[], n: number, attrs?: Record<string, AttrValue>): string[] {
+    const outs = Array.from({ length: n }, () => this.fresh(op));
+    this.nodes.push({ op, inputs, outputs: outs, name: outs[0], attrs });
+    return outs;
   }
 
   init(name: string, type: DataType, dims: number[], raw: Uint8Array): string {
@@ -298,6 +306,125 @@ export function mulChannels(b: GraphBuilder, x: string, v: string): string {
   return b.node('Mul', [x, b.node('Reshape', [v, b.init('channel_shape', DT.INT64, [4], rawI64([1, -1, 1, 1]))])]);
 }
 
+// The checkerboard context at the non-anchors only (the context graph). y's positions fall into 2 × 2 phases
+// q = 2 · (row mod 2) + (column mod 2); SpaceToDepth(2) puts phase q of a C-channel tensor at channels [q·C, (q+1)·C)
+// of a (1, 4C, h/2, w/2) one. The non-anchors are phases 1 (even rows) and 2 (odd rows). A k × k convolution (stride 1,
+// zero padding p = k >> 1) at phase (a, b) reads, through tap (ky, kx), phase ((a + ky − p) mod 2, (b + kx − p) mod 2)
+// shifted by (⌊(a + ky − p) / 2⌋, ⌊(b + kx − p) / 2⌋) half-resolution positions: one shifted slice of one phase per
+// tap. Taps that read a phase known to be all zeros (the anchors of ctx, the non-anchors of the context's input) or
+// whose weights are all 0 (the masked taps) are left out; the rest are the same for both non-anchor phases. Their
+// slices stacked along the channels ("columns", K = Σ channels over the taps) for phase 1, then phase 2 beside them
+// along the width, give (1, K, h/2, w), which reshaped is (1, K, h, w/2): row r holds the columns of row r's
+// non-anchors, in the order pass 1 stores them (docs/container-format.md: its element (c, r, j) is y's
+// (c, r, 2j + ((r + 1) mod 2))). A 1 × 1 convolution of the columns is the k × k one at the non-anchors, in pass
+// layout — half the positions, and no product with a tap that is always 0.
+
+/** A phase-packed input of a non-anchor convolution: (1, ·, h/2, w/2) float; `phases`: the phases it holds, each
+ * phase's first channel (a phase it lacks is all zeros). */
+interface PhaseInput {
+  value: string;
+  channels: number;
+  phases: Partial<Record<number, number>>;
+}
+
+/** Shape-dependent Reshape of (1, C, H, W): 'unfold' → (1, C, 2H, W/2), 'fold' → (1, C, H/2, 2W) (rows in pairs). */
+function foldRows(b: GraphBuilder, x: string, how: 'fold' | 'unfold'): string {
+  const i64 = (name: string, v: number[]) => b.init(`half.${name}`, DT.INT64, [v.length], rawI64(v));
+  const width = b.node('Slice', [b.node('Shape', [x]), i64('three', [3]), i64('four', [4]), i64('zero', [0])]);
+  const w = b.node(how === 'fold' ? 'Mul' : 'Div', [width, i64('two', [2])]);
+  return b.node('Reshape', [x, b.node('Concat', [i64('keep_keep_any', [0, 0, -1]), w], { axis: { i: 0 } })]);
+}
+
+/** The columns (see above) of a k × k convolution at the non-anchors; `weight(input, ky, kx)`: whether the tap has any
+ * nonzero weight. Returns the columns (1, K, h, w/2) and the taps in their order. */
+function nonAnchorColumns(b: GraphBuilder, inputs: PhaseInput[], k: number, weight: (input: number, ky: number, kx: number) => boolean, tag: string) {
+  const p = k >> 1;
+  const P = (p + 1) >> 1; // the largest half-resolution shift
+  const i64 = (v: number[]) => b.init(`half.i64_${v.join('_')}`, DT.INT64, [v.length], rawI64(v));
+  const padded = inputs.map((x) => b.node('Pad', [x.value, i64([0, 0, P, P, 0, 0, P, P])]));
+  const floorDiv = (v: number) => Math.floor(v / 2);
+  const mod2 = (v: number) => ((v % 2) + 2) % 2;
+  const phaseOf = (a: number, c: number, ky: number, kx: number) => 2 * mod2(a + ky - p) + mod2(c + kx - p);
+  const taps: { input: number; ky: number; kx: number }[] = [];
+  inputs.forEach((x, input) => {
+    for (let ky = 0; ky < k; ky++)
+      for (let kx = 0; kx < k; kx++) {
+        const live = [phaseOf(0, 1, ky, kx), phaseOf(1, 0, ky, kx)].map((q) => x.phases[q] !== undefined);
+        if (live[0] !== live[1]) bad(`${tag}: the two non-anchor phases read different phases of input ${input}.`);
+        if (live[0] && weight(input, ky, kx)) taps.push({ input, ky, kx });
+      }
+  });
+  const END = 2 ** 31 - 1;
+  const phaseColumns = ([a, c]: [number, number]) =>
+    b.node(
+      'Concat',
+      taps.map(({ input, ky, kx }) => {
+        const x = inputs[input];
+        const c0 = x.phases[phaseOf(a, c, ky, kx)]!;
+        const [u, v] = [floorDiv(a + ky - p), floorDiv(c + kx - p)];
+        const end = (s: number) => (P - s > 0 ? -(P - s) : END);
+        return b.node('Slice', [padded[input], i64([c0, P + u, P + v]), i64([c0 + x.channels, end(u), end(v)]), i64([1, 2, 3])]);
+      }),
+      { axis: { i: 1 } },
+    );
+  const cols = foldRows(b, b.node('Concat', [phaseColumns([0, 1]), phaseColumns([1, 0])], { axis: { i: 3 } }), 'unfold');
+  return { cols, taps, K: taps.reduce((n, t) => n + inputs[t.input].channels, 0) };
+}
+
+/** The (O × K) matrix of a k × k weight (O × Σ input channels × k × k) over the columns' taps. */
+function columnWeights(w: ArrayLike<number>, cout: number, cin: number, k: number, inputs: PhaseInput[], taps: { input: number; ky: number; kx: number }[], K: number): Float32Array {
+  const first = inputs.map((_, i) => inputs.slice(0, i).reduce((n, x) => n + x.channels, 0));
+  const out = new Float32Array(cout * K);
+  for (let o = 0; o < cout; o++) {
+    let col = 0;
+    for (const t of taps)
+      for (let i = 0; i < inputs[t.input].channels; i++) out[o * K + col++] = w[((o * cin + first[t.input] + i) * k + t.ky) * k + t.kx];
+  }
+  return out;
+}
+
+/** An integer layer (iconv2d, or checkerboard_iconv2d: masked taps 0) at the non-anchors over inputs whose channels
+ * concatenated are its input, |x| ≤ bound: exact float Convs of the columns, the epilogue; (1, cout, h, w/2). */
+function nonAnchorIntConv(b: GraphBuilder, op: OpOf<'iconv2d'>, inputs: PhaseInput[], masked: boolean, bound: number, tag: string): string {
+  const { entry, bytes } = b.weights.raw(op.weight);
+  const k = op.kernel;
+  if (entry.dtype !== 'i8' || entry.shape.join() !== [op.cout, op.cin, k, k].join()) bad(`tensor ${op.weight} must be i8 ${op.cout}×${op.cin}×${k}×${k}.`);
+  if (op.stride !== 1 || op.padding !== k >> 1) bad(`${tag}: a context layer must have stride 1 and padding ${k >> 1}.`);
+  if (inputs.reduce((n, x) => n + x.channels, 0) !== op.cin) bad(`${tag} reads ${op.cin} channels.`);
+  const w8 = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const w = masked ? Int8Array.from(w8, (v, i) => ((Math.floor((i % (k * k)) / k) + (i % k)) % 2 === 0 ? 0 : v)) : w8;
+  const first = inputs.map((_, i) => inputs.slice(0, i).reduce((n, x) => n + x.channels, 0));
+  const any = (input: number, ky: number, kx: number) => {
+    for (let o = 0; o < op.cout; o++) for (let i = 0; i < inputs[input].channels; i++) if (w[((o * op.cin + first[input] + i) * k + ky) * k + kx] !== 0) return true;
+    return false;
+  };
+  const { cols, taps, K } = nonAnchorColumns(b, inputs, k, any, tag);
+  const acc = exactMatMulNodes(b, () => cols, columnWeights(w, op.cout, op.cin, k, inputs, taps, K), op.cout, K, 1, 1, convAttrs(1, 1, 0), bound, tag);
+  if (!acc) bad(`${tag}: an input channel's products can exceed 2^24.`);
+  return intEpilogue(b, op, acc, tag);
+}
+
+/** A float conv2d (stride 1, padding k >> 1) at the non-anchors: one 1 × 1 Conv of the columns; (1, cout, h, w/2). */
+function nonAnchorFloatConv(b: GraphBuilder, op: OpOf<'conv2d'>, w: Float32Array, bias: string, input: PhaseInput, tag: string): string {
+  const { cols, taps, K } = nonAnchorColumns(b, [input], op.kernel, () => true, tag);
+  const wt = b.init(`${tag}.column_weight`, DT.FLOAT, [op.cout, K, 1, 1], rawF32(columnWeights(w, op.cout, op.cin, op.kernel, [input], taps, K)));
+  return b.node('Conv', [cols, wt, bias], convAttrs(1, 1, 0));
+}
+
+/** (1, C, h, w/2) in pass layout (the non-anchors) → phase-packed (1, 2C, h/2, w/2): phases 1 and 2. */
+function nonAnchorPhases(b: GraphBuilder, half: string, C: number): PhaseInput {
+  const [p1, p2] = b.nodes_('Split', [foldRows(b, half, 'fold')], 2, { axis: { i: 3 } });
+  return { value: b.node('Concat', [p1, p2], { axis: { i: 1 } }), channels: C, phases: { 1: 0, 2: C } };
+}
+
+/** A full-resolution (1, C, h, w) value's non-anchors in pass layout (1, C, h, w/2). */
+function toPassLayout(b: GraphBuilder, x: string, C: number): string {
+  const s2d = b.node('SpaceToDepth', [x], { blocksize: { i: 2 } });
+  const i64 = (v: number[]) => b.init(`half.i64_${v.join('_')}`, DT.INT64, [v.length], rawI64(v));
+  const phase = (q: number) => b.node('Slice', [s2d, i64([q * C]), i64([(q + 1) * C]), i64([1])]);
+  return foldRows(b, b.node('Concat', [phase(1), phase(2)], { axis: { i: 3 } }), 'unfold');
+}
+
 /**
  * The documented ranges of the graphs' integer inputs, which the integer layers' exact float Convs rely on (the
  * onnxruntime backend checks every input against them): hyper_synthesis' z_hat within ±Z_CLAMP (what the encoder
@@ -370,24 +497,48 @@ export function buildGraph(pkg: ModelPackage & GraphWeights, name: GraphName): U
       break;
     }
     case 'context': {
+      // The non-anchors only (see "The checkerboard context at the non-anchors only" above), in pass layout.
       if (!t.context_int || !t.context_index_int || !t.context_means) bad(`${m.name} has no checkerboard context.`);
-      const ctx = opNodes(b, t.context_int, 'symbols', 'i32', 'context_int');
-      if (ctx.type !== 'i32') bad(`${m.name}: context_int must give integers.`);
-      const cat = b.node('Concat', ['features', ctx.value], { axis: { i: 1 } });
+      const [ctxOp] = t.context_int;
+      const [headOp] = t.context_index_int;
+      const last = t.context_means[t.context_means.length - 1];
+      if (t.context_int.length !== 1 || ctxOp.op !== 'checkerboard_iconv2d' || t.context_index_int.length !== 1 || headOp.op !== 'iconv2d' || last.op !== 'conv2d') {
+        bad(`${m.name}: the context graph needs context_int = [checkerboard_iconv2d], context_index_int = [iconv2d] and context_means ending in a conv2d.`);
+      }
+      const C = ctxOp.cout;
+      const N = headOp.cin - C;
       const f = integerInputRanges(m).features;
-      const catRange = f && ctx.range && { lo: Math.min(f.lo, ctx.range.lo), hi: Math.max(f.hi, ctx.range.hi) };
-      const means = opNodes(b, t.context_means, cat, 'i32', 'context_means');
-      const index = opNodes(b, t.context_index_int, cat, 'i32', 'context_index_int', catRange);
-      if (index.type !== 'i32' || means.type !== 'f32') bad(`${m.name}: context_index_int must give integers, context_means floats.`);
-      b.output(index.value, 'index');
-      b.output(means.value, 'means');
+      if (!f) bad(`${m.name}: the context reads the integer hyper-synthesis' features.`);
+      const s2d = (x: string) => b.node('SpaceToDepth', [b.node('Cast', [x], { to: { i: DT.FLOAT } })], { blocksize: { i: 2 } });
+      const i32 = (name: string, v: number) => b.init(`context.${name}`, DT.INT32, [], rawI32([v]));
+      // ctx = context_int(clamp(symbols, ±clip)) at the non-anchors, over the anchors (phases 0 and 3)
+      const clipped = b.node('Min', [b.node('Max', ['symbols', i32('neg_clip', -ctxOp.clip)]), i32('clip', ctxOp.clip)]);
+      const ctx = nonAnchorIntConv(b, { ...ctxOp, op: 'iconv2d' }, [{ value: s2d(clipped), channels: M, phases: { 0: 0, 3: 3 * M } }], true, ctxOp.clip, 'context_int');
+      const ctxPhases = nonAnchorPhases(b, b.node('Cast', [ctx], { to: { i: DT.FLOAT } }), C);
+      const features: PhaseInput = { value: s2d('features'), channels: N, phases: { 0: 0, 1: N, 2: 2 * N, 3: 3 * N } };
+      // index = context_index_int(concat(features, ctx)) at the non-anchors (ctx is 0 at the anchors: phases 0, 3)
+      const bound = Math.max(Math.abs(f.lo), Math.abs(f.hi), Math.abs(ctxOp.lo), Math.abs(ctxOp.hi));
+      const index = nonAnchorIntConv(b, headOp, [features, ctxPhases], false, bound, 'context_index_int');
+      // means: all but the last layer at every position (on ctx with its anchors' 0s), the last at the non-anchors
+      const zeros = b.node('Mul', [b.node('Slice', [ctxPhases.value, b.init('context.c0', DT.INT64, [1], rawI64([0])), b.init('context.c1', DT.INT64, [1], rawI64([C])), b.init('channel_axis', DT.INT64, [1], rawI64([1]))]), b.init('context.zero', DT.FLOAT, [], rawF32([0]))]);
+      const ctxFull = b.node('DepthToSpace', [b.node('Concat', [zeros, ctxPhases.value, zeros], { axis: { i: 1 } })], { blocksize: { i: 2 }, mode: { s: 'DCR' } });
+      const cat = b.node('Concat', ['features', b.node('Cast', [ctxFull], { to: { i: DT.INT32 } })], { axis: { i: 1 } });
+      const trunk = opNodes(b, t.context_means.slice(0, -1), cat, 'i32', 'context_means');
+      if (trunk.type !== 'f32' || last.op !== 'conv2d') bad(`${m.name}: context_means must give floats.`);
+      const bias = b.float(last.bias, [last.cout]);
+      const means =
+        last.stride === 1 && last.padding === last.kernel >> 1
+          ? nonAnchorFloatConv(b, last, pkg.f32(last.weight), bias, { value: b.node('SpaceToDepth', [trunk.value], { blocksize: { i: 2 } }), channels: last.cin, phases: { 0: 0, 1: last.cin, 2: 2 * last.cin, 3: 3 * last.cin } }, 'context_means')
+          : toPassLayout(b, opNodes(b, [last], trunk.value, 'f32', 'context_means_last').value, last.cout);
+      b.output(index, 'index');
+      b.output(means, 'means');
       inputs = [
         { name: 'features', type: DT.INT32, dims: [1, 'N', 'h', 'w'] },
         { name: 'symbols', type: DT.INT32, dims: [1, M, 'h', 'w'] },
       ];
       outputs = [
-        { name: 'index', type: DT.INT32, dims: [1, M, 'h', 'w'] },
-        { name: 'means', type: f32, dims: [1, M, 'h', 'w'] },
+        { name: 'index', type: DT.INT32, dims: [1, M, 'h', 'w2'] },
+        { name: 'means', type: f32, dims: [1, M, 'h', 'w2'] },
       ];
       break;
     }

@@ -135,7 +135,7 @@ export class OrtBackend implements LearnedBackend {
     const r = await this.run('context', { features: new T('int32', features, [1, ...featureShape]), symbols: new T('int32', symbols, [1, ...yShape]) });
     const index = r.index as Ort.Tensor;
     if (index.type !== 'int32') throw new BackendError('failed', this.kind, `context index is ${index.type}, expected int32.`);
-    return { index: index.data as Int32Array, means: (r.means as Ort.Tensor).data as Float32Array };
+    return { index: index.data as Int32Array, means: (r.means as Ort.Tensor).data as Float32Array }; // the non-anchors, pass layout
   }
 
   async synthesize(yHat: Float32Array, shape: Shape, invGain: Float32Array): Promise<FloatTensor> {

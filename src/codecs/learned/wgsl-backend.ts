@@ -18,6 +18,7 @@ import {
 } from '../../gpu';
 import { BackendError, type ContextOutput, type FloatTensor, type HyperSynthesisOutput, type LearnedBackend } from './backend';
 import type { ModelPackage } from './package';
+import { passElements } from './checkerboard';
 
 export class WgslBackend implements LearnedBackend {
   readonly kind = 'wgsl' as const;
@@ -153,7 +154,8 @@ export class WgslBackend implements LearnedBackend {
       rec.release(cat);
       return [index, means] as const;
     });
-    return { index: index as Int32Array, means: means as Float32Array };
+    // the heads ran at every position; the non-anchors' values in pass layout
+    return { index: passElements(index as Int32Array, yShape, 1), means: passElements(means as Float32Array, yShape, 1) };
   }
 
   /** The integer trunk alone (features 0 … 127 and index): what the tests compare with the CPU path. */
