@@ -69,6 +69,16 @@ test('Bits: the bit-allocation map overlays a learned side, zooms with it, and i
   const sum = latentBpp.reduce((a, b) => a + b, 0);
   expect(sum).toBeLessThanOrEqual(bpp + 0.002);
   expect(sum).toBeGreaterThan(bpp - 0.02); // the container header: ~130 bytes = 0.008 bpp here
+  // each latent's share of the bits (a checkerboard's passes each a row), from the same bits as the bpp column
+  const shares = await stats.locator('td[data-share]').allInnerTexts();
+  const shareValues = shares.map((t) => Number(t.replace(/[^\d.]/g, '')));
+  shareValues.forEach((v, i) => expect(Math.abs(v - (100 * latentBpp[i]) / sum)).toBeLessThan(1)); // bpp shown to 0.001
+  expect(Math.abs(shareValues.reduce((a, b) => a + b, 0) - 100)).toBeLessThanOrEqual(0.1);
+  // the codec's stage timings, encode and decode
+  const stages = right.getByTestId('stage-timings');
+  await stages.locator('summary').click();
+  await expect(stages.locator('tr[data-stage="encode: entropy coding"]')).toBeVisible();
+  await expect(stages.locator('tr[data-stage="decode: synthesis"]')).toContainText('ms');
 
   // The toggle is a keyboard-operable button; off at first.
   const toggle = page.getByTestId('bits-toggle-right');

@@ -11,6 +11,7 @@ import { rgbaToPng, saveBlob, saveBytes, sourceBaseName } from './download';
 import { fmtBpp, fmtDb, fmtMs, fmtMsssim, fmtSigned, formatBytes, progressText } from './format';
 import { useTick } from './useTick';
 import { ModelNote } from './ModelNote';
+import { latentShares, stageRows } from './latents';
 import { OptionsForm } from './OptionsForm';
 
 function Stat({ label, value, sub, title }: { label: string; value: string; sub?: string; title?: string }) {
@@ -25,9 +26,11 @@ function Stat({ label, value, sub, title }: { label: string; value: string; sub?
   );
 }
 
-/** A learned codec's latents (extras.latents): shape, cost, escapes and any other statistic the codec reports. */
+/** A learned codec's latents (extras.latents): shape, cost, share of the bits (a checkerboard's two passes of y on
+ * rows of their own), escapes and any other statistic the codec reports. */
 function LatentTable({ latents, pixels }: { latents: readonly LatentStatistics[]; pixels: number }) {
   const extra = [...new Set(latents.flatMap((l) => Object.keys(l.values ?? {}).filter((k) => k !== 'escapes')))];
+  const shares = latentShares(latents);
   return (
     <div className="latent-wrap">
       <table className="latent-table" data-testid="latent-stats">
@@ -38,6 +41,7 @@ function LatentTable({ latents, pixels }: { latents: readonly LatentStatistics[]
             <th scope="col">C×H×W</th>
             <th scope="col">size</th>
             <th scope="col" title="bits of this latent per image pixel">bpp</th>
+            <th scope="col" title="this latent's share of all the latents' bits">share</th>
             <th scope="col" title="symbols outside their table, coded with the escape code">escapes</th>
             {extra.map((k) => (
               <th key={k} scope="col">
@@ -47,12 +51,13 @@ function LatentTable({ latents, pixels }: { latents: readonly LatentStatistics[]
           </tr>
         </thead>
         <tbody>
-          {latents.map((l) => (
+          {latents.map((l, i) => (
             <tr key={l.name} data-latent={l.name}>
               <th scope="row">{l.name}</th>
               <td>{`${l.channels}×${l.height}×${l.width}`}</td>
               <td>{formatBytes(Math.ceil(l.bits / 8))}</td>
               <td>{fmtBpp(l.bits / pixels)}</td>
+              <td data-share>{`${shares[i].toFixed(1)} %`}</td>
               <td>{l.values?.escapes ?? '–'}</td>
               {extra.map((k) => (
                 <td key={k}>{l.values?.[k] === undefined ? '–' : Number(l.values[k].toFixed(2))}</td>
@@ -62,6 +67,28 @@ function LatentTable({ latents, pixels }: { latents: readonly LatentStatistics[]
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The codec's own stage timings (EncodeTimings.stages), encode and decode; a checkerboard's passes each a row. */
+function StageTimings({ stages }: { stages: Readonly<Record<string, number>> }) {
+  const rows = stageRows(stages);
+  if (rows.length === 0) return null;
+  return (
+    <details className="stage-times" data-testid="stage-timings">
+      <summary>Stage timings</summary>
+      <table className="latent-table">
+        <caption className="visually-hidden">Time per stage</caption>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.phase}/${r.stage}`} data-stage={`${r.phase}: ${r.stage}`}>
+              <th scope="row">{`${r.phase}: ${r.stage}`}</th>
+              <td>{fmtMs(r.ms)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
@@ -172,6 +199,7 @@ export function SidePanel({ side }: { side: Side }) {
         )}
       </dl>
       {shown?.extras?.latents && shown.extras.latents.length > 0 && <LatentTable latents={shown.extras.latents} pixels={px} />}
+      {shown?.timings.stages && <StageTimings stages={shown.timings.stages} />}
       {shown?.extras?.notes?.map((n) => (
         <p key={n} className="muted small">
           {n}

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGaussianTables, defaultScaleTable, idealBits, perChannel } from '../entropy';
 import { rng } from '../../gpu/testing/compare';
-import { bitAllocationMap, elementBits, latentStatistics, spreadBits } from './bits';
+import { bitAllocationMap, elementBits, latentsNote, latentStatistics, spreadBits } from './bits';
 
 describe('elementBits', () => {
   const tables = buildGaussianTables({ scales: defaultScaleTable(), tailMass: 1e-9, precision: 16 });
@@ -58,5 +58,16 @@ describe('bit allocation map', () => {
     const s = latentStatistics({ name: 'y', channels: 2, height: 2, width: 3, block: 16, bits: y });
     expect(Array.from(s.channelBits!)).toEqual([0 + 1 + 2 + 3 + 4 + 0, 1 + 2 + 3 + 4 + 0 + 1]);
     expect(s.values!.escapes).toBe(1);
+  });
+});
+
+describe('latentsNote', () => {
+  const l = (name: string, bits: number) => ({ name, channels: 1, height: 1, width: 1, bits });
+  it('sums a checkerboard’s two passes into y, gives each pass’s share of y, z as side information', () => {
+    expect(latentsNote([l('y anchors', 60_000), l('y non-anchors', 20_000), l('z', 8_000)], 11_050)).toBe(
+      'Latents: y 9.8 KiB (anchors 75.0 %, non-anchors 25.0 %), z 1000 B (side information 9.1 %); header 50 B over the ideal code length.',
+    );
+    expect(latentsNote([l('y', 80_000), l('z', 8_000)], 11_050)).toBe('Latents: y 9.8 KiB, z 1000 B (side information 9.1 %); header 50 B over the ideal code length.');
+    expect(latentsNote([l('y', 800)], 110)).toBe('Latent y 100 B; header 10 B over the ideal code length.');
   });
 });

@@ -130,3 +130,18 @@ export function latentStatistics(l: LatentBits): LatentStatistics {
     values: { escapes: l.bits.escapes, ...l.values },
   };
 }
+
+const fmtBits = (b: number) => (b >= 8192 ? `${(b / 8192).toFixed(1)} KiB` : `${Math.round(b / 8)} B`);
+
+/** The side panel's note on the latents: y's bits (a checkerboard's two passes summed, with each pass's share of
+ * y), z's as side information, and the file's bytes over the ideal code length. */
+export function latentsNote(latents: readonly LatentStatistics[], fileBytes: number): string {
+  const ys = latents.filter((l) => l.name !== 'z');
+  const yBits = ys.reduce((a, l) => a + l.bits, 0);
+  const zBits = latents.find((l) => l.name === 'z')?.bits ?? 0;
+  const passes = ys.length > 1 ? ` (${ys.map((l) => `${l.name.replace(/^y /, '')} ${((100 * l.bits) / yBits).toFixed(1)} %`).join(', ')})` : '';
+  const header = `header ${fileBytes - Math.ceil((yBits + zBits) / 8)} B over the ideal code length.`;
+  return zBits > 0
+    ? `Latents: y ${fmtBits(yBits)}${passes}, z ${fmtBits(zBits)} (side information ${((100 * zBits) / (yBits + zBits)).toFixed(1)} %); ${header}`
+    : `Latent y ${fmtBits(yBits)}${passes}; ${header}`;
+}

@@ -126,6 +126,14 @@ describe('checkerboard encode → decode (onnx-wasm in Node)', () => {
     expect(encodes.get(1)!.bytes.length).toBeGreaterThan(encodes.get(0)!.bytes.length);
   });
 
+  it('times each pass as its own stage, encoding and decoding (the app lists them)', async () => {
+    const enc = encodes.get(0.6)!;
+    expect(Object.keys(enc.stageMs)).toEqual(['analysis', 'hyper-prior', 'entropy coding: y anchors', 'context model', 'entropy coding: y non-anchors', 'synthesis']); // encoded with reconstruct
+    const dec = await decodeFile(pkg, backend, enc.bytes);
+    expect(Object.keys(dec.stageMs)).toEqual(['reading file', 'hyper-prior', 'entropy decoding: y anchors', 'context model', 'entropy decoding: y non-anchors', 'synthesis']);
+    for (const v of [...Object.values(enc.stageMs), ...Object.values(dec.stageMs)]) expect(v).toBeGreaterThanOrEqual(0);
+  });
+
   it('codes every element with the CPU integer path’s index (pass 1 at the anchors, the context head at the others)', async () => {
     const enc = encodes.get(0.6)!;
     const { hs, cb } = oracleIndex(enc.z!.symbols, enc.z!.shape, enc.y.symbols, enc.y.shape);

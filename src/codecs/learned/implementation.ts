@@ -7,6 +7,7 @@ import type { LearnedOptions } from './codec';
 import { markGpuLost, resolveBackend, type BackendChoice, type ResolvedBackend } from './choose';
 import { backendFor, dropGpu, loadPackage } from './loader';
 import type { ModelPackage } from './package';
+import { latentsNote } from './bits';
 import { decodeFile, encodeImage } from './pipeline';
 
 function codecError(e: unknown, id: string, during: 'encode-failed' | 'decode-failed', backend?: ResolvedBackend): CodecError {
@@ -44,7 +45,6 @@ async function setup(id: string, choice: BackendChoice) {
   }
 }
 
-const fmtBits = (b: number) => (b >= 8192 ? `${(b / 8192).toFixed(1)} KiB` : `${Math.round(b / 8)} B`);
 
 export function implementationFor(id: string): CodecImplementation<LearnedOptions> {
   return {
@@ -76,14 +76,7 @@ export function implementationFor(id: string): CodecImplementation<LearnedOption
       const stages: Record<string, number> = {};
       for (const [k, v] of Object.entries(enc.stageMs)) stages[`encode: ${k}`] = v;
       for (const [k, v] of Object.entries(dec.stageMs)) stages[`decode: ${k}`] = v;
-      const yBits = enc.latents[0].bits;
-      const zBits = enc.latents[1]?.bits ?? 0;
-      const notes = [`Backend: ${backend.label} — ${resolved.reason}.`];
-      notes.push(
-        zBits > 0
-          ? `Latents: y ${fmtBits(yBits)}, z ${fmtBits(zBits)} (side information ${((100 * zBits) / (yBits + zBits)).toFixed(1)} %); header ${enc.bytes.length - Math.ceil((yBits + zBits) / 8)} B over the ideal code length.`
-          : `Latent y ${fmtBits(yBits)}; header ${enc.bytes.length - Math.ceil(yBits / 8)} B over the ideal code length.`,
-      );
+      const notes = [`Backend: ${backend.label} — ${resolved.reason}.`, latentsNote(enc.latents, enc.bytes.length)];
       return {
         bytes: enc.bytes,
         decoded: dec.image,

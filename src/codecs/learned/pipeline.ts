@@ -323,8 +323,10 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
       stage = 'hyper-prior';
       values = refinedZ ?? (await hyperAnalysis(shape));
     } else {
-      st.next('entropy coding', P.h, stage);
-      stage = 'entropy coding';
+      // a checkerboard pass is its own stage ('entropy coding: y anchors', …): per-pass timings
+      const name = coder.pass === undefined ? 'entropy coding' : `entropy coding: ${coder.name}`;
+      st.next(name, P.h, stage);
+      stage = name;
       values = y;
     }
     const symbols = coder.quantize(values, cond);
@@ -383,10 +385,10 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     result.refine = info;
   }
   if (o.reconstruct) {
-    st.next('synthesis transform', P.e, 'entropy coding');
+    st.next('synthesis transform', P.e, stage);
     result.reconstruction = await synthesizeTiled(pkg, backend, yCoder.dequantize(yCoded.symbols, cond), yShape, pkg.gain(t, true), image, plan.synthesis(), (f) => st.within('synthesis transform', P.e, 1, f));
     st.end('synthesis');
-  } else st.end('entropy coding');
+  } else st.end(stage);
   return result;
 }
 
@@ -466,7 +468,7 @@ export async function decodeFile(pkg: ModelPackage, backend: LearnedBackend, byt
     const coder = coders[i];
     const tensor = tensors[i];
     const [c, h, w] = tensor.shape;
-    const [name, at] = coder.name === 'z' ? ['hyper-prior', 0.1] : ['entropy decoding', 0.3];
+    const [name, at] = coder.name === 'z' ? ['hyper-prior', 0.1] : [coder.pass === undefined ? 'entropy decoding' : `entropy decoding: ${coder.name}`, 0.3];
     st.next(name, at, stage);
     stage = name;
     let s: Int32Array;
