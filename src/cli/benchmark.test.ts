@@ -1,7 +1,10 @@
 // The benchmark command's pieces that need no photos: its photo list, arguments, and the table / summary it
 // builds from result files (synthetic curves with known BD-rates).
 import { describe, expect, it } from 'vitest';
-import { benchmarkRows, markdownTable, parseBenchArgs, summary } from './benchmark';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchmarkRows, learnedCodecsIn, markdownTable, parseBenchArgs, summary } from './benchmark';
 import type { EvalOutput } from './eval';
 import { CliError } from './node-io';
 
@@ -32,6 +35,18 @@ describe('benchmark', () => {
     expect(() => parseBenchArgs(['--only', 'png'])).toThrow(CliError);
     expect(() => parseBenchArgs(['--points', '1'])).toThrow(CliError);
     expect(() => parseBenchArgs(['--what'])).toThrow(CliError);
+  });
+
+  it('runs every learned codec whose package is in --models, checkerboard included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rdlab-models-'));
+    expect(learnedCodecsIn(dir)).toEqual([]);
+    for (const id of ['checkerboard', 'mean-scale', 'transforms-d8836cb8']) {
+      mkdirSync(join(dir, id));
+      writeFileSync(join(dir, id, 'manifest.json'), '{}');
+    }
+    mkdirSync(join(dir, 'hyperprior')); // no manifest: not a package
+    expect(learnedCodecsIn(dir)).toEqual(['mean-scale', 'checkerboard']);
+    expect(parseBenchArgs(['--only', 'checkerboard']).only).toEqual(['checkerboard']);
   });
 
   it('tables and summarises BD-rates against MozJPEG, WebP and AVIF', () => {

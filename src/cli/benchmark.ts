@@ -1,4 +1,5 @@
-// RD Lab's benchmark, one command: every learned codec and MozJPEG, WebP, AVIF and JPEG XL on the 24 benchmark
+// RD Lab's benchmark, one command: every learned codec with a package in --models (checkerboard once
+// public/models/checkerboard exists) and MozJPEG, WebP, AVIF and JPEG XL on the 24 benchmark
 // photos (the `val` rows of tools/train/lists/photos-v2.tsv, never trained on), framed as the standard test set is:
 // whole scenes scaled (Lanczos-3) to cover 768×512 (512×768 for portraits) and centre-cropped to it.
 //
@@ -19,6 +20,7 @@ import { jpeg } from '../codecs/jpeg';
 import { jxl } from '../codecs/jxl';
 import { resolveOptions } from '../codecs/options';
 import type { Codec } from '../codecs/types';
+import { LEARNED_CODECS } from '../codecs/registry';
 import { webp } from '../codecs/webp';
 import { coverCrop } from '../image/resize';
 import { parseCompressAiJson } from '../app/state/rdData';
@@ -32,7 +34,8 @@ export const LIST = join(ROOT, 'tools/train/lists/photos-v2.tsv');
 export const PHOTOS_OUT = join(ROOT, 'bench/photos');
 const RESULTS = join(ROOT, 'bench/results');
 const TABLE = join(ROOT, 'bench/benchmark.md');
-const LEARNED = ['factorized', 'hyperprior', 'mean-scale'] as const;
+/** Every learned codec of the registry (checkerboard too); the benchmark runs those with a package in --models. */
+const LEARNED: readonly string[] = LEARNED_CODECS.map((c) => c.id);
 const ANCHORS = ['jpeg', 'webp', 'avif'] as const;
 /** Classical sweeps: more points than the learned codecs' 8 anchors, so the anchors' PCHIP curves are tight. */
 const CLASSICAL_POINTS = 12;
@@ -186,15 +189,20 @@ export function summary(results: Map<string, BenchJson>, photos: number, fingerp
   return { photos, fingerprint, anchors: Object.fromEntries(ANCHORS.filter((a) => results.has(a)).map((a) => [a, results.get(a)!.description])), codecs };
 }
 
+/** The learned codecs whose package is in `models` (a folder like public/models), in the registry's order. */
+export function learnedCodecsIn(models: string): string[] {
+  return LEARNED.filter((c) => existsSync(join(models, c, 'manifest.json')));
+}
+
 export async function runBenchmark(a: Args, log: (s: string) => void): Promise<string> {
   const { files, fingerprint } = await preparePhotos(a.photos, log);
   mkdirSync(RESULTS, { recursive: true });
-  const learned = LEARNED.filter((c) => existsSync(join(a.models, c, 'manifest.json')));
+  const learned = learnedCodecsIn(a.models);
   const wanted = a.only ?? [...learned, ...CLASSICAL_IDS];
   const results = new Map<string, BenchJson>();
   for (const id of [...learned, ...CLASSICAL_IDS]) {
     const file = join(RESULTS, `${id}.json`);
-    const isLearned = (LEARNED as readonly string[]).includes(id);
+    const isLearned = LEARNED.includes(id);
     const points = isLearned ? a.points : CLASSICAL_POINTS;
     const options = ANCHOR_OPTIONS[id] ?? {};
     const codecStamp = isLearned ? await modelHash(join(a.models, id)) : `${id}: app defaults${Object.entries(options).map(([k, v]) => `, ${k} ${v}`).join('')}`;
