@@ -7,12 +7,14 @@ import { BACKEND_KINDS, type BackendKind } from '../src/codecs/learned/backend';
 import { backendFor, loadPackage } from '../src/codecs/learned/loader';
 import { decodeFile, encodeImage } from '../src/codecs/learned/pipeline';
 import { psnrRgb } from '../src/metrics/psnr';
+import { LEARNED_CODECS, modelShipped } from '../src/codecs/registry';
 import type { RgbaImage } from '../src/codecs/types';
 
 const params = new URLSearchParams(location.search);
 const small = params.get('small') === '1';
 const runs = Math.max(1, Number(params.get('runs') ?? 1));
-const models = (params.get('models') ?? 'factorized,hyperprior,mean-scale').split(',');
+// default: every learned codec whose package is under public/models (checkerboard once it ships)
+const models = (params.get('models') ?? LEARNED_CODECS.map((c) => c.id).filter(modelShipped).join(',')).split(',');
 const kinds = (params.get('backends') ?? BACKEND_KINDS.join(',')).split(',') as BackendKind[];
 const rate = Number(params.get('t') ?? 0.5);
 
@@ -103,6 +105,21 @@ async function main() {
       ratios[`decode ${k} / onnx-wasm`] = Math.round((dec[k]! / dec['onnx-wasm']!) * 100) / 100;
     }
     results[name] = { ...per, ratios };
+  }
+  // each model against mean-scale on the same backend, same run (issue 17's target: checkerboard decode <= 1.3x on onnx-wasm)
+  const ms = results['mean-scale'] as Record<string, { encodeMs?: number; decodeMs?: number }> | undefined;
+  for (const [name, r] of Object.entries(results) as [string, Record<string, unknown>][]) {
+    if (!ms || name === 'mean-scale') continue;
+    const vs: Record<string, number> = {};
+    for (const k of kinds) {
+      const a = r[k] as { encodeMs?: number; decodeMs?: number } | undefined;
+      const b = ms[k];
+      if (a?.decodeMs && b?.decodeMs) {
+        vs[`decode ${k} / mean-scale`] = Math.round((a.decodeMs / b.decodeMs) * 100) / 100;
+        vs[`encode ${k} / mean-scale`] = Math.round((a.encodeMs! / b.encodeMs!) * 100) / 100;
+      }
+    }
+    r.vsMeanScale = vs;
   }
   out.models = results;
   (window as unknown as { __benchResult: unknown }).__benchResult = out;
