@@ -98,6 +98,9 @@ export interface EncodeProgress {
   stage: string;
   /** Fraction of this encode call done, 0..1 (monotone). */
   done: number;
+  /** The codec's own estimate of the time left in ms, where it has a better one than the elapsed time over `done`
+   *  (a learned codec's refinement: its measured time per step). */
+  leftMs?: number;
 }
 
 export interface EncodeContext {

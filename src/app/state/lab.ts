@@ -42,7 +42,8 @@ export interface Source {
 
 export interface SideState {
   setting: SideSetting;
-  status: 'idle' | 'working' | 'done' | 'error';
+  /** 'cancelled': the visitor stopped the encode before any result was shown (cancelSide). */
+  status: 'idle' | 'working' | 'done' | 'error' | 'cancelled';
   progress: EncodeProgress | null;
   /** When the running encode started (performance.now()), for the time estimate. */
   startedAt: number | null;

@@ -5,7 +5,7 @@ import { CODECS, findCodec } from '../../codecs/registry';
 import { resolveOptions, settingLabel } from '../../codecs/options';
 import type { LatentStatistics } from '../../codecs/types';
 import { msssimDb } from '../../metrics/msssim';
-import { setSide, toast } from '../state/actions';
+import { cancelSide, setSide, toast } from '../state/actions';
 import { useLab, type Side } from '../state/lab';
 import { rgbaToPng, saveBlob, saveBytes, sourceBaseName } from './download';
 import { fmtBpp, fmtDb, fmtMs, fmtMsssim, fmtSigned, formatBytes, progressText } from './format';
@@ -149,6 +149,11 @@ export function SidePanel({ side }: { side: Side }) {
             {progressText(state.progress, state.startedAt === null ? null : performance.now() - state.startedAt)}
           </span>
         )}
+        {state.status === 'working' && (
+          <button type="button" className="button ghost" onClick={() => cancelSide(side)} data-testid={`cancel-${side}`} title="Cancel this encode and go back to the result shown">
+            Stop
+          </button>
+        )}
       </header>
 
       {codec && setting.kind === 'codec' && (
@@ -195,7 +200,7 @@ export function SidePanel({ side }: { side: Side }) {
             <Stat label="Decode" value={fmtMs(shown.timings.decodeMs)} />
           </>
         ) : (
-          <p className="muted small">{state.status === 'error' ? 'No result.' : 'Encoding…'}</p>
+          <p className="muted small">{state.status === 'error' ? 'No result.' : state.status === 'cancelled' ? 'Cancelled.' : 'Encoding…'}</p>
         )}
       </dl>
       {shown?.extras?.latents && shown.extras.latents.length > 0 && <LatentTable latents={shown.extras.latents} pixels={px} />}

@@ -14,4 +14,10 @@ describe('progress for humans', () => {
     // Too early to guess: only the time so far.
     expect(progressText({ stage: 'loading model', done: 0.01 }, 9_000)).toBe('loading model 1 % · 9 s');
   });
+  it("the codec's own estimate of the time left wins over the elapsed time's (a refinement's time per step)", () => {
+    // The rate estimate would say 18 s; the codec says 95 s (its steps are slower than its model loading was).
+    expect(progressText({ stage: 'refining', done: 0.4, leftMs: 95_000 }, 12_000)).toBe('refining 40 % · 12 s, about 1 min 35 s left');
+    // Even before 3 %, where the rate estimate says nothing.
+    expect(progressText({ stage: 'refining', done: 0.01, leftMs: 60_000 }, 9_000)).toBe('refining 1 % · 9 s, about 1 min 0 s left');
+  });
 });

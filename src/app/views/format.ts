@@ -24,13 +24,15 @@ export function fmtDuration(ms: number): string {
  * A running encode's progress for humans: "analysis transform 40 %", and once it has run 2 s and is 3 % done,
  * the time so far and an estimate of the rest ("· 12 s, about 18 s left"), from the rate so far.
  */
-export function progressText(p: { stage: string; done: number } | null, elapsedMs: number | null): string {
+export function progressText(p: { stage: string; done: number; leftMs?: number } | null, elapsedMs: number | null): string {
   if (!p) return 'working';
   const pct = Math.round(p.done * 100);
   let text = pct > 0 ? `${p.stage} ${pct} %` : p.stage;
   if (elapsedMs !== null && elapsedMs >= 2000) {
     text += ` · ${fmtDuration(elapsedMs)}`;
-    if (p.done >= 0.03 && p.done < 1) text += `, about ${fmtDuration((elapsedMs * (1 - p.done)) / p.done)} left`;
+    // The codec's own estimate (a refinement's time per step) when it gives one, else elapsed time over `done`.
+    if (p.leftMs !== undefined && p.done < 1) text += `, about ${fmtDuration(p.leftMs)} left`;
+    else if (p.done >= 0.03 && p.done < 1) text += `, about ${fmtDuration((elapsedMs * (1 - p.done)) / p.done)} left`;
   }
   return text;
 }

@@ -3,6 +3,7 @@ import { learnedCodec } from '../learned/codec';
 /** Scale-hyperprior learned codec (Ballé et al. 2018): model package public/models/hyperprior. */
 export const hyperprior = learnedCodec({
   id: 'hyperprior',
+  refinable: true,
   name: 'Hyperprior (Ballé 2018)',
   description:
     'Adds side information: a small hyper-latent z tells the decoder the scale of every latent, so the ' +

@@ -21,6 +21,30 @@ export type LearnedOptions = {
   backend: BackendChoice;
 };
 
+/** Encode-time refinement steps (issue 20): '0' = the encoder as trained. A select, so URLs and cache keys carry
+ * one of a few values (`mean-scale~effort_200`). */
+export type Effort = '0' | '50' | '200' | '1000';
+export const EFFORT_CHOICES: readonly { value: Effort; label: string }[] = [
+  { value: '0', label: '0 (the encoder as trained)' },
+  { value: '50', label: '50 steps' },
+  { value: '200', label: '200 steps' },
+  { value: '1000', label: '1000 steps' },
+];
+
+/** The options of a learned codec that offers refinement (`refinable` in its spec: hyperprior, mean-scale). */
+export type RefinableOptions = LearnedOptions & { effort: Effort };
+
+/** The refinement steps a learned codec's options ask for (0 where the codec has no Effort option). */
+export function refineSteps(options: LearnedOptions): number {
+  const e = (options as Partial<RefinableOptions>).effort;
+  return e === undefined ? 0 : Number(e);
+}
+
+const EFFORT_HELP =
+  'Encode-time optimisation of the latents for this image (SGA, Yang et al. 2020): fewer bits for the same quality; ' +
+  'the file and the decoder do not change. Slow without a GPU: on onnxruntime wasm a step costs ~16–18 s per ' +
+  'megapixel on a 2-core CPU, so 50 steps on a 768×512 photo take minutes.';
+
 /** Eight rate points from 0 to 1 (a step of 0.01 keeps them on the option's grid). */
 export const RATE_SWEEP: readonly number[] = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1];
 
@@ -40,6 +64,10 @@ export interface LearnedCodecSpec {
   description: string;
   /** The model's paper, as in its manifest's `paper` (a unit test checks they agree). */
   paper: Credit;
+  /** Offers the Effort option (encode-time refinement): hyper-prior models whose rate the refinement models
+   * (hyperprior, mean-scale; not factorized, which has no hyper-prior, nor checkerboard, whose context it does not
+   * model: the pipeline refuses both). */
+  refinable?: boolean;
 }
 
 /** The RDLB container (docs/container-format.md) as the app sees it: the file names the model that wrote it,
@@ -69,7 +97,8 @@ export function learnedCodec(spec: LearnedCodecSpec): Codec<LearnedOptions> {
     extension: 'rdlb',
     mimeType: 'image/x-rdlab',
     // No maxPixels: the transforms run in tiles (pipeline.ts, tiling.ts), so any image the app opens fits.
-    options: optionsFor<LearnedOptions>([
+    options: [
+      ...optionsFor<LearnedOptions>([
       {
         kind: 'number',
         key: 'rate',
@@ -89,7 +118,11 @@ export function learnedCodec(spec: LearnedCodecSpec): Codec<LearnedOptions> {
         choices: BACKEND_CHOICES,
         help: 'Auto: our WGSL kernels on a hardware GPU, onnxruntime wasm otherwise. Files decode identically on every backend.',
       },
-    ]),
+      ]),
+      ...(spec.refinable
+        ? optionsFor<RefinableOptions>([{ kind: 'select', key: 'effort', label: 'Effort', default: '0', choices: EFFORT_CHOICES, help: EFFORT_HELP }])
+        : []),
+    ],
     quality: qualityFor<LearnedOptions>({ key: 'rate', sweep: RATE_SWEEP, higherIsMoreBits: true }),
     extras: ['bitMap', 'latents', 'notes'],
     fileFormat: rdlbFormat(spec.id),

@@ -9,6 +9,7 @@ import { modelsBaseUrl } from './model-info';
 import { OrtBackend } from './ort-backend';
 import { fetchSharedPackage, ModelPackage, type PackageReference, type SharedPackageData } from './package';
 import { WgslBackend } from './wgsl-backend';
+import type { RefineEngine } from './refine/engine';
 
 const packages = new Map<string, Promise<ModelPackage>>();
 const sharedPackages = new Map<string, Promise<SharedPackageData>>();
@@ -82,6 +83,12 @@ const backends = new Map<string, Promise<LearnedBackend>>();
 
 /** Forgets every GPU-side backend (after a device loss); the next encode builds them again or falls back. */
 export function dropGpu(): void {
+  for (const [k, e] of refineEngines) {
+    if (!k.endsWith('|onnx-wasm')) {
+      refineEngines.delete(k);
+      e.then((x) => x.dispose()).catch(() => {});
+    }
+  }
   for (const [k, b] of backends) {
     if (!k.endsWith('|onnx-wasm')) {
       backends.delete(k);
@@ -105,4 +112,25 @@ export function backendFor(pkg: ModelPackage, kind: BackendKind): Promise<Learne
     backends.set(key, b);
   }
   return b;
+}
+
+const refineEngines = new Map<string, Promise<RefineEngine>>();
+
+/** The refinement engine (issue 20) beside a backend, created once per (model, backend) and loaded only when an
+ * encode asks for refinement: WGSL on the wgsl backend's engine, onnxruntime on the onnxruntime ones' module and
+ * execution provider. */
+export function refineEngineFor(pkg: ModelPackage, backend: LearnedBackend): Promise<RefineEngine> {
+  const key = `${pkg.hash.join(',')}|${backend.kind}`;
+  let e = refineEngines.get(key);
+  if (!e) {
+    e =
+      backend instanceof WgslBackend
+        ? import('./refine/wgsl-engine').then((m) => new m.WgslRefineEngine(backend.engine, pkg))
+        : Promise.all([import('./refine/onnx-vjp'), ortFor(backend.kind === 'onnx-webgpu' ? 'onnx-webgpu' : 'onnx-wasm')]).then(
+            ([m, ort]) => new m.OrtRefineEngine(ort, pkg, backend.kind === 'onnx-webgpu' ? 'webgpu' : 'wasm'),
+          );
+    e.catch(() => refineEngines.delete(key));
+    refineEngines.set(key, e);
+  }
+  return e;
 }

@@ -47,7 +47,8 @@ function load(codecId: string): Promise<CodecImplementation> {
 }
 
 async function handle(req: WorkerRequest): Promise<void> {
-  const progress = (stage: string, done: number) => post({ id: req.id, type: 'progress', progress: { stage, done } });
+  const progress = (stage: string, done: number, leftMs?: number) =>
+    post({ id: req.id, type: 'progress', progress: leftMs === undefined ? { stage, done } : { stage, done, leftMs } });
   switch (req.type) {
     case 'encode': {
       const image = useSource(req.source);
@@ -60,7 +61,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const controller = new AbortController();
       const out = await impl.encode(image, options, {
         signal: controller.signal,
-        onProgress: (p) => progress(p.stage, Math.min(1, Math.max(0, p.done)) * 0.8),
+        onProgress: (p) => progress(p.stage, Math.min(1, Math.max(0, p.done)) * 0.8, p.leftMs),
       });
       progress('measuring quality', 0.8);
       const metrics = measure(image, out.decoded);

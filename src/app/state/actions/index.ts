@@ -11,7 +11,7 @@
 import { syncUrl } from './urlSync';
 
 export { toast, dismissToast } from './toasts';
-export { setSide, toggleBitsOverlay, showPoint } from './sides';
+export { setSide, cancelSide, toggleBitsOverlay, showPoint } from './sides';
 export { openFile, openSample, openSampleById, setResize } from './open';
 export { startSweep, cancelSweep, sweepTimeLeftMs, toggleCodec } from './sweep';
 export { runEqualBpp, cancelEqualBpp } from './equalBpp';

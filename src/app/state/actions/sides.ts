@@ -65,6 +65,19 @@ export function setSide(side: Side, setting: SideSetting, immediate = false): vo
   scheduleSide(side, immediate ? 0 : SIDE_DEBOUNCE_MS);
 }
 
+/** Stops a side's running or queued encode (its worker is terminated). The side goes back to the setting of the
+ * result it still shows, if any (so the settings, the URL and the numbers agree again); else it says "Cancelled". */
+export function cancelSide(side: Side): void {
+  const st = get().sides[side];
+  if (st.status !== 'working') return;
+  clearTimeout(sideTimer[side]);
+  sideCtl[side]?.abort();
+  sideCtl[side] = null;
+  const r = st.result;
+  if (r) patchSide(side, { setting: { kind: 'codec', codecId: r.codecId, options: r.options }, status: 'done', progress: null, error: null });
+  else patchSide(side, { status: 'cancelled', progress: null, error: null });
+}
+
 /** Shows or hides the bit-allocation map over a side (only drawn while that side has one). */
 export function toggleBitsOverlay(side: Side): void {
   set((s) => ({ bitsOverlay: { ...s.bitsOverlay, [side]: !s.bitsOverlay[side] } }));

@@ -1,0 +1,53 @@
+// The learned codecs' Effort option (issue 20: encode-time refinement) in the built app, on a tiny image so that
+// it runs in seconds on onnxruntime's wasm EP (what 'auto' picks on SwiftShader): chelsea resized to 64×43 by the
+// URL's Resize step, mean-scale at effort 0 on the left and effort 50 on the right. The refined file decodes (the
+// side shows its size and PSNR, measured on the decoded file) and differs from the unrefined one; a long effort
+// shows its step, running loss, estimated bits and time left, and Stop cancels it.
+import { expect, test, type Locator } from '@playwright/test';
+
+/** A side's file size, bpp and PSNR as shown (the values alone, not the comparisons with the other side). */
+const numbers = async (side: Locator) => {
+  const value = async (label: string) => {
+    const dd = side.locator('.stat').filter({ has: side.page().locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+    return dd.evaluate((e) => e.firstChild?.textContent?.trim() ?? '');
+  };
+  return { file: await value('File'), bpp: await value('bpp'), psnr: await value('PSNR') };
+};
+
+test('mean-scale with Effort 50 refines a 64×43 image: progress, a decodable file unlike effort 0, cancel', async ({ page }) => {
+  await page.goto('/?codecs=&left=mean-scale&right=mean-scale~effort_50&sample=chelsea&resize=64x43');
+  const left = page.locator('.side-panel-left');
+  const right = page.locator('.side-panel-right');
+  await expect(page.getByTestId('compare-view')).toBeVisible({ timeout: 60_000 });
+  await expect(right.getByLabel('Effort')).toHaveValue('50');
+  await expect(left.getByLabel('Effort')).toHaveValue('0');
+  await expect(right).toContainText('the file and the decoder do not change');
+
+  // Both sides finish on the resized image; the right one says it refined.
+  await expect(right.getByTestId('download-compressed')).toBeEnabled({ timeout: 150_000 });
+  await expect(left.getByTestId('download-compressed')).toBeEnabled({ timeout: 150_000 });
+  await expect(right).toContainText(/Effort: 50 refinement steps on onnxruntime-web .*wasm EP|Effort: 50 refinement steps on wgsl/);
+  await expect(left).not.toContainText('refinement steps');
+  const l = await numbers(left);
+  const r = await numbers(right);
+  expect(r.file).toMatch(/^\d+ B$/);
+  expect(r.bpp).toMatch(/^\d\.\d+$/);
+  expect(r.psnr).toMatch(/^\d+\.\d+ dB$/);
+  expect(Number.parseFloat(r.psnr)).toBeGreaterThan(15);
+  console.log(`effort 0: ${JSON.stringify(l)}, effort 50: ${JSON.stringify(r)}`);
+  expect(r).not.toEqual(l); // a refined file is another file (its size or its decoding differs)
+
+  // Effort 1000: the side shows the steps as they run, then Stop goes back to the effort-50 result.
+  await right.getByLabel('Effort').selectOption('1000');
+  await expect(page).toHaveURL(/right=mean-scale~effort_1000/);
+  const pill = right.locator('.progress-pill');
+  await expect(pill).toContainText(/refining \d+\/1000 · loss \d+\.\d{4} · ~\d+\.\d{3} bpp/, { timeout: 120_000 });
+  await expect(pill).toContainText(/about .* left/, { timeout: 60_000 });
+  await right.getByTestId('cancel-right').click();
+  await expect(pill).toHaveCount(0);
+  await expect(right.getByLabel('Effort')).toHaveValue('50');
+  await expect(page).toHaveURL(/right=mean-scale~effort_50/);
+  expect(await numbers(right)).toEqual(r);
+  await expect(right).toContainText('Effort: 50 refinement steps');
+  await expect(page.getByTestId('toast-error')).toHaveCount(0);
+});

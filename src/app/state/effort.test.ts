@@ -1,0 +1,120 @@
+// The learned codecs' Effort option (issue 20, encode-time refinement) as the app carries it: in the schema of the
+// codecs whose rate the refinement models (hyperprior, mean-scale; not factorized, not checkerboard), in the
+// URL, in the result cache's key (a cached effort-0 encode is never shown for effort 200), in the refinement steps
+// the worker asks for, and in cancelling a side's encode.
+import { describe, expect, it } from 'vitest';
+import { defaultOptions, optionsKey, resolveOptions, settingLabel } from '../../codecs/options';
+import { findCodec, LEARNED_CODECS } from '../../codecs/registry';
+import { refineSteps, type LearnedOptions } from '../../codecs/learned/codec';
+import { refineStageText } from '../../codecs/learned/implementation';
+import type { CodecWorkerPool } from '../../codecs/runtime/pool';
+import type { CodecOptions } from '../../codecs/types';
+import { cachedEncode, encodeJob, withoutQuality } from './actions/encode';
+import { cancelSide } from './actions/sides';
+import { useLab, type Encoded, type Source } from './lab';
+import { decodeSide, encodeSide } from './url';
+
+const meanScale = findCodec('mean-scale')!;
+
+describe('the Effort option', () => {
+  it('is offered by hyperprior and mean-scale only, 0 by default, as 0 / 50 / 200 / 1000 steps', () => {
+    const with_ = LEARNED_CODECS.filter((c) => c.options.some((o) => o.key === 'effort')).map((c) => c.id);
+    expect(with_).toEqual(['hyperprior', 'mean-scale']);
+    const spec = meanScale.options.find((o) => o.key === 'effort')!;
+    expect(spec.kind).toBe('select');
+    if (spec.kind !== 'select') return;
+    expect(spec.choices.map((c) => c.value)).toEqual(['0', '50', '200', '1000']);
+    expect(spec.default).toBe('0');
+    expect(spec.advanced).toBeFalsy();
+    expect(spec.help).toMatch(/decoder/);
+    expect(spec.help).toMatch(/per megapixel/);
+    expect(defaultOptions(meanScale).effort).toBe('0');
+    expect(() => resolveOptions(meanScale, { effort: '7' })).toThrow(/effort/);
+    expect(() => resolveOptions(findCodec('factorized')!, { effort: '50' })).toThrow(/does not exist/);
+  });
+
+  it('is the number of refinement steps the worker asks for (0 where a codec has no Effort)', () => {
+    expect(refineSteps(resolveOptions(meanScale) as LearnedOptions)).toBe(0);
+    expect(refineSteps(resolveOptions(meanScale, { effort: '200' }) as LearnedOptions)).toBe(200);
+    expect(refineSteps(resolveOptions(findCodec('hyperprior')!, { effort: '1000' }) as LearnedOptions)).toBe(1000);
+    expect(refineSteps(resolveOptions(findCodec('factorized')!) as LearnedOptions)).toBe(0);
+  });
+
+  it('round-trips through the URL, and only when it is not 0', () => {
+    const side = { kind: 'codec' as const, codecId: 'mean-scale', options: resolveOptions(meanScale, { rate: 0.3, effort: '200' }) };
+    expect(encodeSide(side)).toBe('mean-scale~rate_0.3~effort_200');
+    expect(decodeSide(encodeSide(side), { kind: 'original' })).toEqual(side);
+    expect(encodeSide({ kind: 'codec', codecId: 'mean-scale', options: resolveOptions(meanScale) })).toBe('mean-scale');
+    // An effort the option does not offer falls back to 0 (lenient URLs).
+    expect(decodeSide('mean-scale~effort_7', { kind: 'original' })).toEqual({ kind: 'codec', codecId: 'mean-scale', options: resolveOptions(meanScale) });
+  });
+
+  it('names the setting and its curve: effort 200 is a curve of its own, and its label says so', () => {
+    const o0 = resolveOptions(meanScale, { rate: 0.3 });
+    const o200 = resolveOptions(meanScale, { rate: 0.3, effort: '200' });
+    expect(optionsKey(o0)).not.toBe(optionsKey(o200));
+    expect(withoutQuality(meanScale, o0)).not.toBe(withoutQuality(meanScale, o200));
+    expect(settingLabel(meanScale, o200)).toBe('rate 0.3 · 200 steps');
+  });
+
+  it('is part of the result cache key: an effort-0 encode is not served for effort 200', async () => {
+    const src: Source = {
+      key: 'effort-test',
+      name: 'tiny',
+      image: { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(255) },
+      fileBytes: 16,
+      format: 'png',
+      notes: [],
+      notices: [],
+      sampleId: null,
+      resizedFrom: null,
+    };
+    const seen: CodecOptions[] = [];
+    const pool = {
+      encode: async (_s: unknown, _id: string, options: CodecOptions) => {
+        seen.push(options);
+        return {
+          bytes: new Uint8Array(options.effort === '0' ? 10 : 9),
+          decoded: src.image,
+          timings: { encodeMs: 1, decodeMs: 1 },
+          metrics: { psnr: 30, msssim: 0.9, msssimScales: 1 },
+        };
+      },
+    } as unknown as CodecWorkerPool;
+    const o0 = resolveOptions(meanScale, { rate: 0.3 });
+    const o200 = resolveOptions(meanScale, { rate: 0.3, effort: '200' });
+    const a = await encodeJob(pool, src, meanScale, o0, {});
+    expect(cachedEncode(src, 'mean-scale', o0)).toBe(a);
+    expect(cachedEncode(src, 'mean-scale', o200)).toBeUndefined();
+    const b = await encodeJob(pool, src, meanScale, o200, {});
+    expect(seen.map((o) => o.effort)).toEqual(['0', '200']); // the second was encoded, not taken from the cache
+    expect(b.bytes.length).toBe(9);
+    expect(cachedEncode(src, 'mean-scale', o200)).toBe(b);
+    expect(cachedEncode(src, 'mean-scale', o0)).toBe(a);
+  });
+});
+
+describe("a refining side's progress and cancel", () => {
+  it('shows the step, the running loss and the estimated bits', () => {
+    expect(refineStageText(11, 50, { loss: 0.73421, bpp: 0.41234, distortion: 0.3, tau: 0.5 })).toBe('refining 12/50 · loss 0.7342 · ~0.412 bpp');
+  });
+
+  it('cancel stops a working side and goes back to the setting of the result it shows', () => {
+    const o0 = resolveOptions(meanScale, { rate: 0.3 });
+    const shown = { codecId: 'mean-scale', options: o0 } as unknown as Encoded;
+    const working = { kind: 'codec' as const, codecId: 'mean-scale', options: resolveOptions(meanScale, { rate: 0.3, effort: '1000' }) };
+    const base = useLab.getState().sides.right;
+    useLab.setState((s) => ({ sides: { ...s.sides, right: { ...base, setting: working, status: 'working', result: shown, progress: { stage: 'refining 3/1000', done: 0.06 } } } }));
+    cancelSide('right');
+    let right = useLab.getState().sides.right;
+    expect(right.status).toBe('done');
+    expect(right.progress).toBeNull();
+    expect(right.setting).toEqual({ kind: 'codec', codecId: 'mean-scale', options: o0 });
+    // Nothing shown yet: the side says it was cancelled and keeps its setting.
+    useLab.setState((s) => ({ sides: { ...s.sides, right: { ...base, setting: working, status: 'working', result: null, progress: null } } }));
+    cancelSide('right');
+    right = useLab.getState().sides.right;
+    expect(right.status).toBe('cancelled');
+    expect(right.setting).toEqual(working);
+  });
+});
