@@ -51,3 +51,30 @@ test('mean-scale with Effort 50 refines a 64×43 image: progress, a decodable fi
   await expect(right).toContainText('Effort: 50 refinement steps');
   await expect(page.getByTestId('toast-error')).toHaveCount(0);
 });
+
+test('a sweep at Effort 50 is a curve of its own beside the effort-0 curve, dotted, named with its effort', async ({ page }) => {
+  // The right side shows mean-scale at effort 50, so the sweep of the toggled codec runs at effort 50.
+  await page.goto('/?codecs=mean-scale&left=original&right=mean-scale~effort_50&sample=chelsea&resize=64x43');
+  const status = page.getByTestId('sweep-status');
+  const curve = (id: string) => page.locator(`[data-testid="rd-point"][data-curve="${id}"]`);
+  // 8 rate points (and the side's own encode at rate 0.5, which is a point of the curve of its setting).
+  await expect.poll(() => curve('mean-scale~effort_50').count(), { timeout: 170_000 }).toBeGreaterThanOrEqual(8);
+  await expect(status).toHaveAttribute('data-running', 'false', { timeout: 60_000 });
+  const n50 = await curve('mean-scale~effort_50').count();
+  await expect(curve('mean-scale')).toHaveCount(0);
+  // Back to effort 0 and Sweep again: the effort-0 curve joins it; the effort-50 one stays.
+  await page.locator('.side-panel-right').getByLabel('Effort').selectOption('0');
+  await page.getByRole('button', { name: 'Sweep' }).click();
+  await expect.poll(() => curve('mean-scale').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(8);
+  await expect(status).toHaveAttribute('data-running', 'false', { timeout: 60_000 });
+  await expect(curve('mean-scale~effort_50')).toHaveCount(n50);
+  const legend = page.locator('.legend');
+  await expect(legend.locator('li[data-curve="mean-scale"]')).toContainText(/^Mean-scale \(Minnen 2018\) \(\d+\)/);
+  await expect(legend.locator('li[data-curve="mean-scale~effort_50"]')).toContainText(`Mean-scale (Minnen 2018), effort 50 (${n50})`);
+  await expect(legend.locator('li[data-curve="mean-scale~effort_50"]')).toHaveAttribute('title', /dotted line/);
+  // A point of the effort-50 curve loads that setting into the side chosen by "Click shows on" (right).
+  await curve('mean-scale~effort_50').nth(2).click({ force: true });
+  await expect(page.locator('.side-panel-right').getByLabel('Effort')).toHaveValue('50');
+  await expect(page).toHaveURL(/right=mean-scale~rate_[\d.]+~effort_50/);
+  await expect(page.getByTestId('toast-error')).toHaveCount(0);
+});

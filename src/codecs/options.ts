@@ -82,3 +82,21 @@ export function settingLabel(codec: Codec, options: CodecOptions): string {
   }
   return parts.join(' · ');
 }
+
+/** The RD curve a setting belongs to: the codec's id, or "<id>~<option>_<value>" when the codec's `curveOption`
+ *  (a learned codec's Effort) is not its default, so that both curves can be on the chart at once. */
+export function curveId(codec: Codec, options: CodecOptions): string {
+  const k = codec.curveOption;
+  const spec = k === undefined ? undefined : codec.options.find((s) => s.key === k);
+  if (!spec || options[spec.key] === undefined || options[spec.key] === spec.default) return codec.id;
+  return `${codec.id}~${spec.key}_${String(options[spec.key])}`;
+}
+
+/** The name of a setting's curve: "Mean-scale (Minnen 2018)", or with its curve option, "…, effort 200". */
+export function curveName(codec: Codec, options: CodecOptions): string {
+  const id = curveId(codec, options);
+  if (id === codec.id) return codec.name;
+  const k = codec.curveOption!;
+  const spec = codec.options.find((s) => s.key === k)!;
+  return `${codec.name}, ${spec.label.toLowerCase()} ${String(options[k])}`;
+}

@@ -238,6 +238,9 @@ export interface Codec<O extends CodecOptions = CodecOptions> {
   quality: QualityAxis;
   /** Largest input this codec accepts, in pixels (omit: the app-wide limit). */
   maxPixels?: number;
+  /** Key of a select option whose non-default values make RD curves of their own (a learned codec's Effort): a
+   *  sweep at effort 200 is drawn beside the effort-0 curve instead of replacing it (options.ts curveId). */
+  curveOption?: string;
   /** Extras its encodes carry (omit: none): the compare view offers a "Bits" overlay for 'bitMap'. */
   extras?: readonly ExtraKind[];
   /** Its own file format, when the browser cannot open its files (omit: none). */

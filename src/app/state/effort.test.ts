@@ -3,7 +3,7 @@
 // URL, in the result cache's key (a cached effort-0 encode is never shown for effort 200), in the refinement steps
 // the worker asks for, and in cancelling a side's encode.
 import { describe, expect, it } from 'vitest';
-import { defaultOptions, optionsKey, resolveOptions, settingLabel } from '../../codecs/options';
+import { curveId, curveName, defaultOptions, optionsKey, resolveOptions, settingLabel } from '../../codecs/options';
 import { findCodec, LEARNED_CODECS } from '../../codecs/registry';
 import { refineSteps, type LearnedOptions } from '../../codecs/learned/codec';
 import { refineStageText } from '../../codecs/learned/implementation';
@@ -11,6 +11,7 @@ import type { CodecWorkerPool } from '../../codecs/runtime/pool';
 import type { CodecOptions } from '../../codecs/types';
 import { cachedEncode, encodeJob, withoutQuality } from './actions/encode';
 import { cancelSide } from './actions/sides';
+import { ensureCurve } from './actions/sweep';
 import { useLab, type Encoded, type Source } from './lab';
 import { decodeSide, encodeSide } from './url';
 
@@ -91,6 +92,45 @@ describe('the Effort option', () => {
     expect(b.bytes.length).toBe(9);
     expect(cachedEncode(src, 'mean-scale', o200)).toBe(b);
     expect(cachedEncode(src, 'mean-scale', o0)).toBe(a);
+  });
+});
+
+describe('an Effort sweep is a curve of its own', () => {
+  it('curve ids and names', () => {
+    expect(curveId(meanScale, resolveOptions(meanScale, { rate: 0.3 }))).toBe('mean-scale');
+    expect(curveId(meanScale, resolveOptions(meanScale, { rate: 0.3, effort: '200' }))).toBe('mean-scale~effort_200');
+    expect(curveName(meanScale, resolveOptions(meanScale, { effort: '200' }))).toBe('Mean-scale (Minnen 2018), effort 200');
+    expect(curveName(meanScale, resolveOptions(meanScale))).toBe('Mean-scale (Minnen 2018)');
+    // Other options still make one curve per codec (a sweep at other settings replaces it), as before.
+    const jpeg = findCodec('jpeg')!;
+    expect(curveId(jpeg, resolveOptions(jpeg, { quality: 40 }))).toBe('jpeg');
+    expect(curveId(meanScale, resolveOptions(meanScale, { backend: 'onnx-wasm', effort: '50' }))).toBe('mean-scale~effort_50');
+  });
+
+  it('sweeping at effort 200 keeps the effort-0 curve; each encode lands on its own curve', async () => {
+    const src = { key: 'effort-curves', name: 'tiny', image: { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(255) }, fileBytes: 16, format: 'png', notes: [], notices: [], sampleId: null, resizedFrom: null } as Source;
+    const base = useLab.getState().sides.right;
+    const showOn = (effort: string) =>
+      useLab.setState((s) => ({ source: src, curves: s.curves, sides: { ...s.sides, right: { ...base, status: 'done', setting: { kind: 'codec', codecId: 'mean-scale', options: resolveOptions(meanScale, { effort }) } } } }));
+    useLab.setState({ curves: {} });
+    showOn('0');
+    expect(ensureCurve(meanScale).id).toBe('mean-scale');
+    showOn('200');
+    expect(ensureCurve(meanScale).id).toBe('mean-scale~effort_200');
+    expect(Object.keys(useLab.getState().curves).sort()).toEqual(['mean-scale', 'mean-scale~effort_200']);
+    const pool = {
+      encode: async (_s: unknown, _id: string, o: CodecOptions) => ({
+        bytes: new Uint8Array(o.effort === '0' ? 10 : 8),
+        decoded: src.image,
+        timings: { encodeMs: 1, decodeMs: 1 },
+        metrics: { psnr: 30, msssim: 0.9, msssimScales: 1 },
+      }),
+    } as unknown as CodecWorkerPool;
+    await encodeJob(pool, src, meanScale, resolveOptions(meanScale, { rate: 0.3, effort: '200' }), {});
+    await encodeJob(pool, src, meanScale, resolveOptions(meanScale, { rate: 0.6 }), {});
+    const c = useLab.getState().curves;
+    expect(c['mean-scale~effort_200'].points.map((p) => [p.quality, p.bytes, p.setting])).toEqual([[0.3, 8, 'rate 0.3 · 200 steps']]);
+    expect(c['mean-scale'].points.map((p) => [p.quality, p.bytes])).toEqual([[0.6, 10]]);
   });
 });
 

@@ -53,6 +53,8 @@ export interface SideState {
 }
 
 export interface Curve {
+  /** options.ts curveId: the codec's id, or with a non-default curve option (Effort) "<id>~effort_200". */
+  id: string;
   codecId: string;
   /** Options every point shares apart from the quality axis (what the sweep ran with). */
   base: CodecOptions;

@@ -4,6 +4,7 @@
 // stop; arrow keys move between points (left/right along a curve, up/down between curves), Enter shows one.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { curveName } from '../../codecs/options';
 import { findCodec } from '../../codecs/registry';
 import { msssimDb } from '../../metrics/msssim';
 import { showPoint } from '../state/actions';
@@ -20,6 +21,8 @@ interface Datum {
   kind: 'point' | 'hit' | 'imported' | 'side' | 'focus';
   series: string;
   codecId?: string;
+  /** The curve a swept point is on (state Curve.id: the codec's id, or "<id>~effort_200"). */
+  curve?: string;
   quality?: number;
   setting?: string;
   bytes?: number;
@@ -89,11 +92,11 @@ function PointShape({ cx, cy, payload, fill: f, palette }: ShapeProps) {
   if (d.kind === 'imported') {
     return <rect data-testid="rd-overlay-point" x={cx - 3} y={cy - 3} width={6} height={6} fill={fill} transform={`rotate(45 ${cx} ${cy})`} aria-label={label} />;
   }
-  const open = () => d.codecId !== undefined && d.quality !== undefined && showPoint(d.codecId, d.quality);
+  const open = () => d.curve !== undefined && d.quality !== undefined && showPoint(d.curve, d.quality);
   // A 24-px tap target around each 9-px dot, drawn in a layer under every curve's dots (so a dot is never covered
   // by a neighbour's target: a click on a dot is that dot); the keyboard reaches points through the chart.
   if (d.kind === 'hit') return <circle data-testid="rd-point-hit" className="rd-point" cx={cx} cy={cy} r={12} fill="transparent" onClick={open} />;
-  return <circle data-testid="rd-point" data-codec={d.codecId} className="rd-point rd-dot" cx={cx} cy={cy} r={4.5} fill={fill} stroke={palette.panel} strokeWidth={1} onClick={open} aria-label={label} />;
+  return <circle data-testid="rd-point" data-codec={d.codecId} data-curve={d.curve} className="rd-point rd-dot" cx={cx} cy={cy} r={4.5} fill={fill} stroke={palette.panel} strokeWidth={1} onClick={open} aria-label={label} />;
 }
 
 export function RdChart({ logX }: { logX: boolean }) {
@@ -114,16 +117,20 @@ export function RdChart({ logX }: { logX: boolean }) {
   const { scheme, palette } = useTheme();
   const shape = (props: Omit<ShapeProps, 'palette'>) => <PointShape {...props} palette={palette} />;
 
-  const series = selected
-    .filter((id) => curves[id])
-    .map((id) => {
-      const codec = findCodec(id)!;
-      const data: Datum[] = curves[id].points
-        .map((p) => ({ ...p, x: p.bpp, y: yOf(metric, p.psnr, p.msssim), kind: 'point' as const, series: codec.name }))
+  // Each selected codec's curve, then its curves at other values of its curve option (Effort 200: dotted, same colour).
+  const series = selected.flatMap((id) => {
+    const codec = findCodec(id);
+    if (!codec) return [];
+    const own = Object.values(curves).filter((c) => c.codecId === id);
+    return [...own.filter((c) => c.id === id), ...own.filter((c) => c.id !== id)].map((c) => {
+      const name = curveName(codec, c.base);
+      const data: Datum[] = c.points
+        .map((p) => ({ ...p, curve: c.id, x: p.bpp, y: yOf(metric, p.psnr, p.msssim), kind: 'point' as const, series: name }))
         .filter((d) => Number.isFinite(d.y) && d.x > 0)
         .sort((a, b) => a.x - b.x);
-      return { id, name: codec.name, color: codecColor(id, scheme), data };
+      return { id: c.id, name, color: codecColor(id, scheme), variant: c.id !== id, data };
     });
+  });
   const overlays = imported.map((c, i) => ({
     id: c.id,
     name: c.name,
@@ -146,7 +153,7 @@ export function RdChart({ logX }: { logX: boolean }) {
   const cs = cursor ? live.findIndex((x) => x.id === cursor.codec) : -1;
   const focused = cs >= 0 ? live[cs].data[Math.min(cursor!.i, live[cs].data.length - 1)] : null;
   const focusLabel = focused ? `${focused.series} ${focused.setting ?? ''}: ${fmtBpp(focused.x)} bpp, ${fmtDb(focused.y)} dB` : '';
-  const show = () => focused?.codecId !== undefined && focused.quality !== undefined && showPoint(focused.codecId, focused.quality);
+  const show = () => focused?.curve !== undefined && focused.quality !== undefined && showPoint(focused.curve, focused.quality);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (live.length === 0) return;
     const here = cs >= 0 ? { s: cs, i: Math.min(cursor!.i, live[cs].data.length - 1) } : null;
@@ -241,7 +248,7 @@ export function RdChart({ logX }: { logX: boolean }) {
               <Scatter key={`${s.id}-hit`} name={s.name} data={s.data.map((d) => ({ ...d, kind: 'hit' as const }))} fill="none" shape={shape} isAnimationActive={false} zIndex={590} />
             ))}
             {series.map((s) => (
-              <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2 }} shape={shape} isAnimationActive={false} />
+              <Scatter key={s.id} name={s.name} data={s.data} fill={s.color} line={{ stroke: s.color, strokeWidth: 2, ...(s.variant ? { strokeDasharray: '2 3' } : {}) }} shape={shape} isAnimationActive={false} />
             ))}
             {markers.length > 0 && <Scatter name="sides" data={markers} fill={palette.mark} shape={shape} isAnimationActive={false} tooltipType="none" />}
             {focused && <Scatter name="keyboard" data={[{ ...focused, kind: 'focus' as const }]} fill="none" shape={shape} isAnimationActive={false} tooltipType="none" />}
@@ -250,7 +257,7 @@ export function RdChart({ logX }: { logX: boolean }) {
       </div>
       <ul className="legend" aria-label="Curves">
         {series.map((s) => (
-          <li key={s.id} title={`${s.name}: ${s.data.length} settings swept on this image (solid line; click a dot to show it)`}>
+          <li key={s.id} data-curve={s.id} title={`${s.name}: ${s.data.length} settings swept on this image (${s.variant ? 'dotted' : 'solid'} line; click a dot to show it)`}>
             <span className="swatch" style={{ background: s.color }} />
             {s.name} <span className="muted">({s.data.length})</span>
           </li>

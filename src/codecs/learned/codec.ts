@@ -124,6 +124,7 @@ export function learnedCodec(spec: LearnedCodecSpec): Codec<LearnedOptions> {
         : []),
     ],
     quality: qualityFor<LearnedOptions>({ key: 'rate', sweep: RATE_SWEEP, higherIsMoreBits: true }),
+    ...(spec.refinable ? { curveOption: 'effort' } : {}),
     extras: ['bitMap', 'latents', 'notes'],
     fileFormat: rdlbFormat(spec.id),
     modelInfo: () => fetchModelInfo(spec.id),

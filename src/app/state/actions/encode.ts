@@ -1,7 +1,7 @@
 // One encode + decode + metrics for one setting, in a codec worker, through the result cache that sides, sweeps
 // and equal-bpp searches share; a finished encode made with a curve's base settings becomes a point on it.
 import { findCodec } from '../../../codecs/registry';
-import { optionsKey, settingLabel } from '../../../codecs/options';
+import { curveId, optionsKey, settingLabel } from '../../../codecs/options';
 import { CodecError, type Codec, type CodecOptions, type EncodeProgress } from '../../../codecs/types';
 import { CodecWorkerPool } from '../../../codecs/runtime/pool';
 import { CACHE_BYTES, SWEEP_WORKERS } from '../../limits';
@@ -90,9 +90,9 @@ export function withoutQuality(codec: Codec, o: CodecOptions): string {
 function recordPoint(src: Source, e: Encoded) {
   if (get().source?.key !== src.key) return;
   const codec = findCodec(e.codecId)!;
-  const curve = get().curves[codec.id];
+  const curve = get().curves[curveId(codec, e.options)];
   if (!curve || curve.baseKey !== withoutQuality(codec, e.options)) return;
   const p = pointOf(codec, e);
   const points = [...curve.points.filter((x) => x.quality !== p.quality), p].sort((a, b) => a.quality - b.quality);
-  set((s) => ({ curves: { ...s.curves, [codec.id]: { ...curve, points } } }));
+  set((s) => ({ curves: { ...s.curves, [curve.id]: { ...curve, points } } }));
 }

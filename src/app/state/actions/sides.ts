@@ -83,10 +83,11 @@ export function toggleBitsOverlay(side: Side): void {
   set((s) => ({ bitsOverlay: { ...s.bitsOverlay, [side]: !s.bitsOverlay[side] } }));
 }
 
-/** Loads the encode behind an RD point into a compare side. */
-export function showPoint(codecId: string, quality: number, side: Side = get().clickTarget): void {
-  const codec = findCodec(codecId);
-  const curve = get().curves[codecId];
-  if (!codec || !curve) return;
-  setSide(side, { kind: 'codec', codecId, options: { ...curve.base, [codec.quality.key]: quality } }, true);
+/** Loads the encode behind an RD point into a compare side (`curve`: the curve's id, the codec's id for its
+ * default curve). */
+export function showPoint(curve: string, quality: number, side: Side = get().clickTarget): void {
+  const c = get().curves[curve];
+  const codec = c && findCodec(c.codecId);
+  if (!codec) return;
+  setSide(side, { kind: 'codec', codecId: codec.id, options: { ...c.base, [codec.quality.key]: quality } }, true);
 }

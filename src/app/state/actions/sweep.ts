@@ -1,7 +1,7 @@
 // RD sweeps: every selected codec over its quality axis on the sweep workers, points appearing as they finish,
 // with the status the RD panel shows (done / total, from cache, loading, time left); and the codec toggles.
 import { CODECS, findCodec } from '../../../codecs/registry';
-import { resolveOptions } from '../../../codecs/options';
+import { curveId, resolveOptions } from '../../../codecs/options';
 import type { Codec, CodecOptions } from '../../../codecs/types';
 import { messageOf } from '../../../errors';
 import { useLab, type Curve } from '../lab';
@@ -22,14 +22,16 @@ function sweepBase(codec: Codec): CodecOptions {
   return resolveOptions(codec);
 }
 
-/** The codec's curve for the current base settings (a fresh, empty one when they changed). */
+/** The codec's curve for the current base settings (a fresh, empty one when they changed). A setting with a
+ * non-default curve option (Effort 200) has a curve of its own beside the codec's (curveId). */
 export function ensureCurve(codec: Codec): Curve {
   const base = sweepBase(codec);
   const baseKey = withoutQuality(codec, base);
-  const existing = get().curves[codec.id];
+  const id = curveId(codec, base);
+  const existing = get().curves[id];
   if (existing && existing.baseKey === baseKey) return existing;
-  const curve: Curve = { codecId: codec.id, base, baseKey, points: [] };
-  set((s) => ({ curves: { ...s.curves, [codec.id]: curve } }));
+  const curve: Curve = { id, codecId: codec.id, base, baseKey, points: [] };
+  set((s) => ({ curves: { ...s.curves, [id]: curve } }));
   return curve;
 }
 
