@@ -1,0 +1,62 @@
+// The Effort option through the learned codecs' worker-side implementation (what a codec worker runs), in the
+// browser, on both engines the app uses: WgslRefineEngine on the 'wgsl' backend and OrtRefineEngine on 'onnx-wasm'
+// (loader.ts refineEngineFor). Two steps (an effort the schema does not offer, fine here: the implementation
+// reads the steps from the option) on a 32×32 crop, so SwiftShader takes seconds: each step reports itself with
+// its loss and bits, the progress only rises, the note names the engine, and the file differs from effort 0's and
+// decodes on the other backend to the same image.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EncodeProgress, RgbaImage } from '../types';
+import type { Effort, LearnedOptions } from './codec';
+import { implementationFor } from './implementation';
+import { backendFor, loadPackage } from './loader';
+import { decodeFile } from './pipeline';
+
+const W = 32;
+const H = 32;
+let image: RgbaImage;
+
+beforeAll(async () => {
+  const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
+  const c = new OffscreenCanvas(W, H);
+  const g = c.getContext('2d')!;
+  g.drawImage(bmp, 230, 150, W, H, 0, 0, W, H);
+  image = { width: W, height: H, data: g.getImageData(0, 0, W, H).data };
+});
+
+describe('Effort in the learned codec implementation', () => {
+  for (const [backend, other, label] of [
+    ['onnx-wasm', 'wgsl', /^Effort: 2 refinement steps on onnxruntime-web .*\(wasm EP\)/],
+    ['wgsl', 'onnx-wasm', /^Effort: 2 refinement steps on wgsl on /],
+  ] as const) {
+    it(`${backend}: refines, reports each step, and writes a file the ${other} decoder reads`, { timeout: 240_000 }, async () => {
+      const impl = implementationFor('mean-scale');
+      const run = async (effort: string) => {
+        const progress: EncodeProgress[] = [];
+        const options = { rate: 0.5, backend, effort: effort as Effort } as LearnedOptions;
+        const out = await impl.encode(image, options, { signal: new AbortController().signal, onProgress: (p) => progress.push(p) });
+        return { out, progress };
+      };
+      const plain = await run('0');
+      const refined = await run('2');
+      const steps = refined.progress.filter((p) => p.stage.startsWith('refining'));
+      expect(steps.map((p) => p.stage.replace(/ · .*/, ''))).toEqual(['refining 1/2', 'refining 2/2']);
+      for (const p of steps) expect(p.stage).toMatch(/^refining \d\/2 · loss \d+\.\d{4} · ~\d+\.\d{3} bpp$/);
+      expect(steps[0].leftMs).toBeUndefined(); // the first step includes the warm-up: no estimate from it
+      expect(steps[1].leftMs).toBe(0);
+      const done = refined.progress.map((p) => p.done);
+      expect(done).toEqual([...done].sort((a, b) => a - b));
+      expect(done[done.length - 1]).toBe(1);
+      expect(plain.progress.some((p) => p.stage.startsWith('refining'))).toBe(false);
+
+      expect(refined.out.extras?.notes?.some((n) => label.test(n))).toBe(true);
+      expect(plain.out.extras?.notes?.some((n) => n.startsWith('Effort'))).toBe(false);
+      expect(Array.from(refined.out.bytes)).not.toEqual(Array.from(plain.out.bytes));
+      // The refined file is an ordinary file: the other backend decodes it to the image the codec returned.
+      const pkg = await loadPackage('mean-scale');
+      const dec = await decodeFile(pkg, await backendFor(pkg, other), refined.out.bytes);
+      let maxDiff = 0;
+      for (let i = 0; i < dec.image.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(dec.image.data[i] - refined.out.decoded.data[i]));
+      expect(maxDiff).toBeLessThanOrEqual(1);
+    });
+  }
+});
