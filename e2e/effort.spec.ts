@@ -21,7 +21,9 @@ test('mean-scale with Effort 50 refines a 64×43 image: progress, a decodable fi
   await expect(page.getByTestId('compare-view')).toBeVisible({ timeout: 60_000 });
   await expect(right.getByLabel('Effort')).toHaveValue('50');
   await expect(left.getByLabel('Effort')).toHaveValue('0');
-  await expect(right).toContainText('the file and the decoder do not change');
+  // The one-line explanation is on screen (not only a tooltip), with the cost on a CPU.
+  await expect(right.locator('.field-help', { hasText: 'the file and the decoder do not change' })).toBeVisible();
+  await expect(right.locator('.field-help', { hasText: 'per megapixel per step' })).toBeVisible();
 
   // Both sides finish on the resized image; the right one says it refined.
   await expect(right.getByTestId('download-compressed')).toBeEnabled({ timeout: 150_000 });
@@ -40,9 +42,14 @@ test('mean-scale with Effort 50 refines a 64×43 image: progress, a decodable fi
   // Effort 1000: the side shows the steps as they run, then Stop goes back to the effort-50 result.
   await right.getByLabel('Effort').selectOption('1000');
   await expect(page).toHaveURL(/right=mean-scale~effort_1000/);
+  // In full on the compare view's side label (the side panel's pill is cut to its width; its tooltip has it all).
   const pill = right.locator('.progress-pill');
-  await expect(pill).toContainText(/refining \d+\/1000 · loss \d+\.\d{4} · ~\d+\.\d{3} bpp/, { timeout: 120_000 });
-  await expect(pill).toContainText(/about .* left/, { timeout: 60_000 });
+  const tag = page.locator('.side-tag-right .spinner-line');
+  await expect(tag).toContainText(/refining \d+\/1000 · loss \d+\.\d{4} · ~\d+\.\d{3} bpp/, { timeout: 120_000 });
+  await expect(tag).toContainText(/about .* left/, { timeout: 60_000 });
+  await expect(tag).toBeVisible();
+  await expect(pill).toHaveAttribute('title', /^refining \d+\/1000 · loss/);
+  await expect(right.getByTestId('cancel-right')).toBeInViewport();
   await right.getByTestId('cancel-right').click();
   await expect(pill).toHaveCount(0);
   await expect(right.getByLabel('Effort')).toHaveValue('50');

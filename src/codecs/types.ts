@@ -17,8 +17,10 @@ interface OptionBase {
   key: string;
   /** Short UI label. */
   label: string;
-  /** One sentence shown as help text. */
+  /** One sentence shown as help text (a tooltip). */
   help?: string;
+  /** Show the help text under the field too, not only as a tooltip (what a visitor must know before choosing). */
+  showHelp?: boolean;
   /** Hidden behind "advanced" in the UI. */
   advanced?: boolean;
 }

@@ -29,6 +29,7 @@ describe('the Effort option', () => {
     expect(spec.advanced).toBeFalsy();
     expect(spec.help).toMatch(/decoder/);
     expect(spec.help).toMatch(/per megapixel/);
+    expect(spec.showHelp).toBe(true); // under the field, not only a tooltip
     expect(defaultOptions(meanScale).effort).toBe('0');
     expect(() => resolveOptions(meanScale, { effort: '7' })).toThrow(/effort/);
     expect(() => resolveOptions(findCodec('factorized')!, { effort: '50' })).toThrow(/does not exist/);

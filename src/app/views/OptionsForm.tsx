@@ -5,7 +5,7 @@ import type { Codec, CodecOptions, OptionSpec, OptionValue } from '../../codecs/
 
 function Field({ spec, value, onChange, isQuality }: { spec: OptionSpec; value: OptionValue; onChange: (v: OptionValue) => void; isQuality: boolean }) {
   const id = useId();
-  const help = spec.help ? <span className="field-help">{spec.help}</span> : null;
+  const help = spec.help ? <span className={spec.showHelp ? 'field-help shown' : 'field-help'}>{spec.help}</span> : null;
   switch (spec.kind) {
     case 'number':
       return (

@@ -105,6 +105,7 @@ export function SidePanel({ side }: { side: Side }) {
   const px = source.image.width * source.image.height;
   const shown = result && setting.kind === 'codec' && result.codecId === setting.codecId ? result : null;
   const stale = !!shown && state.status === 'working';
+  const progress = state.status === 'working' ? progressText(state.progress, state.startedAt === null ? null : performance.now() - state.startedAt) : '';
   const otherBytes = other.setting.kind === 'original' ? null : (other.result?.bytes.length ?? null);
 
   const onCodec = (value: string) => {
@@ -145,14 +146,14 @@ export function SidePanel({ side }: { side: Side }) {
           ))}
         </select>
         {state.status === 'working' && (
-          <span className="progress-pill" role="status">
-            {progressText(state.progress, state.startedAt === null ? null : performance.now() - state.startedAt)}
-          </span>
-        )}
-        {state.status === 'working' && (
           <button type="button" className="button ghost" onClick={() => cancelSide(side)} data-testid={`cancel-${side}`} title="Cancel this encode and go back to the result shown">
             Stop
           </button>
+        )}
+        {state.status === 'working' && (
+          <span className="progress-pill" role="status" title={progress}>
+            {progress}
+          </span>
         )}
       </header>
 

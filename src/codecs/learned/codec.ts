@@ -41,9 +41,8 @@ export function refineSteps(options: LearnedOptions): number {
 }
 
 const EFFORT_HELP =
-  'Encode-time optimisation of the latents for this image (SGA, Yang et al. 2020): fewer bits for the same quality; ' +
-  'the file and the decoder do not change. Slow without a GPU: on onnxruntime wasm a step costs ~16–18 s per ' +
-  'megapixel on a 2-core CPU, so 50 steps on a 768×512 photo take minutes.';
+  'Optimises the latents for this image at encode time: the file and the decoder do not change. Slow without a ' +
+  'GPU: ~17 s per megapixel per step on a 2-core CPU, so 50 steps on a 768×512 photo take ~5 min.';
 
 /** Eight rate points from 0 to 1 (a step of 0.01 keeps them on the option's grid). */
 export const RATE_SWEEP: readonly number[] = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1];
@@ -120,7 +119,7 @@ export function learnedCodec(spec: LearnedCodecSpec): Codec<LearnedOptions> {
       },
       ]),
       ...(spec.refinable
-        ? optionsFor<RefinableOptions>([{ kind: 'select', key: 'effort', label: 'Effort', default: '0', choices: EFFORT_CHOICES, help: EFFORT_HELP }])
+        ? optionsFor<RefinableOptions>([{ kind: 'select', key: 'effort', label: 'Effort', default: '0', choices: EFFORT_CHOICES, help: EFFORT_HELP, showHelp: true }])
         : []),
     ],
     quality: qualityFor<LearnedOptions>({ key: 'rate', sweep: RATE_SWEEP, higherIsMoreBits: true }),
