@@ -443,7 +443,7 @@ def main():
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
         "software": software(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
-                   + (f" --init-from tools/train/{init_from}" if init_from and not prepare else ""),
+                   + (f" --init-from {os.path.normpath(os.path.join('tools/train', init_from))}" if init_from and not prepare else ""),
     }
     if only_fits(ck):  # no train.py steps after the fits: they are the whole recipe
         manifest["provenance"]["command"] = prepare

@@ -62,10 +62,18 @@ def val_bpp(net, imgs):
     return [b for _, b, _ in validate(net, imgs, torch.device("cpu"), size=None)]
 
 
+FIT_SCALE = (384, 768)  # the photos' short side before cropping, as train.py --scale (data.CropSampler)
+
+
+def repo_path(p):
+    """A path recorded relative to tools/train, as the repository-relative path a command line takes."""
+    return os.path.normpath(os.path.join("tools/train", p))
+
+
 def fit_command(model, fit, out=None):
     """The command line that repeats a fit recorded in `density_fits` (export's provenance, the model cards)."""
     return (f"python3 tools/train/fit_density.py --model {model}"
-            + (f" --init-from tools/train/{fit['init_from']}" if fit.get("init_from") else "")
+            + (f" --init-from {repo_path(fit['init_from'])}" if fit.get("init_from") else "")
             + (" --hard" if fit.get("hard") else "")
             + f" --steps {fit['steps']} --crops {fit['crops']} --batch {fit['batch']}"
               f" --lr {fit['lr'][0]:g} --lr-end {fit['lr'][1]:g}"
@@ -161,7 +169,7 @@ def main():
         # the fit is the new run's first training: its steps, batch, crop and lr are the run's (train.py continues)
         ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0,
               "args": {"n": args.n, "m": args.m, "nz": args.nz, "batch": args.batch, "crop": crop, "lr": args.lr,
-                       "warmup": 0},
+                       "warmup": 0, "scale": list(FIT_SCALE)},
               "init": {"from": os.path.relpath(args.init_from, TRAIN_DIR), "step": src.get("step"),
                        "cpu_s": src.get("cpu_s", 0.0),
                        "what": ("transforms, gain units and hyper-prior" if args.model == "checkerboard"
@@ -180,7 +188,7 @@ def main():
         p.requires_grad_(True)
 
     t0, c0 = time.time(), time.process_time()
-    sampler = CropSampler(load_split("train", args.data)[1], crop, torch.Generator().manual_seed(args.seed), scale=(384, 768))
+    sampler = CropSampler(load_split("train", args.data)[1], crop, torch.Generator().manual_seed(args.seed), scale=FIT_SCALE)
     with torch.no_grad():
         Y = torch.cat([net.g_a(sampler.batch(16)) for _ in range((args.crops + 15) // 16)])
     val = None if args.no_val else benchmark_val()[1]

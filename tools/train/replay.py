@@ -29,10 +29,15 @@ PY = "/usr/bin/python3"
 FIT_SEED = 5  # fit_density.SEED
 
 
+def repo_path(p):
+    """A path recorded relative to tools/train (provenance), as the repository-relative path a command takes."""
+    return os.path.normpath(os.path.join("tools/train", p))
+
+
 def fit_command(model, fit, out=None):
     """Same text as fit_density.fit_command (which needs torch to import); kept equal by tests/test_replay.py."""
     return (f"python3 tools/train/fit_density.py --model {model}"
-            + (f" --init-from tools/train/{fit['init_from']}" if fit.get("init_from") else "")
+            + (f" --init-from {repo_path(fit['init_from'])}" if fit.get("init_from") else "")
             + (" --hard" if fit.get("hard") else "")
             + f" --steps {fit['steps']} --crops {fit['crops']} --batch {fit['batch']}"
               f" --lr {fit['lr'][0]:g} --lr-end {fit['lr'][1]:g}"
@@ -67,10 +72,13 @@ def replay(model, manifests, channels=None, out=None):
     if p.get("data"):
         lines.append(f"# data then: {p['data']}")
     src = (p.get("initialised_from") or {}).get("from")
-    if src:  # runs/<model>/<file>.pt: retrace that package first, ending in that checkpoint
+    if src:  # runs/<model>/<file>.pt or a shipped package: retrace that package first
         parts = src.split("/")
+        pkg = repo_path(src).split("/")
         if len(parts) == 3 and parts[0] == "runs" and parts[1] in manifests:
             lines += replay(parts[1], manifests, out=f"tools/train/{src}")
+        elif len(pkg) == 3 and pkg[:2] == ["public", "models"] and pkg[2] in manifests:
+            lines += replay(pkg[2], manifests)
         else:
             lines.append(f"# initialised from {src}, which is not a shipped package: retrace it by hand")
     fits = p.get("density_fits") or []
@@ -96,7 +104,7 @@ def replay(model, manifests, channels=None, out=None):
                 opts.append(f"--ema {e['ema']:g}")
             if in_bf16(e, p.get("bf16_steps")):
                 opts.append("--bf16")
-            init = f" --init-from tools/train/{src}" if src and first_train and not first else ""
+            init = f" --init-from {repo_path(src)}" if src and first_train and not first else ""
             lines.append(f"nice -n 19 python3 tools/train/train.py --model {model} {dims}{init} {lr} "
                          f"--max-steps {e['to_step']} {' '.join(opts)}")
             first_train = False
