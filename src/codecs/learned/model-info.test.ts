@@ -10,7 +10,7 @@ const names = packageNames('codec');
 const BASE = 'http://localhost/models/';
 
 describe('modelInfo on the shipped packages', () => {
-  it('finds the three packages', () => expect(names.sort()).toEqual(['factorized', 'hyperprior', 'mean-scale']));
+  it('finds the shipped packages', () => expect(names.sort()).toEqual(['checkerboard', 'factorized', 'hyperprior', 'mean-scale']));
   for (const name of names) {
     it(`${name}: steps, CPU-hours, date and BD-rates as in manifest.json`, () => {
       const raw = JSON.parse(readFileSync(join(ROOT, name, 'manifest.json'), 'utf8'));

@@ -20,7 +20,7 @@ const shared = packageNames('shared');
 
 describe('public/models', () => {
   it('holds only packages: each folder a codec or a shared package', () => {
-    expect(codecs).toEqual(['factorized', 'hyperprior', 'mean-scale']);
+    expect(codecs).toEqual(['checkerboard', 'factorized', 'hyperprior', 'mean-scale']);
     expect(shared.length).toBeGreaterThan(0);
     expect([...codecs, ...shared].sort()).toEqual([...folders].sort());
   });

@@ -59,11 +59,14 @@ describe.each(names)('ONNX graphs built from %s', (name) => {
     const io: Record<GraphName, [string[], string[]]> = {
       analysis: [['x', 'gain'], ['y']],
       hyper_analysis: [['y'], ['z']],
-      hyper_synthesis: [['z_hat'], pkg.manifest.architecture === 'mean-scale' ? ['index', 'means'] : ['index']],
+      hyper_synthesis: [['z_hat'], { hyperprior: ['index'], 'mean-scale': ['index', 'means'], checkerboard: ['index', 'means', 'features'] }[pkg.manifest.architecture as string] ?? []],
       context: [['features', 'symbols'], ['index', 'means']], // checkerboard packages (checkerboard-pipeline.test.ts)
       synthesis: [['y_hat', 'inv_gain'], ['x_hat']],
     };
-    expect(graphNames(pkg.manifest)).toEqual(pkg.manifest.architecture === 'factorized' ? ['analysis', 'synthesis'] : ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis']);
+    expect(graphNames(pkg.manifest)).toEqual({
+      factorized: ['analysis', 'synthesis'],
+      checkerboard: ['analysis', 'hyper_analysis', 'hyper_synthesis', 'context', 'synthesis'],
+    }[pkg.manifest.architecture as string] ?? ['analysis', 'hyper_analysis', 'hyper_synthesis', 'synthesis']);
     for (const g of graphNames(pkg.manifest)) {
       const s = await session(pkg, g);
       expect([s.inputNames, s.outputNames]).toEqual(io[g]);
@@ -111,7 +114,7 @@ describe.each(names)('ONNX graphs built from %s', (name) => {
     expect(r.index.dims).toEqual([1, ...cpu.indexShape]);
     expect(Array.from(r.index.data as Int32Array)).toEqual(Array.from(cpu.index));
     expect(new Set(cpu.index).size).toBeGreaterThan(3);
-    if (pkg.manifest.architecture === 'mean-scale') {
+    if (pkg.manifest.architecture === 'mean-scale' || pkg.manifest.architecture === 'checkerboard') {
       expect(r.means.type).toBe('float32');
       expect(relErr(r.means.data as Float32Array, meansRef(pkg, cpu.features, cpu.featureShape).data)).toBeLessThanOrEqual(TOL);
       const m = meansRef(pkg, pkg.i32(st.features), [pkg.manifest.channels.N, 8, 12]);

@@ -122,6 +122,7 @@ describe.each(names)('learned codec %s (onnx-wasm in Node)', (name) => {
     const { pkg } = await model(name);
     const enc = await encoded(name, 0.5);
     const t = enc.t;
+    const context = Boolean(pkg.manifest.transforms.context_int);
     const x = imageToPaddedChw(image, pkg.manifest.downsampling);
     const r = analyzeRef(pkg, x.data, x.height, x.width, pkg.gain(t));
     const { backend } = await model(name);
@@ -142,14 +143,23 @@ describe.each(names)('learned codec %s (onnx-wasm in Node)', (name) => {
       for (let i = 0; i < enc.y.symbols.length; i++) if (Math.round(r.y.data[i]) !== enc.y.symbols[i] && Math.abs((r.y.data[i] % 1) - 0.5) > 1e-3) diff++;
       expect(diff).toBe(0);
     } else {
-      const zShape = latentShapes(pkg, W, H)[1];
+      const zShape = enc.z!.shape;
       let errZ = 0;
       for (let i = 0; i < r.z!.data.length; i++) errZ = Math.max(errZ, Math.abs(got.z!.data[i] - r.z!.data[i]));
       expect(errZ).toBeLessThan(1e-3 * Math.max(1, ...Array.from(r.z!.data, Math.abs)));
       const cpu = intHyperSynthesis(pkg, enc.z!.symbols, zShape);
-      expect(Array.from(enc.index!)).toEqual(Array.from(cpu.index));
+      if (context) {
+        // checkerboard: the anchors (row + column even) keep the hyper-prior's index; the non-anchors' come from
+        // the context (checked against the float64 reference in checkerboard-pipeline.test.ts)
+        const [C, h, w] = enc.y.shape;
+        let anchors = 0;
+        for (let c = 0; c < C; c++)
+          for (let i = 0; i < h; i++)
+            for (let j = (i & 1); j < w; j += 2, anchors++) expect(enc.index![(c * h + i) * w + j]).toBe(cpu.index[(c * h + i) * w + j]);
+        expect(anchors).toBe(C * Math.ceil((h * w) / 2));
+      } else expect(Array.from(enc.index!)).toEqual(Array.from(cpu.index));
       expect(new Set(cpu.index).size).toBeGreaterThan(1);
-      if (pkg.manifest.architecture === 'mean-scale') {
+      if (pkg.manifest.architecture === 'mean-scale' || context) {
         const hs = await backend.hyperSynthesis(enc.z!.symbols, zShape);
         const m = meansRef(pkg, cpu.features, cpu.featureShape);
         let errM = 0;
@@ -157,6 +167,8 @@ describe.each(names)('learned codec %s (onnx-wasm in Node)', (name) => {
         expect(errM).toBeLessThan(1e-3);
       }
     }
+    // (checkerboard: ŷ's non-anchor means come from the context; its pixels are checked in checkerboard-pipeline.test.ts)
+    if (context) return;
     // Synthesis of the decoder's ŷ in float64 → within one 8-bit level of the decoded image.
     const dec = await decodeFile(pkg, backend, enc.bytes);
     const yShape = enc.y.shape;
