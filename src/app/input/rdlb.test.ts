@@ -89,7 +89,7 @@ describe('RDLB files', () => {
   it('refuses unknown models, cut headers and oversized images before decoding', async () => {
     let e = await openError(patched(13 + 'mean-sca'.length, [...'lf'].map((c) => c.charCodeAt(0))));
     expect(e.kind).toBe('unsupported-format');
-    expect(e.message).toContain('made by the model “mean-scalf.v2”, which this RD Lab does not have (it has factorized, hyperprior, mean-scale)');
+    expect(e.message).toContain('made by the model “mean-scalf.v2”, which this RD Lab does not have (it has factorized, hyperprior, mean-scale, checkerboard)');
     expect(calls).toEqual([]);
 
     e = await openError(file.subarray(0, 30));
