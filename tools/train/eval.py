@@ -35,6 +35,15 @@ BENCH = os.path.join(REPO, "bench", "results")
 from models import Z_CLAMP  # noqa: E402
 
 
+
+ARCH_NOTES = {  # the card's line on what the hyper-prior models add
+    "mean-scale": "Means: float head on the integer hyper-synthesis features.",
+    "checkerboard": "Means: float head on the integer hyper-synthesis features. Checkerboard context (He et al. 2021): the anchors "
+                    "(row + column even) are coded with the hyper-prior alone; the others with an integer index and float "
+                    "means from a masked 5×5 integer convolution over the anchors' symbols, concatenated with the "
+                    "hyper-synthesis features (bit-exact on every device; docs/learned-codecs.md).",
+}
+
 def table(T, spec):
     return T[spec["cdf"]], T[spec["starts"]], T[spec["lengths"]], T[spec["offsets"]]
 
@@ -261,7 +270,7 @@ Architecture: analysis 4× (5×5 stride-2 conv + GDN), synthesis 4× (3×3 conv 
 N = {ch['N']}, M = {ch['M']}{', Nz = ' + str(ch['Nz']) if 'Nz' in ch else ''}; one model for the whole rate range through
 gain units (rate parameter t ∈ [0, 1], λ log-spaced from {p['lambda_range'][0]} to {p['lambda_range'][1]}).
 {'Entropy model: factorized density per channel and gain level, mixed between the two levels around t in integers (tables in the package).' if manifest['architecture'] == 'factorized' else 'Scale index from an integer hyper-synthesis (bit-exact on every device), Gaussian conditional with 64 scales from 0.11 to 256.'}
-{'Means: float head on the integer hyper-synthesis features.' if manifest['architecture'] == 'mean-scale' else ''}
+{ARCH_NOTES.get(manifest['architecture'], '')}
 
 {weights_text(manifest)}
 Format: [docs/model-package.md](../../../docs/model-package.md).
