@@ -2,8 +2,8 @@
 // the tiny random-weights package of fixtures/ (make_checkerboard_package.py; NOT a trained model):
 //  - WGSL hyper-synthesis features and context index = the CPU integer path = the exporter's known answer;
 //  - WGSL context means = onnx-wasm's within float tolerance;
-//  - files written on wgsl decode on onnx-wasm to identical symbols and vice versa; a wgsl round trip gives the
-//    encoder's pixels bit for bit.
+//  - files written on wgsl, onnx-wasm and onnx-webgpu decode on each of the others to identical symbols; a wgsl
+//    round trip gives the encoder's pixels bit for bit.
 // Tiny images: SwiftShader runs WGSL on the CPU.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { iconv } from '../../gpu/int/iconv';
@@ -26,6 +26,7 @@ let image: RgbaImage;
 let pkg: ModelPackage;
 let wgsl: LearnedBackend;
 let wasm: LearnedBackend;
+let webgpu: LearnedBackend;
 
 beforeAll(async () => {
   const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
@@ -36,6 +37,7 @@ beforeAll(async () => {
   pkg = await loadPackage('checkerboard', BASE);
   wgsl = await backendFor(pkg, 'wgsl');
   wasm = await backendFor(pkg, 'onnx-wasm');
+  webgpu = await backendFor(pkg, 'onnx-webgpu');
 });
 
 const ops = () => ({ context: pkg.manifest.transforms.context_int!, index: pkg.manifest.transforms.context_index_int! });
@@ -70,10 +72,14 @@ describe('checkerboard on wgsl (tiny random-weights package)', () => {
     expect(new Set(cpu.features).size).toBeGreaterThan(3);
   });
 
-  it('cross-backend decode: wgsl files decode on onnx-wasm to identical symbols and back; wgsl round trip bit for bit', async () => {
+  it('cross-backend decode: files written on wgsl, onnx-wasm and onnx-webgpu decode on the others to identical symbols; wgsl round trip bit for bit', async () => {
     for (const [enc, dec] of [
       [wgsl, wasm],
       [wasm, wgsl],
+      [webgpu, wgsl],
+      [wgsl, webgpu],
+      [webgpu, wasm],
+      [wasm, webgpu],
     ] as const) {
       const e = await encodeImage(pkg, enc, image, 0.8, { reconstruct: true });
       expect(e.y.symbols.some((v) => v !== 0)).toBe(true);
