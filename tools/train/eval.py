@@ -25,7 +25,7 @@ from PIL import Image
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import entropy_tables as et  # noqa: E402
-from fit_density import fit_command  # noqa: E402
+from commands import fit_command  # noqa: E402
 from intnet import hyper_synthesis_int  # noqa: E402
 from metrics import ms_ssim, ms_ssim_db, psnr  # noqa: E402
 from package_io import MODELS_DIR, int_layers, interp_gain, model_hash, read_package, torch_model_from_package  # noqa: E402

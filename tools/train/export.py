@@ -26,7 +26,8 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import entropy_tables as et  # noqa: E402
-from fit_density import fit_command, only_fits, run_fits  # noqa: E402
+from commands import fit_command, run_fits  # noqa: E402
+from fit_density import only_fits  # noqa: E402
 from train import weights_of  # noqa: E402
 from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
                     Z_CLAMP, Checkerboard, Factorized, Hyperprior, MeanScale)

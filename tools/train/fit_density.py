@@ -49,11 +49,11 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from commands import SEED, run_fits  # noqa: E402
 from data import DATA, CropSampler, load_split  # noqa: E402
 from models import MODELS, SHIPPED_M, SHIPPED_N, SHIPPED_NZ, TRANSFORMS  # noqa: E402
 from train import HERE as TRAIN_DIR, RUNS, benchmark_val, build, limit_openblas, validate, weights_of  # noqa: E402
 
-SEED = 5
 
 
 def val_bpp(net, imgs):
@@ -63,31 +63,6 @@ def val_bpp(net, imgs):
 
 
 FIT_SCALE = (384, 768)  # the photos' short side before cropping, as train.py --scale (data.CropSampler)
-
-
-def repo_path(p):
-    """A path recorded relative to tools/train, as the repository-relative path a command line takes."""
-    return os.path.normpath(os.path.join("tools/train", p))
-
-
-def fit_command(model, fit, out=None):
-    """The command line that repeats a fit recorded in `density_fits` (export's provenance, the model cards)."""
-    return (f"python3 tools/train/fit_density.py --model {model}"
-            + (f" --init-from {repo_path(fit['init_from'])}" if fit.get("init_from") else "")
-            + (" --hard" if fit.get("hard") else "")
-            + f" --steps {fit['steps']} --crops {fit['crops']} --batch {fit['batch']}"
-              f" --lr {fit['lr'][0]:g} --lr-end {fit['lr'][1]:g}"
-            + (f" --seed {fit['seed']}" if fit.get("seed", SEED) != SEED else "") + (f" --out {out}" if out else ""))
-
-
-def run_fits(fits):
-    """The fits that make up a run begun by fit_density.py --init-from: that fit and the ones that continued it."""
-    if not fits or not fits[0].get("init_from"):
-        return []
-    n = 1
-    while n < len(fits) and fits[n].get("continues"):
-        n += 1
-    return fits[:n]
 
 
 def only_fits(ck):

@@ -23,39 +23,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from commands import fit_command, repo_path, run_fits  # noqa: E402
 from package_io import MODELS_DIR  # noqa: E402
 
 PY = "/usr/bin/python3"
-FIT_SEED = 5  # fit_density.SEED
-
-
-def repo_path(p):
-    """A path recorded relative to tools/train (provenance), as the repository-relative path a command takes."""
-    return os.path.normpath(os.path.join("tools/train", p))
-
-
-def fit_command(model, fit, out=None):
-    """Same text as fit_density.fit_command (which needs torch to import); kept equal by tests/test_replay.py."""
-    return (f"python3 tools/train/fit_density.py --model {model}"
-            + (f" --init-from {repo_path(fit['init_from'])}" if fit.get("init_from") else "")
-            + (" --hard" if fit.get("hard") else "")
-            + f" --steps {fit['steps']} --crops {fit['crops']} --batch {fit['batch']}"
-              f" --lr {fit['lr'][0]:g} --lr-end {fit['lr'][1]:g}"
-            + (f" --seed {fit['seed']}" if fit.get("seed", FIT_SEED) != FIT_SEED else "") + (f" --out {out}" if out else ""))
-
-
-def starting_fits(fits):
-    """The fits that began the run (fit_density.py --init-from, and the fits that continued it before any
-    train.py step): they count steps; later fits do not."""
-    if not fits or not fits[0].get("init_from"):
-        return []
-    out = [fits[0]]
-    for f in fits[1:]:
-        if f.get("continues") and f["at_step"] == out[-1]["at_step"] + out[-1]["steps"]:
-            out.append(f)
-        else:
-            break
-    return out
 
 
 def in_bf16(phase, bf16_steps):
@@ -82,7 +53,7 @@ def replay(model, manifests, channels=None, out=None):
         else:
             lines.append(f"# initialised from {src}, which is not a shipped package: retrace it by hand")
     fits = p.get("density_fits") or []
-    first = starting_fits(fits)
+    first = run_fits(fits)
     covered = first[-1]["at_step"] + first[-1]["steps"] if first else 0
     lines += [fit_command(model, f) for f in first]
     resumed = {r["from_step"] for r in p.get("resumed", [])}
