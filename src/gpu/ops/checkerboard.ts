@@ -4,7 +4,8 @@
 import code from '../shaders/checkerboard.wgsl?raw';
 import type { Dispatch, GpuEngine, Program, Recorder } from '../engine';
 import { GpuEngineError } from '../errors';
-import { iconvOutputShape, IConvError, validateIConv, type IConvParams } from '../int/iconv';
+import { iconvOutputShape, IConvError, type IConvParams } from '../int/iconv';
+import { uploadIntLayerTensors } from './conv2d_int';
 import { paramsLayout } from '../params';
 import type { Tensor } from '../tensor';
 import { checkChannels, checkLive, elementGrid } from './common';
@@ -28,26 +29,11 @@ export interface CheckerboardLayer {
 
 /** p: the layer as checkerboardParamsOf gives it (parity 1, clip set, stride 1). */
 export function uploadCheckerboard(engine: GpuEngine, p: IConvParams): CheckerboardLayer {
-  try {
-    validateIConv(p);
+  const tensors = uploadIntLayerTensors(engine, p, 'checkerboard', () => {
     if (p.parity !== 1 || p.clip === undefined || p.stride !== 1) throw new IConvError('params', 'checkerboard: needs parity 1 (non-anchors), a clip and stride 1');
     if (p.k % 2 !== 1) throw new IConvError('params', `checkerboard: kernel ${p.k} must be odd`);
-  } catch (e) {
-    if (e instanceof IConvError) throw new GpuEngineError('params', e.message);
-    throw e;
-  }
-  const q = new Int32Array(4 * p.cout);
-  for (let o = 0; o < p.cout; o++) q.set([p.bias[o], p.divisor[o], p.lo[o], p.hi[o]], 4 * o);
-  return {
-    kind: 'checkerboard',
-    cin: p.cin,
-    cout: p.cout,
-    k: p.k,
-    pad: p.pad,
-    clip: p.clip,
-    weight: engine.constant(Int32Array.from(p.weight), 'checkerboard weight'),
-    quant: engine.constant(q, 'checkerboard bias/divisor/clamp'),
-  };
+  });
+  return { kind: 'checkerboard', cin: p.cin, cout: p.cout, k: p.k, pad: p.pad, clip: p.clip!, ...tensors };
 }
 
 export function checkerboardDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: CheckerboardLayer): Dispatch {

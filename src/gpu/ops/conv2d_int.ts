@@ -25,25 +25,24 @@ export interface IConvLayer {
   readonly quant: GPUBuffer;
 }
 
-export function uploadIConv(engine: GpuEngine, p: IConvParams): IConvLayer {
+/** An integer layer's GPU tensors (the iconv and checkerboard kernels share them): its parameters checked
+ * (`check` adds a kernel's own conditions; an IConvError becomes GpuEngineError 'params'), its int32 weights and its
+ * per-output-channel epilogue [bias, divisor, lo, hi]. */
+export function uploadIntLayerTensors(engine: GpuEngine, p: IConvParams, label: string, check: () => void = () => {}): { weight: GPUBuffer; quant: GPUBuffer } {
   try {
     validateIConv(p);
+    check();
   } catch (e) {
     if (e instanceof IConvError) throw new GpuEngineError('params', e.message);
     throw e;
   }
   const q = new Int32Array(4 * p.cout);
   for (let o = 0; o < p.cout; o++) q.set([p.bias[o], p.divisor[o], p.lo[o], p.hi[o]], 4 * o);
-  return {
-    kind: 'iconv',
-    cin: p.cin,
-    cout: p.cout,
-    k: p.k,
-    stride: p.stride,
-    pad: p.pad,
-    weight: engine.constant(Int32Array.from(p.weight), 'iconv weight'),
-    quant: engine.constant(q, 'iconv bias/divisor/clamp'),
-  };
+  return { weight: engine.constant(Int32Array.from(p.weight), `${label} weight`), quant: engine.constant(q, `${label} bias/divisor/clamp`) };
+}
+
+export function uploadIConv(engine: GpuEngine, p: IConvParams): IConvLayer {
+  return { kind: 'iconv', cin: p.cin, cout: p.cout, k: p.k, stride: p.stride, pad: p.pad, ...uploadIntLayerTensors(engine, p, 'iconv') };
 }
 
 export function iconvDispatch(engine: GpuEngine, x: Tensor, y: Tensor, l: IConvLayer): Dispatch {
