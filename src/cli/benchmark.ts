@@ -9,6 +9,8 @@
 // Writes bench/results/<codec>.json (CompressAI format, per-image points included, the app's "Import" reads them)
 // and bench/benchmark.md (BD-rate tables, PCHIP, against MozJPEG, WebP and AVIF), and prints the table. A result
 // file is reused while its codec (weights hash, options) and the photos are unchanged; --force encodes again.
+// With --models DIR other than public/models (candidate packages, e.g. export.py --models-dir), the learned
+// results, the table and summary.json go to bench/results/candidates/ (git-ignored) instead.
 // The photos come from tools/train/data/val (fetch_data.py), ../shared/data/photos-v2, or --photos DIR; each is
 // checked against the list's SHA-256 and prepared once into bench/photos/ (git-ignored; training's validation
 // reads the same PNGs).
@@ -196,13 +198,18 @@ export function learnedCodecsIn(models: string): string[] {
 
 export async function runBenchmark(a: Args, log: (s: string) => void): Promise<string> {
   const { files, fingerprint } = await preparePhotos(a.photos, log);
-  mkdirSync(RESULTS, { recursive: true });
+  // A candidate --models folder (anything but public/models) gets its own results, table and summary under
+  // bench/results/candidates/ (git-ignored), so the shipped benchmark is never overwritten by it; the classical
+  // anchors' results are shared.
+  const candidate = resolve(a.models) !== resolve(ROOT, 'public/models');
+  const learnedDir = candidate ? join(RESULTS, 'candidates') : RESULTS;
+  mkdirSync(learnedDir, { recursive: true });
   const learned = learnedCodecsIn(a.models);
   const wanted = a.only ?? [...learned, ...CLASSICAL_IDS];
   const results = new Map<string, BenchJson>();
   for (const id of [...learned, ...CLASSICAL_IDS]) {
-    const file = join(RESULTS, `${id}.json`);
     const isLearned = LEARNED.includes(id);
+    const file = join(isLearned ? learnedDir : RESULTS, `${id}.json`);
     const points = isLearned ? a.points : CLASSICAL_POINTS;
     const options = ANCHOR_OPTIONS[id] ?? {};
     const codecStamp = isLearned ? await modelHash(join(a.models, id)) : `${id}: app defaults${Object.entries(options).map(([k, v]) => `, ${k} ${v}`).join('')}`;
@@ -234,8 +241,8 @@ export async function runBenchmark(a: Args, log: (s: string) => void): Promise<s
     `(${classicalSettings()}), quality swept at ${CLASSICAL_POINTS} points. ` +
     `Made by \`npm run benchmark\`; per-image points in bench/results/.`;
   const md = markdownTable(results, describe);
-  writeFileSync(TABLE, `# Benchmark\n\n${md}`);
-  writeFileSync(join(RESULTS, 'summary.json'), JSON.stringify(summary(results, files.length, fingerprint), null, 1) + '\n');
+  writeFileSync(candidate ? join(learnedDir, 'benchmark.md') : TABLE, `# Benchmark${candidate ? ` of the candidate packages in ${a.models}` : ''}\n\n${md}`);
+  writeFileSync(join(learnedDir, 'summary.json'), JSON.stringify(summary(results, files.length, fingerprint), null, 1) + '\n');
   return md;
 }
 
