@@ -11,7 +11,8 @@
 // activation's VJP reads the sign. Ops without a VJP here (the integer ones, abs) are refused at upload.
 import type { GpuEngine, Recorder } from './engine';
 import { GpuEngineError } from './errors';
-import { checkOps, type Op, type OpWeights } from './oplist';
+import { type Op, type OpWeights } from './oplist';
+import { buildSteps } from './oplist-wgsl';
 import { conv2d, uploadConv2d, type Activation, type Conv2dLayer } from './ops/conv2d';
 import { depthToSpace, spaceToDepth } from './ops/depth_to_space';
 import { leakyRelu, relu, toFloat } from './ops/elementwise';
@@ -106,18 +107,7 @@ function makeStep(engine: GpuEngine, op: Op, w: OpWeights, next: Op | undefined)
 }
 
 export function uploadOpsVjp(engine: GpuEngine, ops: readonly Op[], weights: OpWeights): OpNetworkVjp {
-  checkOps(ops, 'op list');
-  const steps: Step[] = [];
-  try {
-    for (let i = 0; i < ops.length; i++) {
-      const step = makeStep(engine, ops[i], weights, ops[i + 1]);
-      steps.push(step);
-      if (step.fused) i++;
-    }
-  } catch (e) {
-    for (const s of steps) for (const b of s.buffers) b.destroy();
-    throw e;
-  }
+  const steps: Step[] = buildSteps(ops, (op, next) => makeStep(engine, op, weights, next));
   return {
     ops,
     forward(rec, x, keep = true) {

@@ -75,13 +75,15 @@ export interface OpNetwork {
 }
 
 /** Uploads an op list's weights once (conv2d followed by relu / leaky_relu becomes one fused dispatch). */
-export function uploadOps(engine: GpuEngine, ops: readonly Op[], weights: OpWeights): OpNetwork {
+/** An op list's GPU steps, in order: `make` builds one op's step (given the next op, which a step may fuse: it
+ * then says `fused` and the next op is skipped); if one fails, the weight buffers of those already built are freed.
+ * Shared by the forward runner (uploadOps) and the VJP runner (oplist-vjp.ts). */
+export function buildSteps<S extends { buffers: GPUBuffer[]; fused?: boolean }>(ops: readonly Op[], make: (op: Op, next: Op | undefined) => S): S[] {
   checkOps(ops, 'op list');
-  const steps: GpuStep[] = [];
+  const steps: S[] = [];
   try {
     for (let i = 0; i < ops.length; i++) {
-      const make = WGSL[ops[i].op] as (e: GpuEngine, op: Op, w: OpWeights, next: Op | undefined) => GpuStep & { fused?: boolean };
-      const step = make(engine, ops[i], weights, ops[i + 1]);
+      const step = make(ops[i], ops[i + 1]);
       steps.push(step);
       if (step.fused) i++;
     }
@@ -89,6 +91,13 @@ export function uploadOps(engine: GpuEngine, ops: readonly Op[], weights: OpWeig
     for (const s of steps) for (const b of s.buffers) b.destroy();
     throw e;
   }
+  return steps;
+}
+
+export function uploadOps(engine: GpuEngine, ops: readonly Op[], weights: OpWeights): OpNetwork {
+  const steps = buildSteps(ops, (op, next) =>
+    (WGSL[op.op] as (e: GpuEngine, op: Op, w: OpWeights, next: Op | undefined) => GpuStep & { fused?: boolean })(engine, op, weights, next),
+  );
   return {
     ops,
     record(rec, x) {
