@@ -170,7 +170,7 @@ export async function runEval(a: EvalArgs, log: (s: string) => void = () => {}):
     let refine: Parameters<typeof encodeImage>[4] = {};
     let refineNote = '';
     if (a.refineSteps && a.refineSteps > 0) {
-      if (!pkg.manifest.entropy.z) throw new CliError('usage', `--refine-steps needs a hyper-prior codec (hyperprior, mean-scale); ${a.codec} has none.`);
+      if (!pkg.manifest.entropy.z) throw new CliError('usage', `--refine-steps needs a hyper-prior codec (hyperprior, mean-scale, checkerboard); ${a.codec} has none.`);
       const engine = new OrtRefineEngine(await nodeOrt(a.threads), pkg);
       const sched = { ...DEFAULT_SCHEDULE, ...a.refine };
       refine = { refine: { steps: a.refineSteps, engine, ...sched } };

@@ -1,5 +1,5 @@
 // The learned codecs' Effort option (issue 20, encode-time refinement) as the app carries it: in the schema of the
-// codecs whose rate the refinement models (hyperprior, mean-scale; not factorized, not checkerboard), in the
+// hyper-prior codecs (hyperprior, mean-scale, checkerboard; not factorized, which has no hyper-prior), in the
 // URL, in the result cache's key (a cached effort-0 encode is never shown for effort 200), in the refinement steps
 // the worker asks for, and in cancelling a side's encode.
 import { describe, expect, it } from 'vitest';
@@ -18,9 +18,9 @@ import { decodeSide, encodeSide } from './url';
 const meanScale = findCodec('mean-scale')!;
 
 describe('the Effort option', () => {
-  it('is offered by hyperprior and mean-scale only, 0 by default, as 0 / 50 / 200 / 1000 steps', () => {
+  it('is offered by the hyper-prior codecs only (not factorized), 0 by default, as 0 / 50 / 200 / 1000 steps', () => {
     const with_ = LEARNED_CODECS.filter((c) => c.options.some((o) => o.key === 'effort')).map((c) => c.id);
-    expect(with_).toEqual(['hyperprior', 'mean-scale']);
+    expect(with_.sort()).toEqual(['checkerboard', 'hyperprior', 'mean-scale']);
     const spec = meanScale.options.find((o) => o.key === 'effort')!;
     expect(spec.kind).toBe('select');
     if (spec.kind !== 'select') return;

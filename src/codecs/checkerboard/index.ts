@@ -4,6 +4,7 @@ import { learnedCodec } from '../learned/codec';
  * Listed in the app only once that package exists (registry.ts); the CLI finds it with --models DIR before. */
 export const checkerboard = learnedCodec({
   id: 'checkerboard',
+  refinable: true,
   name: 'Checkerboard context (He 2021)',
   description:
     'Mean-scale plus a two-pass spatial context: half of the latents (a checkerboard) are coded first, and their ' +

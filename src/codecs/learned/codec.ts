@@ -31,7 +31,7 @@ export const EFFORT_CHOICES: readonly { value: Effort; label: string }[] = [
   { value: '1000', label: '1000 steps' },
 ];
 
-/** The options of a learned codec that offers refinement (`refinable` in its spec: hyperprior, mean-scale). */
+/** The options of a learned codec that offers refinement (`refinable` in its spec: the hyper-prior models). */
 export type RefinableOptions = LearnedOptions & { effort: Effort };
 
 /** The refinement steps a learned codec's options ask for (0 where the codec has no Effort option). */
@@ -63,9 +63,8 @@ export interface LearnedCodecSpec {
   description: string;
   /** The model's paper, as in its manifest's `paper` (a unit test checks they agree). */
   paper: Credit;
-  /** Offers the Effort option (encode-time refinement): hyper-prior models whose rate the refinement models
-   * (hyperprior, mean-scale; not factorized, which has no hyper-prior, nor checkerboard, whose context it does not
-   * model: the pipeline refuses both). */
+  /** Offers the Effort option (encode-time refinement): the hyper-prior models (hyperprior, mean-scale,
+   * checkerboard; not factorized, which has no hyper-prior: the pipeline refuses it). */
   refinable?: boolean;
 }
 

@@ -294,7 +294,6 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
   if (o.refine && o.refine.steps > 0) {
     const zCoder = coders.find((c) => c.source === 'hyper_analysis');
     if (!zCoder) throw new CodecError('invalid-options', `${id} has no hyper-prior: refinement needs one.`, id);
-    if (m.transforms.context_int) throw new CodecError('invalid-options', `${id}: refinement does not model the checkerboard context (its rate would be mean-scale's).`, id);
     st.next('refinement', P.a, stage);
     stage = 'refinement';
     const z0 = await hyperAnalysis(zCoder.shape(pad.height, pad.width));
@@ -302,6 +301,7 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     const steps = o.refine.steps;
     refined = await refineLatents(pkg, target, image.width, image.height, y, z0, t, {
       ...o.refine,
+      context: (f, fs, symbols, ys) => backend.context(f, fs, symbols, ys),
       signal: o.signal,
       onStep: (i, info) => {
         st.within('refinement', P.a, P.a, (i + 1) / steps);

@@ -13,7 +13,7 @@ import { paddedChwRegion } from '../image';
 import { decodeFile, encodeImage } from '../pipeline';
 import { ReferenceRefineEngine } from './engine';
 import { OrtRefineEngine } from './onnx-vjp';
-import { evaluate, lambdaOf, makeProblem } from './refine';
+import { evaluate, lambdaOf, latentParams, makeProblem } from './refine';
 
 let photo: RgbaImage;
 beforeAll(async () => {
@@ -73,9 +73,49 @@ describe('encode-time refinement', () => {
     expect(checked).toBeGreaterThan(1);
   }, 120_000);
 
-  it('0 steps = today\'s encoder byte for byte; refined files decode with the unchanged decoder, on both hyper-prior codecs', async () => {
+  it('checkerboard: the non-anchors\' index is the context\'s over the anchors\' symbols, as the encoder codes them; its y-gradient matches central differences', async () => {
+    const { pkg, backend } = await model('checkerboard');
+    const im = crop(photo, 64, 64, 40, 120);
+    const t = Math.fround(0.4);
+    const target = paddedChwRegion(im, 0, 64, 0, 64);
+    const y = (await backend.analyze(target, 64, 64, pkg.gain(t))).data;
+    const z = (await backend.hyperAnalyze(y, [128, 4, 4])).data;
+    const context = backend.context.bind(backend);
+    expect(() => makeProblem(pkg, new ReferenceRefineEngine(pkg), target, 64, 64, t)).toThrow(/context/);
+    const p = makeProblem(pkg, new ReferenceRefineEngine(pkg), target, 64, 64, t, context);
+    const { index } = await latentParams(p, y, z);
+    const enc = await encodeImage(pkg, backend, im, t);
+    expect(Array.from(index)).toEqual(Array.from(enc.index!));
+    // the context changed the non-anchors' tables (else this test could not tell the two apart)
+    expect(index.some((v, i) => v !== p.hyper!.h.index[i])).toBe(true);
+    // the relaxed rate at a tiny temperature (≈ hard rounding) is the coded tables' bit count (entropy.ts)
+    const hardish = await evaluate(p, y, z, 1e-4, mulberry32(5), false);
+    const coded = (enc.y.bits.total + enc.z!.bits.total) / (64 * 64);
+    // (measured: 0.01 % apart; the hyper-prior's index at the non-anchors would be 1.5 % off)
+    expect(Math.abs(hardish.info.bpp - coded) / coded).toBeLessThan(3e-3);
+    // finite differences at anchors and non-anchors (steps too small to change an anchor's rounding)
+    const tau = 0.5;
+    const at = (yy: Float32Array) => evaluate(p, yy, z, tau, mulberry32(3), false);
+    const base = await at(y);
+    const r = mulberry32(9);
+    let checked = 0;
+    for (let k = 0; k < 6; k++) {
+      const i = Math.floor(r() * y.length);
+      const yp = Float32Array.from(y);
+      const ym = Float32Array.from(y);
+      yp[i] += 1e-3;
+      ym[i] -= 1e-3;
+      if (Math.floor(yp[i] - p.ctx!.mu[i]) !== Math.floor(ym[i] - p.ctx!.mu[i])) continue;
+      const fd = ((await at(yp)).info.loss - (await at(ym)).info.loss) / (yp[i] - ym[i]);
+      expect(Math.abs(fd - base.gy[i])).toBeLessThan(2e-3 * Math.max(Math.abs(fd), 1e-3) + 1e-7);
+      if (Math.abs(fd) > 1e-5) checked++;
+    }
+    expect(checked).toBeGreaterThan(2);
+  }, 120_000);
+
+  it('0 steps = today\'s encoder byte for byte; refined files decode with the unchanged decoder, on the three hyper-prior codecs', async () => {
     const im = crop(photo, 100, 70, 120, 90);
-    for (const name of ['mean-scale', 'hyperprior']) {
+    for (const name of ['mean-scale', 'hyperprior', 'checkerboard']) {
       const { pkg, backend } = await model(name);
       const engine = new OrtRefineEngine(await nodeOrt(1), pkg);
       const plain = await encodeImage(pkg, backend, im, 0.5);
@@ -94,11 +134,14 @@ describe('encode-time refinement', () => {
     }
   }, 180_000);
 
-  it('lowers the loss of the real coded file (rate from its bytes + λ·255²·MSE of its decoding) vs no refinement', async () => {
-    const { pkg, backend } = await model('mean-scale');
+  it.each([
+    ['mean-scale', [0.3, 1]],
+    ['checkerboard', [0.6]],
+  ] as const)('%s: lowers the loss of the real coded file (rate from its bytes + λ·255²·MSE of its decoding) vs no refinement', async (name, rates) => {
+    const { pkg, backend } = await model(name);
     const engine = new OrtRefineEngine(await nodeOrt(1), pkg);
     const im = crop(photo, 128, 128, 100, 60);
-    for (const t of [0.3, 1]) {
+    for (const t of rates) {
       const lambda = lambdaOf(pkg, Math.fround(t));
       const plain = await encodeImage(pkg, backend, im, t);
       const refined = await encodeImage(pkg, backend, im, t, { refine: { steps: 25, engine } }); // the default schedule

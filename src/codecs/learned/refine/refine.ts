@@ -12,6 +12,14 @@
 // float means head. Then the pipeline quantises and codes the refined y and z exactly as it codes unrefined ones,
 // so the file format and the decoder do not change.
 //
+// Checkerboard context (packages with transforms.context_int): the anchors' rate uses the hyper-prior's index and
+// means as above; the non-anchors' index and means come from the context model over the anchors' hard-rounded
+// symbols (the backend's exact context call, `RefineOptions.context`), computed again only when those symbols
+// change, and are held fixed within a step: the anchors get no gradient through the context (their effect on the
+// non-anchors' rate is straight-through zero), and with z moving (zLr > 0) the non-anchors' parameters pass no
+// gradient to z. The hard-rounded loss that picks refined vs unrefined latents uses the same context call as the
+// encoder, so it is the coded file's estimate.
+//
 // Schedule (documented in docs/learned-codecs.md "Encode-time refinement"): τ = τmax for the first `hold` of the
 // steps, then geometric decay to τmin at the last step; Adam (β = 0.9, 0.999) with step size `lr` in the latents'
 // own units (one quantisation bin = 1). At the end the hard-rounded loss (Gaussian/factorized estimate of the
@@ -21,6 +29,7 @@ import type { Shape } from '../../../gpu/tensor';
 import { mulberry32 } from '../../../testing/random';
 import { roundHalfEven } from '../image';
 import { Z_CLAMP } from '../latents';
+import { passElements, setPassElements } from '../checkerboard';
 import type { ModelPackage } from '../package';
 import type { RefineEngine } from './engine';
 import { FactorizedPrior, gaussianBits, gumbel, scaleTableLogStep, sga } from './rate';
@@ -40,9 +49,15 @@ export interface RefineSchedule {
 
 export const DEFAULT_SCHEDULE: RefineSchedule = { lr: 0.02, tauMax: 0.5, tauMin: 0.05, hold: 0.3, zLr: 0 };
 
+/** A checkerboard model's context on the CPU or the GPU (LearnedBackend.context): the non-anchors' exact index and
+ * float means (M × h × w/2, pass layout) from the hyper-prior's features and y's symbols (only the anchors are read). */
+export type ContextFn = (features: Int32Array, featureShape: Shape, symbols: Int32Array, yShape: Shape) => Promise<{ index: Int32Array; means: Float32Array }>;
+
 export interface RefineOptions extends Partial<RefineSchedule> {
   steps: number;
   engine: RefineEngine;
+  /** Required for a checkerboard model (transforms.context_int), unused otherwise. */
+  context?: ContextFn;
   /** Seed of the Gumbel noise (the result is deterministic for a seed). */
   seed?: number;
   onStep?: (step: number, s: RefineStepInfo) => void;
@@ -105,6 +120,9 @@ export interface Problem {
   withMeans: boolean;
   /** The hyper-synthesis and means of the last ẑ (while z does not move, every step has the same ẑ). */
   hyper?: { zHat: Float64Array; h: ReturnType<typeof hyperForward>; mu: Float32Array | null };
+  /** Checkerboard models: the context call, and its last result (for which ẑ and anchor symbols). */
+  context?: ContextFn;
+  ctx?: { hyper: NonNullable<Problem['hyper']>; anchors: Int32Array; index: Int32Array; mu: Float32Array };
 }
 
 /** The integer hyper-synthesis (with its tapes) and the means for ẑ, computed again only when ẑ changed. */
@@ -116,17 +134,50 @@ async function hyperFor(p: Problem, zHat: Float64Array) {
   return (p.hyper = { zHat, h, mu });
 }
 
+/**
+ * Every element's table index and mean for y at ẑ: the hyper-prior's, and with a checkerboard context the
+ * non-anchors' from the context over the anchors' symbols round(y − μ) (as the encoder quantises them), called
+ * again only when ẑ or those symbols changed.
+ */
+async function paramsFor(p: Problem, y: Float32Array, hyper: NonNullable<Problem['hyper']>): Promise<{ index: Int32Array; mu: Float32Array | null }> {
+  const { h, mu } = hyper;
+  if (!p.context) return { index: h.index, mu };
+  const shape = p.yShape;
+  const anchors = passElements(y, shape, 0);
+  const anchorMu = passElements(mu!, shape, 0);
+  const q = new Int32Array(anchors.length);
+  for (let i = 0; i < q.length; i++) q[i] = roundHalfEven(Math.fround(anchors[i] - anchorMu[i])) || 0;
+  const c = p.ctx;
+  if (c && c.hyper === hyper && c.anchors.every((v, i) => v === q[i])) return c;
+  const symbols = new Int32Array(y.length);
+  setPassElements(symbols, shape, 0, q);
+  const r = await p.context(h.features, h.fShape, symbols, shape);
+  if (r.index.length !== y.length / 2 || r.means.length !== y.length / 2) throw new Error(`refineLatents: the context gave ${r.index.length} indexes for ${y.length / 2} non-anchors.`);
+  const index = Int32Array.from(h.index);
+  const m = Float32Array.from(mu!);
+  setPassElements(index, shape, 1, r.index);
+  setPassElements(m, shape, 1, r.means);
+  p.ctx = { hyper, anchors: q, index, mu: m };
+  return p.ctx;
+}
+
+/** Every element's table index and mean for (y, ẑ = clamp(round(z))), as the encoder will code them. */
+export async function latentParams(p: Problem, y: Float32Array, z: Float32Array): Promise<{ index: Int32Array; mu: Float32Array | null }> {
+  const zHat = Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
+  return paramsFor(p, y, await hyperFor(p, zHat));
+}
+
 /** The hard-rounded loss of (y, z): what the coded file costs, by the model's own bit estimate. */
 async function hardLoss(p: Problem, y: Float32Array, z: Float32Array): Promise<number> {
   const zHat = Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
-  const { h, mu } = await hyperFor(p, zHat);
+  const { index, mu } = await paramsFor(p, y, await hyperFor(p, zHat));
   const yHat = new Float32Array(y.length);
   let bits = 0;
   for (let i = 0; i < y.length; i++) {
     const m = mu ? mu[i] : 0;
     const q = roundHalfEven(Math.fround(y[i] - m)) || 0;
     yHat[i] = q + m;
-    bits += gaussianBits(q, p.scales[h.index[i]]).bits;
+    bits += gaussianBits(q, p.scales[index[i]]).bits;
   }
   const plane = p.zShape[1] * p.zShape[2];
   for (let i = 0; i < zHat.length; i++) bits += p.prior.bits(Math.floor(i / plane), zHat[i]).bits;
@@ -135,11 +186,12 @@ async function hardLoss(p: Problem, y: Float32Array, z: Float32Array): Promise<n
 }
 
 /** The loss' fixed parts for one image at rate t. */
-export function makeProblem(pkg: ModelPackage, engine: RefineEngine, target: Float32Array, width: number, height: number, t: number): Problem {
+export function makeProblem(pkg: ModelPackage, engine: RefineEngine, target: Float32Array, width: number, height: number, t: number, context?: ContextFn): Problem {
   const m = pkg.manifest;
   if (!m.transforms.hyper_synthesis_int || !m.transforms.scale_index_int || !m.entropy.z || m.entropy.y.family !== 'gaussian') {
     throw new Error(`${pkg.name}: refinement needs a hyper-prior model (Gaussian y, factorized z).`);
   }
+  if (m.transforms.context_int && (!context || !m.transforms.means)) throw new Error(`${pkg.name}: refining a checkerboard model needs its context call (RefineOptions.context) and means head.`);
   const M = m.channels.M;
   const Nz = m.channels.Nz!;
   const padH = Math.ceil(height / m.downsampling) * m.downsampling;
@@ -165,6 +217,7 @@ export function makeProblem(pkg: ModelPackage, engine: RefineEngine, target: Flo
     scales,
     logStep: scaleTableLogStep(scales),
     withMeans: !!m.transforms.means,
+    context: m.transforms.context_int ? context : undefined,
   };
 }
 
@@ -177,7 +230,9 @@ export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau
   const zPlane = p.zShape[1] * p.zShape[2];
   // hyper-synthesis on ẑ = clamp(round(z)): exact index and features, straight-through tapes (kept while ẑ is)
   const zHat = Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
-  const { h, mu } = await hyperFor(p, zHat);
+  const hyper = await hyperFor(p, zHat);
+  const { h } = hyper;
+  const { index, mu } = await paramsFor(p, y, hyper);
   // y: soft rounding around the means
   const yHat = new Float32Array(y.length);
   const dSoft = new Float64Array(y.length);
@@ -196,7 +251,7 @@ export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau
   const gMu = mu ? new Float32Array(y.length) : null;
   const gIdx = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) {
-    const sigma = scales[h.index[i]];
+    const sigma = scales[index[i]];
     const gb = gaussianBits(vSoft[i], sigma);
     bits += gb.bits;
     const gv = (syn.grad[i] + gb.dv / pixels) * dSoft[i]; // dL/dv through ṽ
@@ -215,6 +270,17 @@ export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau
   // term only. The integer hyper-synthesis' VJP in float64 TypeScript costs as much as the synthesis on onnx-wasm
   // at 128×128 (measured: 135 of 645 ms per step in Node), for a gradient the default schedule throws away.
   if (!gradZ) return { info: { loss: syn.d + bits / pixels, bpp: bits / pixels, distortion: syn.d, tau }, gy, gz };
+  if (p.context) {
+    // the non-anchors' index and means are the context's, held fixed: nothing flows back through the hyper-prior's
+    const ones = new Float32Array(y.length / 2).fill(1);
+    const anchor = new Float32Array(y.length);
+    setPassElements(anchor, p.yShape, 0, ones);
+    for (let i = 0; i < y.length; i++) {
+      if (anchor[i]) continue;
+      gIdx[i] = 0;
+      if (gMu) gMu[i] = 0;
+    }
+  }
   const gFeat = h.head.back(gIdx);
   if (gMu) {
     const gm = await engine.meansGrad(h.features, h.fShape, gMu);
@@ -231,7 +297,7 @@ export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau
  */
 export async function refineLatents(pkg: ModelPackage, target: Float32Array, width: number, height: number, y0: Float32Array, z0: Float32Array, t: number, o: RefineOptions): Promise<RefineResult> {
   const sched: RefineSchedule = { ...DEFAULT_SCHEDULE, ...Object.fromEntries(Object.entries(o).filter(([k, v]) => k in DEFAULT_SCHEDULE && v !== undefined)) };
-  const p = makeProblem(pkg, o.engine, target, width, height, t);
+  const p = makeProblem(pkg, o.engine, target, width, height, t, o.context);
   if (y0.length !== p.yShape[0] * p.yShape[1] * p.yShape[2] || z0.length !== p.zShape[0] * p.zShape[1] * p.zShape[2]) throw new Error('refineLatents: y or z does not match the image.');
   const y = Float32Array.from(y0);
   const z = Float32Array.from(z0);
