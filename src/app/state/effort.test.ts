@@ -138,6 +138,7 @@ describe('an Effort sweep is a curve of its own', () => {
 describe("a refining side's progress and cancel", () => {
   it('shows the step, the running loss and the estimated bits', () => {
     expect(refineStageText(11, 50, { loss: 0.73421, bpp: 0.41234, distortion: 0.3, tau: 0.5 })).toBe('refining 12/50 · loss 0.7342 · ~0.412 bpp');
+    expect(refineStageText(61, 50, { loss: 0.73421, bpp: 0.41234, distortion: 0.3, tau: 0.5, tile: [2, 9] })).toBe('refining 12/50 · tile 2/9 · loss 0.7342 · ~0.412 bpp');
   });
 
   it('cancel stops a working side and goes back to the setting of the result it shows', () => {

@@ -17,9 +17,11 @@ const REFINE_FROM = 0.05;
 const REFINE_TO = 0.95;
 
 /** A refinement step for the side's progress: "refining 12/50 · loss 0.7342 · ~0.412 bpp" (the relaxed loss and
- * the model's estimate of the bits per pixel at this step). */
+ * the model's estimate of the bits per pixel at this step); a large image's tiles: "refining 12/50 · tile 2/9 · …"
+ * (`step` counts on over the tiles, the loss and bpp are the tile's window's). */
 export function refineStageText(step: number, steps: number, info: RefineStepInfo): string {
-  return `refining ${step + 1}/${steps} · loss ${info.loss.toFixed(4)} · ~${info.bpp.toFixed(3)} bpp`;
+  const tile = info.tile ? ` · tile ${info.tile[0]}/${info.tile[1]}` : '';
+  return `refining ${(step % steps) + 1}/${steps}${tile} · loss ${info.loss.toFixed(4)} · ~${info.bpp.toFixed(3)} bpp`;
 }
 
 function codecError(e: unknown, id: string, during: 'encode-failed' | 'decode-failed', backend?: ResolvedBackend): CodecError {
@@ -60,7 +62,8 @@ async function setup(id: string, choice: BackendChoice) {
 /** The side's note on a refined encode: the steps, the engine, the time per step, and the model's estimate of the
  * loss before and after (and which latents were kept). */
 export function refineNote(steps: number, r: NonNullable<Awaited<ReturnType<typeof encodeImage>>['refine']>, engine: string): string {
-  const kept = r.kept === 'refined' ? 'refined latents kept' : 'the refinement ended worse by its own estimate: the encoder\'s latents kept';
+  const tiles = r.tilesKept ? ` (in ${r.tilesKept[1]} tiles, ${r.tilesKept[0]} kept)` : '';
+  const kept = r.kept === 'refined' ? `refined latents kept${tiles}` : 'the refinement ended worse by its own estimate: the encoder\'s latents kept';
   return `Effort: ${steps} refinement steps on ${engine}, ${(r.msPerStep / 1000).toFixed(2)} s per step; estimated loss ${r.initialLoss.toFixed(4)} → ${r.refinedLoss.toFixed(4)} (${kept}).`;
 }
 
@@ -74,6 +77,7 @@ export function implementationFor(id: string): CodecImplementation<LearnedOption
       // steps report themselves (onStep; the pipeline's events between are z's hyper-analysis, ignored), then coding.
       let phase: 'before' | 'refining' | 'after' = 'before';
       let stepsDone = 0;
+      let stepsAll = steps; // × the tiles of a large image
       let refine: EncodeOptions['refine'];
       if (steps > 0) {
         // The engine beside the side's backend: WGSL on wgsl, onnxruntime on the onnxruntime ones.
@@ -91,12 +95,13 @@ export function implementationFor(id: string): CodecImplementation<LearnedOption
             const now = performance.now();
             if (i === 0) r0 = now;
             stepsDone = i + 1;
+            const total = (stepsAll = steps * (info.tile?.[1] ?? 1)); // a large image is refined tile by tile
             // The first step includes the engine's warm-up (sessions, pipelines): the rate comes from the later ones.
             const perStep = i > 0 ? (now - r0) / i : undefined;
             ctx.onProgress({
               stage: refineStageText(i, steps, info),
-              done: REFINE_FROM + (REFINE_TO - REFINE_FROM) * ((i + 1) / steps),
-              ...(perStep !== undefined ? { leftMs: perStep * (steps - 1 - i) } : {}),
+              done: REFINE_FROM + (REFINE_TO - REFINE_FROM) * ((i + 1) / total),
+              ...(perStep !== undefined ? { leftMs: perStep * (total - 1 - i) } : {}),
             });
           },
         };
@@ -112,7 +117,7 @@ export function implementationFor(id: string): CodecImplementation<LearnedOption
           onProgress: (p) => {
             if (steps === 0) return ctx.onProgress({ stage: p.stage, done: 0.05 + 0.6 * p.done });
             if (p.stage === 'refinement') phase = 'refining';
-            else if (phase === 'refining' && stepsDone === steps) phase = 'after';
+            else if (phase === 'refining' && stepsDone === stepsAll) phase = 'after';
             if (phase === 'refining') return;
             ctx.onProgress({ stage: p.stage, done: phase === 'after' ? REFINE_TO : 0.02 + (REFINE_FROM - 0.02) * p.done });
           },

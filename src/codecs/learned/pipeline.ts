@@ -304,7 +304,7 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
       context: (f, fs, symbols, ys) => backend.context(f, fs, symbols, ys),
       signal: o.signal,
       onStep: (i, info) => {
-        st.within('refinement', P.a, P.a, (i + 1) / steps);
+        st.within('refinement', P.a, P.a, (i + 1) / (steps * (info.tile?.[1] ?? 1)));
         o.refine?.onStep?.(i, info);
       },
     });

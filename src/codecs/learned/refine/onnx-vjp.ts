@@ -119,7 +119,10 @@ export function buildRefineGraph(pkg: ModelPackage & GraphWeights, name: RefineG
     const fb = forwardBackward(b, m.transforms.synthesis, yg, 'f32', M, 'synthesis');
     const diff = b.node('Sub', [fb.out, 'x']);
     const wdiff = b.node('Mul', [diff, 'wt']);
-    b.output(b.node('ReduceSum', [b.node('Mul', [wdiff, diff])], { keepdims: { i: 0 } }), 'd');
+    // D per pixel row (summed over channels and columns in float32), the rows summed in float64 by the caller: one
+    // float32 sum over a whole image is off by ~1e-4 relative at 0.1 MP, enough to blur a tile's loss change
+    const rowAxes = b.init('d.row_axes', DT.INT64, [3], rawI64([0, 1, 3]));
+    b.output(b.node('ReduceSum', [b.node('Mul', [wdiff, diff]), rowAxes], { keepdims: { i: 0 } }), 'd_rows');
     const g = fb.back(b.node('Mul', [wdiff, scalar(b, 'two', 2)]));
     b.output(mulChannels(b, g, 'inv_gain'), 'g_y');
     inputs = [
@@ -129,7 +132,7 @@ export function buildRefineGraph(pkg: ModelPackage & GraphWeights, name: RefineG
       { name: 'wt', type: f32, dims: [1, 1, 'H', 'W'] },
     ];
     outputs = [
-      { name: 'd', type: f32, dims: [] },
+      { name: 'd_rows', type: f32, dims: ['H'] },
       { name: 'g_y', type: f32, dims: [1, M, 'h', 'w'] },
     ];
   } else {
@@ -185,7 +188,9 @@ export class OrtRefineEngine implements RefineEngine {
       x: new T('float32', target, [1, 3, H, W]),
       wt: new T('float32', wt, [1, 1, H, W]),
     });
-    return { d: (r.d.data as Float32Array)[0], grad: r.g_y.data as Float32Array };
+    let d = 0;
+    for (const v of r.d_rows.data as Float32Array) d += v;
+    return { d, grad: r.g_y.data as Float32Array };
   }
 
   async means(features: Int32Array, fShape: Shape): Promise<Float32Array> {

@@ -11,9 +11,9 @@ import { MODELS_ROOT } from '../../../testing/models';
 import type { RgbaImage } from '../../types';
 import { paddedChwRegion } from '../image';
 import { decodeFile, encodeImage } from '../pipeline';
-import { ReferenceRefineEngine } from './engine';
+import { ReferenceRefineEngine, type RefineEngine } from './engine';
 import { OrtRefineEngine } from './onnx-vjp';
-import { evaluate, lambdaOf, latentParams, makeProblem } from './refine';
+import { evaluate, lambdaOf, latentParams, makeProblem, refineLatents, tileGeometry } from './refine';
 
 let photo: RgbaImage;
 beforeAll(async () => {
@@ -153,6 +153,53 @@ describe('encode-time refinement', () => {
     }
     engine.dispose();
   }, 240_000);
+
+  it.each([
+    ['mean-scale', 256, 8],
+    ['checkerboard', 512, 16],
+  ] as const)('%s: tiled refinement works on windows, its losses are the whole image\'s, its files decode', async (name, size, tile) => {
+    const { pkg, backend } = await model(name);
+    const im = crop(photo, size, size, 0, 0);
+    const t = Math.fround(0.5);
+    const target = paddedChwRegion(im, 0, size, 0, size);
+    const y = (await backend.analyze(target, size, size, pkg.gain(t))).data;
+    const z = (await backend.hyperAnalyze(y, [128, size / 16, size / 16])).data;
+    const ort = new OrtRefineEngine(await nodeOrt(1), pkg);
+    let largest = 0;
+    const spy: RefineEngine = {
+      label: 'spy',
+      synthesisGrad: (...a) => ((largest = Math.max(largest, a[1][1] * a[1][2])), ort.synthesisGrad(...a)),
+      means: (...a) => ort.means(...a),
+      meansGrad: (...a) => ort.meansGrad(...a),
+      dispose: () => {},
+    };
+    const context = backend.context.bind(backend);
+    const g = tileGeometry(pkg);
+    expect(g).toEqual(name === 'checkerboard' ? { syn: 2, ctx: 4, halo: 12 } : { syn: 2, ctx: 0, halo: 4 });
+    const tiled = await refineLatents(pkg, target, size, size, y, z, t, { steps: 3, engine: spy, context, tile });
+    // every window is smaller than the image: (tile + 2 halo)² at most
+    const side = size / 16;
+    expect(largest).toBeLessThanOrEqual(Math.min(side, tile + 2 * g.halo) ** 2);
+    expect(largest).toBeLessThan(side * side);
+    expect(tiled.history.length).toBe(3 * 4);
+    expect(tiled.history[3].tile).toEqual([2, 4]);
+    // the whole image's loss (the untiled computation) of the encoder's latents and of the refined ones
+    const whole = async (yy: Float32Array) => (await refineLatents(pkg, target, size, size, yy, z, t, { steps: 0, engine: ort, context })).initialLoss;
+    const w0 = await whole(y);
+    const w1 = await whole(tiled.y);
+    // (measured: 1e-8 apart; a window's pixel ring short of the context's reach gave 1e-4, none at all more)
+    expect(Math.abs(tiled.initialLoss - w0) / tiled.initialLoss).toBeLessThan(1e-6);
+    expect(Math.abs(tiled.refinedLoss - w1) / tiled.refinedLoss).toBeLessThan(1e-6);
+    expect(tiled.tilesKept![0]).toBeGreaterThan(0);
+    expect(tiled.refinedLoss).toBeLessThan(tiled.initialLoss);
+    // through the pipeline: the file decodes with the unchanged decoder
+    const enc = await encodeImage(pkg, backend, im, t, { refine: { steps: 1, engine: ort, tile }, reconstruct: true });
+    expect(enc.refine!.tilesKept![1]).toBe(4);
+    const dec = await decodeFile(pkg, backend, enc.bytes);
+    expect(Array.from(dec.ySymbols)).toEqual(Array.from(enc.y.symbols));
+    expect(Buffer.from(dec.image.data).equals(Buffer.from(enc.reconstruction!.data))).toBe(true);
+    ort.dispose();
+  }, 300_000);
 
   it('the CLI takes --refine-steps and the schedule for learned codecs only', () => {
     const a = parseArgs(['--codec', 'mean-scale', '--images', 'x.png', '--refine-steps', '200', '--refine-lr', '0.01', '--refine-z-lr', '0']);
