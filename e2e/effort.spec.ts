@@ -79,6 +79,22 @@ test('a sweep at Effort 50 is a curve of its own beside the effort-0 curve, dott
   await expect(legend.locator('li[data-curve="mean-scale"]')).toContainText(/^Mean-scale \(Minnen 2018\) \(\d+\)/);
   await expect(legend.locator('li[data-curve="mean-scale~effort_50"]')).toContainText(`Mean-scale (Minnen 2018), effort 50 (${n50})`);
   await expect(legend.locator('li[data-curve="mean-scale~effort_50"]')).toHaveAttribute('title', /dotted line/);
+  // The BD-rate table has both curves; with effort 0 as the anchor, effort 50's BD-rate is its gain (fewer bits:
+  // negative), and its JSON export is that curve's
+  const table = page.getByTestId('bd-rate-table');
+  await page.getByTestId('bd-anchor').selectOption('mean-scale');
+  const row50 = table.locator('tbody tr', { hasText: 'Mean-scale (Minnen 2018), effort 50' });
+  await expect(row50).toHaveCount(1);
+  const bd = await row50.getByTestId('bd-value').first().textContent();
+  console.log(`BD-rate of effort 50 vs effort 0 on the 64×43 crop: ${bd}`);
+  expect(Number(bd!.replace('−', '-').replace(/[^\d.+-]/g, ''))).toBeLessThan(0);
+  const download = page.waitForEvent('download');
+  await row50.getByRole('button', { name: /Export .* as CompressAI JSON/ }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/-mean-scale-effort_50\.json$/);
+  const json = JSON.parse(await (await import('node:fs/promises')).readFile((await file.path())!, 'utf8'));
+  expect(json.name).toBe('Mean-scale (Minnen 2018), effort 50');
+  expect(json.results.bpp).toHaveLength(n50);
   // A point of the effort-50 curve loads that setting into the side chosen by "Click shows on" (right).
   await curve('mean-scale~effort_50').nth(2).click({ force: true });
   await expect(page.locator('.side-panel-right').getByLabel('Effort')).toHaveValue('50');

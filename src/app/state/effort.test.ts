@@ -10,6 +10,7 @@ import { refineStageText } from '../../codecs/learned/implementation';
 import type { CodecWorkerPool } from '../../codecs/runtime/pool';
 import type { CodecOptions } from '../../codecs/types';
 import { cachedEncode, encodeJob, withoutQuality } from './actions/encode';
+import { shownCurves } from './curves';
 import { cancelSide } from './actions/sides';
 import { ensureCurve } from './actions/sweep';
 import { useLab, type Encoded, type Source } from './lab';
@@ -132,6 +133,14 @@ describe('an Effort sweep is a curve of its own', () => {
     const c = useLab.getState().curves;
     expect(c['mean-scale~effort_200'].points.map((p) => [p.quality, p.bytes, p.setting])).toEqual([[0.3, 8, 'rate 0.3 · 200 steps']]);
     expect(c['mean-scale'].points.map((p) => [p.quality, p.bytes])).toEqual([[0.6, 10]]);
+    // chart, BD-rate table and exports list them in one order: a codec's own curve, then its effort curves; only
+    // the selected codecs'
+    const shown = shownCurves(c, ['jpeg', 'mean-scale']).map((x) => [x.curve.id, x.name, x.variant]);
+    expect(shown).toEqual([
+      ['mean-scale', 'Mean-scale (Minnen 2018)', false],
+      ['mean-scale~effort_200', 'Mean-scale (Minnen 2018), effort 200', true],
+    ]);
+    expect(shownCurves(c, ['jpeg'])).toEqual([]);
   });
 });
 

@@ -1,7 +1,9 @@
-// BD-rate table: every curve against the anchor the visitor picks (Bjøntegaard delta with PCHIP, src/metrics/bdrate).
-import { findCodec } from '../../codecs/registry';
+// BD-rate table: every curve against the anchor the visitor picks (Bjøntegaard delta with PCHIP, src/metrics/bdrate):
+// each selected codec's curves (an Effort 200 curve too, so "effort 200 vs effort 0" is one anchor choice away) and
+// the imported ones.
 import { bdQuality, bdRate, tryBd, type RatePoint } from '../../metrics/bdrate';
 import { msssimDb } from '../../metrics/msssim';
+import { shownCurves } from '../state/curves';
 import { useLab } from '../state/lab';
 import { toCompressAiJson } from '../state/rdData';
 import { removeImported } from '../state/actions';
@@ -42,19 +44,15 @@ export function BdTable() {
   const anchor = useLab((s) => s.anchor);
   const source = useLab((s) => s.source);
 
+  const shown = shownCurves(curves, selected);
   const rows: Row[] = [
-    ...selected
-      .filter((id) => curves[id])
-      .map((id) => {
-        const pts = curves[id].points;
-        return {
-          id,
-          name: findCodec(id)!.name,
-          imported: false,
-          psnr: pts.map((p) => ({ rate: p.bpp, quality: p.psnr })),
-          ms: pts.map((p) => ({ rate: p.bpp, quality: msssimDb(p.msssim) })),
-        };
-      }),
+    ...shown.map(({ curve, name }) => ({
+      id: curve.id,
+      name,
+      imported: false,
+      psnr: curve.points.map((p) => ({ rate: p.bpp, quality: p.psnr })),
+      ms: curve.points.map((p) => ({ rate: p.bpp, quality: msssimDb(p.msssim) })),
+    })),
     ...imported.map((c) => ({
       id: c.id,
       name: c.name,
@@ -66,11 +64,11 @@ export function BdTable() {
   const anchorRow = rows.find((r) => r.id === anchor) ?? rows[0];
 
   const exportJson = (id: string) => {
-    const c = curves[id];
-    const codec = findCodec(id);
-    if (!c || !codec || !source) return;
-    const desc = `RD Lab: ${codec.name} on ${source.name} (${source.image.width}×${source.image.height}), sweeping ${codec.quality.key}; metrics on 8-bit decoded RGB`;
-    saveText(toCompressAiJson(codec.name, desc, c.points), 'application/json', `${baseName(source.name)}-${id}.json`);
+    const s = shown.find((x) => x.curve.id === id);
+    if (!s || !source) return;
+    const desc = `RD Lab: ${s.name} on ${source.name} (${source.image.width}×${source.image.height}), sweeping ${s.codec.quality.key}; metrics on 8-bit decoded RGB`;
+    // "mean-scale~effort_200" → "mean-scale-effort_200" in the file name
+    saveText(toCompressAiJson(s.name, desc, s.curve.points), 'application/json', `${baseName(source.name)}-${id.replace(/~/g, '-')}.json`);
   };
 
   return (

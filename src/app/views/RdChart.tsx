@@ -4,10 +4,9 @@
 // stop; arrow keys move between points (left/right along a curve, up/down between curves), Enter shows one.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
-import { curveName } from '../../codecs/options';
-import { findCodec } from '../../codecs/registry';
 import { msssimDb } from '../../metrics/msssim';
 import { showPoint } from '../state/actions';
+import { shownCurves } from '../state/curves';
 import { useLab } from '../state/lab';
 import type { RdMetric } from '../state/url';
 import { formatBppTick, linearTicks, logTicks } from './axis';
@@ -118,18 +117,12 @@ export function RdChart({ logX }: { logX: boolean }) {
   const shape = (props: Omit<ShapeProps, 'palette'>) => <PointShape {...props} palette={palette} />;
 
   // Each selected codec's curve, then its curves at other values of its curve option (Effort 200: dotted, same colour).
-  const series = selected.flatMap((id) => {
-    const codec = findCodec(id);
-    if (!codec) return [];
-    const own = Object.values(curves).filter((c) => c.codecId === id);
-    return [...own.filter((c) => c.id === id), ...own.filter((c) => c.id !== id)].map((c) => {
-      const name = curveName(codec, c.base);
-      const data: Datum[] = c.points
-        .map((p) => ({ ...p, curve: c.id, x: p.bpp, y: yOf(metric, p.psnr, p.msssim), kind: 'point' as const, series: name }))
-        .filter((d) => Number.isFinite(d.y) && d.x > 0)
-        .sort((a, b) => a.x - b.x);
-      return { id: c.id, name, color: codecColor(id, scheme), variant: c.id !== id, data };
-    });
+  const series = shownCurves(curves, selected).map(({ curve: c, name, variant }) => {
+    const data: Datum[] = c.points
+      .map((p) => ({ ...p, curve: c.id, x: p.bpp, y: yOf(metric, p.psnr, p.msssim), kind: 'point' as const, series: name }))
+      .filter((d) => Number.isFinite(d.y) && d.x > 0)
+      .sort((a, b) => a.x - b.x);
+    return { id: c.id, name, color: codecColor(c.codecId, scheme), variant, data };
   });
   const overlays = imported.map((c, i) => ({
     id: c.id,

@@ -7,6 +7,7 @@ import { settingLabel } from '../../codecs/options';
 import { cancelEqualBpp, cancelSweep, importCurves, runEqualBpp, setSide, startSweep, sweepTimeLeftMs, toggleCodec, toast } from '../state/actions';
 import { SWEEP_WORKERS } from '../limits';
 import { useLab } from '../state/lab';
+import { shownCurves } from '../state/curves';
 import { toCsv } from '../state/rdData';
 import { BdTable } from './BdTable';
 import { saveText, sourceBaseName } from './download';
@@ -181,7 +182,8 @@ function DataIO() {
   const selected = useLab((s) => s.selected);
   const source = useLab((s) => s.source);
   const input = useRef<HTMLInputElement>(null);
-  const points = selected.flatMap((id) => curves[id]?.points ?? []);
+  // every curve shown (an Effort 200 curve's points too: their setting column says "… · 200 steps")
+  const points = shownCurves(curves, selected).flatMap((s) => s.curve.points);
   return (
     <div className="dataio">
       <button
