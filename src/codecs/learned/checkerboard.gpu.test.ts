@@ -3,9 +3,13 @@
 //  - WGSL hyper-synthesis features and context index = the CPU integer path = the exporter's known answer;
 //  - WGSL context means = onnx-wasm's within float tolerance;
 //  - files written on wgsl, onnx-wasm and onnx-webgpu decode on each of the others to identical symbols; a wgsl
-//    round trip gives the encoder's pixels bit for bit.
+//    round trip gives the encoder's pixels bit for bit;
+//  - the fixture files written in Node and in this browser (fixtures/files, checkerboard-files.test.ts) decode on
+//    all three to their writer's symbols.
 // Tiny images: SwiftShader runs WGSL on the CPU.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { commands } from 'vitest/browser';
+import type { CrossFile } from './checkerboard-files.test';
 import { iconv } from '../../gpu/int/iconv';
 import { iconvParamsOf, type OpOf } from '../../gpu/oplist';
 import { compareClose } from '../../gpu/testing/compare';
@@ -90,6 +94,29 @@ describe('checkerboard on wgsl (tiny random-weights package)', () => {
       if (enc === wgsl) {
         const same = await decodeFile(pkg, wgsl, e.bytes);
         expect(Array.from(same.image.data)).toEqual(Array.from(e.reconstruction!.data));
+      }
+    }
+  });
+
+  it('the fixture files written in Node and in the browser decode on wgsl, onnx-wasm and onnx-webgpu to their writer\'s symbols', async () => {
+    const FILES = '/src/codecs/learned/fixtures/files/';
+    const hex = async (b: Uint8Array) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b as BufferSource)), (v) => v.toString(16).padStart(2, '0')).join('');
+    if (import.meta.env.VITE_REGENERATE_FIXTURES) {
+      const e = await encodeImage(pkg, wgsl, image, 0.3); // Node's is at 0.8 (at 0.8 the two wrote the same bytes)
+      await commands.writeFile('src/codecs/learned/fixtures/files/checkerboard-wgsl.rdlb', btoa(String.fromCharCode(...e.bytes)), 'base64');
+      const list = JSON.parse(await commands.readFile('src/codecs/learned/fixtures/files/files.json')) as Record<string, CrossFile>;
+      list['checkerboard-wgsl.rdlb'] = { writer: `browser, wgsl (${navigator.userAgent.match(/Chrome\/[\d]+/)?.[0] ?? 'Chromium'}, SwiftShader)`, sha256: await hex(e.bytes), y: Array.from(e.y.symbols), z: Array.from(e.z!.symbols) };
+      await commands.writeFile('src/codecs/learned/fixtures/files/files.json', JSON.stringify(list, null, 0) + '\n');
+    }
+    const list = (await (await fetch(`${FILES}files.json`, { cache: 'no-store' })).json()) as Record<string, CrossFile>;
+    expect(Object.keys(list).sort()).toEqual(['checkerboard-node.rdlb', 'checkerboard-wgsl.rdlb']);
+    for (const [name, f] of Object.entries(list)) {
+      const bytes = new Uint8Array(await (await fetch(FILES + name, { cache: 'no-store' })).arrayBuffer());
+      expect(await hex(bytes), name).toBe(f.sha256);
+      for (const b of [wgsl, wasm, webgpu]) {
+        const d = await decodeFile(pkg, b, bytes);
+        expect(Array.from(d.ySymbols), `${name} on ${b.kind}`).toEqual(f.y);
+        expect(Array.from(d.zSymbols!), `${name} on ${b.kind}`).toEqual(f.z);
       }
     }
   });
