@@ -46,9 +46,10 @@ function averageGap(
   a: { x: number[]; y: number[] },
   b: { x: number[]; y: number[] },
   what: string,
+  within?: readonly [number, number],
 ): { mean: number; lo: number; hi: number } {
-  const lo = Math.max(a.x[0], b.x[0]);
-  const hi = Math.min(a.x[a.x.length - 1], b.x[b.x.length - 1]);
+  const lo = Math.max(a.x[0], b.x[0], within ? within[0] : -Infinity);
+  const hi = Math.min(a.x[a.x.length - 1], b.x[b.x.length - 1], within ? within[1] : Infinity);
   if (!(hi > lo)) throw new BdRateError('no-overlap', `The two curves do not overlap in ${what}.`);
   const ia = pchipIntegrate(pchip(a.x, a.y), lo, hi);
   const ib = pchipIntegrate(pchip(b.x, b.y), lo, hi);
@@ -61,11 +62,12 @@ export interface BdResult {
   interval: [number, number];
 }
 
-/** BD-rate of `test` against `anchor`, in percent (−20 means 20 % fewer bits at equal quality). */
-export function bdRate(anchor: readonly RatePoint[], test: readonly RatePoint[]): BdResult {
+/** BD-rate of `test` against `anchor`, in percent (−20 means 20 % fewer bits at equal quality); `within`: average
+ * over this quality interval only (intersected with the overlap), e.g. one band of it. */
+export function bdRate(anchor: readonly RatePoint[], test: readonly RatePoint[], within?: readonly [number, number]): BdResult {
   const A = prepare(anchor, 'quality', 'anchor');
   const B = prepare(test, 'quality', 'test');
-  const g = averageGap({ x: A.map((p) => p.q), y: A.map((p) => p.lr) }, { x: B.map((p) => p.q), y: B.map((p) => p.lr) }, 'quality');
+  const g = averageGap({ x: A.map((p) => p.q), y: A.map((p) => p.lr) }, { x: B.map((p) => p.q), y: B.map((p) => p.lr) }, 'quality', within);
   return { value: (10 ** g.mean - 1) * 100, interval: [g.lo, g.hi] };
 }
 
@@ -82,9 +84,10 @@ export function tryBd(
   fn: typeof bdRate,
   anchor: readonly RatePoint[],
   test: readonly RatePoint[],
+  within?: readonly [number, number],
 ): { ok: true; result: BdResult } | { ok: false; kind: BdErrorKind; message: string } {
   try {
-    return { ok: true, result: fn(anchor, test) };
+    return { ok: true, result: fn(anchor, test, within) };
   } catch (e) {
     if (e instanceof BdRateError) return { ok: false, kind: e.kind, message: e.message };
     throw e;

@@ -69,7 +69,7 @@ describe('Effort in the learned codec implementation', () => {
     const [gpu, cpu] = await Promise.all([refineEngineFor(pkg, await backendFor(pkg, 'onnx-webgpu')), refineEngineFor(pkg, await backendFor(pkg, 'onnx-wasm'))]);
     expect([gpu.label, cpu.label]).toEqual([expect.stringMatching(/webgpu EP/), expect.stringMatching(/wasm EP/)]);
     const r = mulberry32(4);
-    const yShape = [128, 2, 2];
+    const yShape: [number, number, number] = [128, 2, 2];
     const yHat = Float32Array.from({ length: 128 * 4 }, () => Math.round((r() - 0.5) * 8));
     const target = Float32Array.from({ length: 3 * 32 * 32 }, () => r());
     const wt = new Float32Array(32 * 32).fill(1e-3);
