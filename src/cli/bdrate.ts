@@ -143,6 +143,8 @@ export function parseBdArgs(argv: readonly string[]): { files: string[]; metric:
 }
 
 function main() {
+  // `npm run bdrate -- … | head`: a closed pipe ends the output, not with a stack trace
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
   try {
     const args = parseBdArgs(process.argv.slice(2));
     const { files, metric } = args;

@@ -390,8 +390,9 @@ def phase_args(a):
 
 def lr_phases(log_path, warmup=300, opt_from=0):
     """The learning-rate history of a run from its log.csv, as phases [{from_step, to_step, lr_start, lr_end}]:
-    a new phase starts where the logged lr jumps by more than 3 % between rows (a restart with another --lr),
-    so a geometric --lr-end decay stays one phase. Warm-up rows are skipped."""
+    a new phase starts where the logged lr rises by more than 3 % between rows or falls by more than 30 % (a
+    restart with another --lr), so a geometric --lr-end decay stays one phase (4000 steps from 1.5e-4 to 1e-5 fall
+    3.3 % per 50-step row). Warm-up rows are skipped."""
     if not os.path.exists(log_path):
         return []
     with open(log_path, newline="") as f:
@@ -400,7 +401,7 @@ def lr_phases(log_path, warmup=300, opt_from=0):
     for step, lr in rows:
         if not phases and step - opt_from <= warmup:
             continue
-        if phases and abs(lr / phases[-1]["lr_end"] - 1) <= 0.03:  # same phase (also across a resume)
+        if phases and 0.7 <= lr / phases[-1]["lr_end"] <= 1.03:  # same phase (also across a resume)
             phases[-1].update(to_step=max(step, phases[-1]["to_step"]), lr_end=lr)
         else:
             phases.append({"from_step": max(0, step - 50), "to_step": step, "lr_start": lr, "lr_end": lr})  # rows every 50 steps
