@@ -8,8 +8,8 @@ import { markGpuLost, resolveBackend, type BackendChoice, type ResolvedBackend }
 import { backendFor, dropGpu, loadPackage, refineEngineFor } from './loader';
 import type { ModelPackage } from './package';
 import { latentsNote } from './bits';
-import { decodeFile, encodeImage, type EncodeOptions } from './pipeline';
-import type { RefineStepInfo } from './refine/refine';
+import { decodeFile, encodeImage, type EncodeOptions, type EncodeResult } from './pipeline';
+import { totalSteps, type RefineStepInfo } from './refine/refine';
 
 /** Where a refining encode's progress bar goes: loading and the transforms before the refinement up to REFINE_FROM,
  * the steps up to REFINE_TO (they are nearly all of the time), coding and the decode after. */
@@ -61,7 +61,7 @@ async function setup(id: string, choice: BackendChoice) {
 
 /** The side's note on a refined encode: the steps, the engine, the time per step, and the model's estimate of the
  * loss before and after (and which latents were kept). */
-export function refineNote(steps: number, r: NonNullable<Awaited<ReturnType<typeof encodeImage>>['refine']>, engine: string): string {
+export function refineNote(steps: number, r: NonNullable<EncodeResult['refine']>, engine: string): string {
   const tiles = r.tilesKept ? ` (in ${r.tilesKept[1]} tiles, ${r.tilesKept[0]} kept)` : '';
   const kept = r.kept === 'refined' ? `refined latents kept${tiles}` : 'the refinement ended worse by its own estimate: the encoder\'s latents kept';
   return `Effort: ${steps} refinement steps on ${engine}, ${(r.msPerStep / 1000).toFixed(2)} s per step; estimated loss ${r.initialLoss.toFixed(4)} → ${r.refinedLoss.toFixed(4)} (${kept}).`;
@@ -95,7 +95,7 @@ export function implementationFor(id: string): CodecImplementation<LearnedOption
             const now = performance.now();
             if (i === 0) r0 = now;
             stepsDone = i + 1;
-            const total = (stepsAll = steps * (info.tile?.[1] ?? 1)); // a large image is refined tile by tile
+            const total = (stepsAll = totalSteps(steps, info)); // a large image is refined tile by tile
             // The first step includes the engine's warm-up (sessions, pipelines): the rate comes from the later ones.
             const perStep = i > 0 ? (now - r0) / i : undefined;
             ctx.onProgress({

@@ -31,7 +31,7 @@ import { paddedChwRegion, paddedSize, writeChwTile } from './image';
 import { contextConditioning, latentCoders, mergePasses, UNCONDITIONED, Y_BLOCK, type Conditioning, type LatentCoder } from './latents';
 import type { ModelPackage, Op } from './package';
 import { cropChw, outputLength, pasteChw, planTiles, type Tile } from './tiling';
-import { refineLatents, type RefineOptions, type RefineResult } from './refine/refine';
+import { refineLatents, totalSteps, type RefineOptions, type RefineResult } from './refine/refine';
 
 export { Y_BLOCK, Z_CLAMP } from './latents';
 
@@ -301,10 +301,10 @@ export async function encodeImage(pkg: ModelPackage, backend: LearnedBackend, im
     const steps = o.refine.steps;
     refined = await refineLatents(pkg, target, image.width, image.height, y, z0, t, {
       ...o.refine,
-      context: (f, fs, symbols, ys) => backend.context(f, fs, symbols, ys),
+      context: backend.context.bind(backend),
       signal: o.signal,
       onStep: (i, info) => {
-        st.within('refinement', P.a, P.a, (i + 1) / (steps * (info.tile?.[1] ?? 1)));
+        st.within('refinement', P.a, P.a, (i + 1) / totalSteps(steps, info));
         o.refine?.onStep?.(i, info);
       },
     });

@@ -37,12 +37,11 @@ import type { Shape } from '../../../gpu/tensor';
 import { mulberry32 } from '../../../testing/random';
 import { roundHalfEven } from '../image';
 import { Z_CLAMP } from '../latents';
-import { passElements, setPassElements } from '../checkerboard';
-import type { ModelPackage } from '../package';
+import { isAnchor, passElements, setPassElements } from '../checkerboard';
+import type { ModelPackage, Op } from '../package';
+import { cropChw, inputRange, pasteChw } from '../tiling';
 import type { RefineEngine } from './engine';
 import { FactorizedPrior, gaussianBits, gumbel, scaleTableLogStep, sga } from './rate';
-import { cropChw, inputRange, pasteChw } from '../tiling';
-import type { Op } from '../package';
 import { runOpsVjp, type OpVjp } from './vjp';
 
 export interface RefineSchedule {
@@ -93,6 +92,16 @@ export interface RefineStepInfo {
   tile?: [number, number];
 }
 
+/** How many steps onStep reports in all: `steps` per tile (one tile unless the image is refined in tiles). */
+export function totalSteps(steps: number, info: RefineStepInfo): number {
+  return steps * (info.tile?.[1] ?? 1);
+}
+
+/** ẑ = clamp(round(z), ±Z_CLAMP), what the integer hyper-synthesis reads (NaN → 0), as the encoder quantises z. */
+function zHatOf(z: Float32Array): Float64Array {
+  return Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
+}
+
 export interface RefineResult {
   y: Float32Array;
   z: Float32Array;
@@ -119,7 +128,6 @@ export function temperature(s: RefineSchedule, step: number, steps: number): num
   return s.tauMax * (s.tauMin / s.tauMax) ** ((step - start) / (steps - 1 - start));
 }
 
-/** The hyper-synthesis on ẑ with its straight-through VJPs: features, index, and the tapes to go back. */
 /** The integer hyper-synthesis' result on ẑ, with the tapes to go back through it (not in a tile's slice). */
 interface HyperOut {
   features: Int32Array;
@@ -201,13 +209,13 @@ async function paramsFor(p: Problem, y: Float32Array, hyper: NonNullable<Problem
 
 /** Every element's table index and mean for (y, ẑ = clamp(round(z))), as the encoder will code them. */
 export async function latentParams(p: Problem, y: Float32Array, z: Float32Array): Promise<{ index: Int32Array; mu: Float32Array | null }> {
-  const zHat = Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
+  const zHat = zHatOf(z);
   return paramsFor(p, y, await hyperFor(p, zHat));
 }
 
 /** The hard-rounded loss of (y, z): what the coded file costs, by the model's own bit estimate. */
 async function hardLoss(p: Problem, y: Float32Array, z: Float32Array): Promise<number> {
-  const zHat = Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
+  const zHat = zHatOf(z);
   const { index, mu } = await paramsFor(p, y, await hyperFor(p, zHat));
   const yHat = new Float32Array(y.length);
   let bits = 0;
@@ -274,7 +282,7 @@ export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau
   const { engine, scales, pixels } = p;
   const zPlane = p.zShape[1] * p.zShape[2];
   // hyper-synthesis on ẑ = clamp(round(z)): exact index and features, straight-through tapes (kept while ẑ is)
-  const zHat = Float64Array.from(z, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
+  const zHat = zHatOf(z);
   const hyper = await hyperFor(p, zHat);
   const { h } = hyper;
   const { index, mu } = await paramsFor(p, y, hyper);
@@ -325,11 +333,9 @@ export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau
   if (!gradZ) return { info: { loss: syn.d + bits / pixels, bpp: bits / pixels, distortion: syn.d, tau }, gy, gz };
   if (p.context) {
     // the non-anchors' index and means are the context's, held fixed: nothing flows back through the hyper-prior's
-    const ones = new Float32Array(y.length / 2).fill(1);
-    const anchor = new Float32Array(y.length);
-    setPassElements(anchor, p.yShape, 0, ones);
+    const [, rows, cols] = p.yShape;
     for (let i = 0; i < y.length; i++) {
-      if (anchor[i]) continue;
+      if (isAnchor(Math.floor(i / cols) % rows, i % cols)) continue;
       gIdx[i] = 0;
       if (gMu) gMu[i] = 0;
     }
@@ -352,9 +358,9 @@ export async function evaluate(p: Problem, y: Float32Array, z: Float32Array, tau
 export async function refineLatents(pkg: ModelPackage, target: Float32Array, width: number, height: number, y0: Float32Array, z0: Float32Array, t: number, o: RefineOptions): Promise<RefineResult> {
   const sched: RefineSchedule = { ...DEFAULT_SCHEDULE, ...Object.fromEntries(Object.entries(o).filter(([k, v]) => k in DEFAULT_SCHEDULE && v !== undefined)) };
   const p = makeProblem(pkg, o.engine, target, width, height, t, o.context);
+  if (y0.length !== p.yShape[0] * p.yShape[1] * p.yShape[2] || z0.length !== p.zShape[0] * p.zShape[1] * p.zShape[2]) throw new Error('refineLatents: y or z does not match the image.');
   const tile = o.tile ?? (target.length / 3 > REFINE_WHOLE_PIXELS ? REFINE_TILE : 0);
   if (tile > 0) return refineTiled(p, y0, z0, sched, o, tile);
-  if (y0.length !== p.yShape[0] * p.yShape[1] * p.yShape[2] || z0.length !== p.zShape[0] * p.zShape[1] * p.zShape[2]) throw new Error('refineLatents: y or z does not match the image.');
   const y = Float32Array.from(y0);
   const z = Float32Array.from(z0);
   const adam = [y, z].map((v) => ({ m: new Float64Array(v.length), v: new Float64Array(v.length) }));
@@ -410,8 +416,7 @@ async function refineTiled(whole: Problem, y0: Float32Array, z0: Float32Array, s
   if (!Number.isInteger(tile) || tile < 2 || tile % 2) throw new Error(`refineLatents: the tile must be an even number of y positions, got ${tile}.`);
   if (sched.zLr !== 0) throw new Error('refineLatents: tiled refinement keeps z fixed (zLr must be 0).');
   const [M, h, w] = whole.yShape;
-  if (y0.length !== M * h * w || z0.length !== whole.zShape[0] * whole.zShape[1] * whole.zShape[2]) throw new Error('refineLatents: y or z does not match the image.');
-  const zHat = Float64Array.from(z0, (v) => Math.min(Z_CLAMP, Math.max(-Z_CLAMP, roundHalfEven(v) || 0)));
+  const zHat = zHatOf(z0);
   const hyper = await hyperFor(whole, zHat);
   const g = tileGeometry(whole.pkg);
   const [padH, padW] = [16 * h, 16 * w];
