@@ -81,18 +81,14 @@ export function gpuEngine(): Promise<GpuEngine> {
 
 const backends = new Map<string, Promise<LearnedBackend>>();
 
-/** Forgets every GPU-side backend (after a device loss); the next encode builds them again or falls back. */
+/** Forgets every GPU-side backend and refinement engine (after a device loss); the next encode builds them again
+ * or falls back. */
 export function dropGpu(): void {
-  for (const [k, e] of refineEngines) {
-    if (!k.endsWith('|onnx-wasm')) {
-      refineEngines.delete(k);
+  for (const cache of [refineEngines, backends] as Map<string, Promise<{ dispose(): void }>>[]) {
+    for (const [k, e] of cache) {
+      if (k.endsWith('|onnx-wasm')) continue;
+      cache.delete(k);
       e.then((x) => x.dispose()).catch(() => {});
-    }
-  }
-  for (const [k, b] of backends) {
-    if (!k.endsWith('|onnx-wasm')) {
-      backends.delete(k);
-      b.then((x) => x.dispose()).catch(() => {});
     }
   }
   engine = null;
