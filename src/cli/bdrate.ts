@@ -17,7 +17,7 @@ import { CliError } from './node-io';
 export type Metric = 'psnr' | 'ms-ssim';
 
 /** A curve's (bpp, quality) points for a metric; MS-SSIM in dB. */
-export function ratePoints(c: ImportedCurve, metric: Metric): RatePoint[] {
+export function ratePoints(c: Pick<ImportedCurve, 'bpp' | 'psnr' | 'msssim'>, metric: Metric): RatePoint[] {
   return c.bpp.flatMap((b, i) => {
     const q = metric === 'psnr' ? c.psnr[i] : c.msssim[i] == null ? null : msssimDb(c.msssim[i]!);
     return q == null || !Number.isFinite(q) ? [] : [{ rate: b, quality: q }];
@@ -67,8 +67,8 @@ export function bands(anchor: ImportedCurve, test: ImportedCurve, metric: Metric
   });
 }
 
-/** Per-image points of an `npm run eval` file ({images: [{file, points: [{bpp, psnr, msssim}]}]}), by file name. */
-export function readImages(path: string): Map<string, { bpp: number; psnr: number; msssim: number }[]> {
+/** Per-image curves of an `npm run eval` file ({images: [{file, points: [{bpp, psnr, msssim}]}]}), by file name. */
+export function readImages(path: string): Map<string, Pick<ImportedCurve, 'bpp' | 'psnr' | 'msssim'>> {
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
@@ -77,10 +77,11 @@ export function readImages(path: string): Map<string, { bpp: number; psnr: numbe
   }
   const images = (doc as { images?: unknown }).images;
   if (!Array.isArray(images)) throw new CliError('input', `${path} has no per-image results ("images"); files from \`npm run eval\` have them.`);
-  const out = new Map<string, { bpp: number; psnr: number; msssim: number }[]>();
+  const out = new Map<string, Pick<ImportedCurve, 'bpp' | 'psnr' | 'msssim'>>();
   for (const im of images as { file?: unknown; points?: unknown }[]) {
     if (typeof im.file !== 'string' || !Array.isArray(im.points)) throw new CliError('input', `${path}: an image entry without file or points.`);
-    out.set(basename(im.file), (im.points as { bpp: number; psnr: number; msssim: number }[]).map((p) => ({ bpp: p.bpp, psnr: p.psnr, msssim: p.msssim })));
+    const pts = im.points as { bpp: number; psnr: number; msssim: number }[];
+    out.set(basename(im.file), { bpp: pts.map((p) => p.bpp), psnr: pts.map((p) => p.psnr), msssim: pts.map((p) => p.msssim) });
   }
   return out;
 }
@@ -89,9 +90,8 @@ export function readImages(path: string): Map<string, { bpp: number; psnr: numbe
 export function perImage(anchorPath: string, testPath: string, metric: Metric): { image: string; rate: number | null }[] {
   const a = readImages(anchorPath);
   const t = readImages(testPath);
-  const pts = (p: { bpp: number; psnr: number; msssim: number }[]): RatePoint[] => p.map((x) => ({ rate: x.bpp, quality: metric === 'psnr' ? x.psnr : msssimDb(x.msssim) }));
   const rows = [...a.keys()].filter((k) => t.has(k)).map((k) => {
-    const r = tryBd(bdRate, pts(a.get(k)!), pts(t.get(k)!));
+    const r = tryBd(bdRate, ratePoints(a.get(k)!, metric), ratePoints(t.get(k)!, metric));
     return { image: k, rate: r.ok ? r.result.value : null };
   });
   return rows.sort((x, y) => (x.rate ?? Infinity) - (y.rate ?? Infinity));
