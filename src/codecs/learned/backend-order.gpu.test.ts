@@ -7,17 +7,14 @@ import { findCodec } from '../registry';
 import { resolveOptions } from '../options';
 import { CodecWorkerPool } from '../runtime/pool';
 import type { RgbaImage } from '../types';
+import { sampleCrop } from '../../testing/sample-crop';
 
 const W = 64;
 const H = 64;
 let image: RgbaImage;
 
 beforeAll(async () => {
-  const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
-  const c = new OffscreenCanvas(W, H);
-  const g = c.getContext('2d')!;
-  g.drawImage(bmp, 210, 130, W, H, 0, 0, W, H);
-  image = { width: W, height: H, data: g.getImageData(0, 0, W, H).data };
+  image = await sampleCrop(210, 130, W, H);
 });
 
 describe('backends in any order in one worker', () => {

@@ -22,6 +22,7 @@ import { intHyperSynthesis } from './int-hyper';
 import { backendFor, loadPackage } from './loader';
 import type { ModelPackage } from './package';
 import { decodeFile, encodeImage } from './pipeline';
+import { sampleCrop } from '../../testing/sample-crop';
 
 const BASE = '/src/codecs/learned/fixtures/models/';
 const W = 64;
@@ -33,11 +34,7 @@ let wasm: LearnedBackend;
 let webgpu: LearnedBackend;
 
 beforeAll(async () => {
-  const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
-  const c = new OffscreenCanvas(W, H);
-  const g = c.getContext('2d')!;
-  g.drawImage(bmp, 200, 120, W, H, 0, 0, W, H);
-  image = { width: W, height: H, data: g.getImageData(0, 0, W, H).data };
+  image = await sampleCrop(200, 120, W, H);
   pkg = await loadPackage('checkerboard', BASE);
   wgsl = await backendFor(pkg, 'wgsl');
   wasm = await backendFor(pkg, 'onnx-wasm');

@@ -12,17 +12,14 @@ import { implementationFor } from './implementation';
 import { backendFor, loadPackage, refineEngineFor } from './loader';
 import { mulberry32 } from '../../testing/random';
 import { decodeFile } from './pipeline';
+import { sampleCrop } from '../../testing/sample-crop';
 
 const W = 32;
 const H = 32;
 let image: RgbaImage;
 
 beforeAll(async () => {
-  const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
-  const c = new OffscreenCanvas(W, H);
-  const g = c.getContext('2d')!;
-  g.drawImage(bmp, 230, 150, W, H, 0, 0, W, H);
-  image = { width: W, height: H, data: g.getImageData(0, 0, W, H).data };
+  image = await sampleCrop(230, 150, W, H);
 });
 
 describe('Effort in the learned codec implementation', () => {

@@ -20,6 +20,7 @@ import type { ModelPackage } from './package';
 import { decodeFile, encodeImage, latentShapes } from './pipeline';
 import { imageToPaddedChw } from './image';
 import { WgslBackend } from './wgsl-backend';
+import { sampleCrop } from '../../testing/sample-crop';
 
 const MODELS = ['factorized', 'hyperprior', 'mean-scale'] as const;
 const W = 64;
@@ -27,12 +28,7 @@ const H = 64;
 let image: RgbaImage;
 
 beforeAll(async () => {
-  const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
-  const c = new OffscreenCanvas(W, H);
-  const g = c.getContext('2d')!;
-  g.drawImage(bmp, 210, 130, W, H, 0, 0, W, H);
-  const d = g.getImageData(0, 0, W, H);
-  image = { width: W, height: H, data: d.data };
+  image = await sampleCrop(210, 130, W, H);
 });
 
 /** y and (hyperprior models) z of one crop, as the untiled pipeline computes them. */
@@ -114,11 +110,7 @@ describe('tiles on wgsl', () => {
   it('mean-scale, 96×64 in 64-pixel tiles = the whole image: identical symbols and file, pixels ≥ 60 dB apart or identical', async () => {
     const pkg = await loadPackage('mean-scale');
     const wgsl = await backendFor(pkg, 'wgsl');
-    const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
-    const c = new OffscreenCanvas(96, 64);
-    const g = c.getContext('2d')!;
-    g.drawImage(bmp, 180, 110, 96, 64, 0, 0, 96, 64);
-    const im: RgbaImage = { width: 96, height: 64, data: g.getImageData(0, 0, 96, 64).data };
+    const im = await sampleCrop(180, 110, 96, 64);
     let analyzeCalls = 0;
     const counted: LearnedBackend = Object.assign(Object.create(wgsl), { analyze: (...a: Parameters<LearnedBackend['analyze']>) => (analyzeCalls++, wgsl.analyze(...a)) });
     const whole = await encodeImage(pkg, wgsl, im, 0.5, { reconstruct: true, tile: Infinity });

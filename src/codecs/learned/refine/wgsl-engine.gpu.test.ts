@@ -15,6 +15,7 @@ import type { WgslBackend } from '../wgsl-backend';
 import { ReferenceRefineEngine } from './engine';
 import { evaluate, makeProblem } from './refine';
 import { WgslRefineEngine } from './wgsl-engine';
+import { sampleCrop } from '../../../testing/sample-crop';
 
 const N = 64;
 let image: RgbaImage;
@@ -22,10 +23,7 @@ let pkg: ModelPackage;
 let engine: WgslRefineEngine;
 
 beforeAll(async () => {
-  const bmp = await createImageBitmap(await (await fetch('/samples/coffee.png')).blob());
-  const c = new OffscreenCanvas(N, N);
-  c.getContext('2d')!.drawImage(bmp, 150, 100, N, N, 0, 0, N, N);
-  image = { width: N, height: N, data: c.getContext('2d')!.getImageData(0, 0, N, N).data };
+  image = await sampleCrop(150, 100, N, N);
   pkg = await loadPackage('mean-scale');
   engine = new WgslRefineEngine(((await backendFor(pkg, 'wgsl')) as WgslBackend).engine, pkg);
 });
