@@ -35,7 +35,6 @@ BENCH = os.path.join(REPO, "bench", "results")
 from models import Z_CLAMP  # noqa: E402
 
 
-
 ARCH_NOTES = {  # the card's line on what the hyper-prior models add
     "mean-scale": "Means: float head on the integer hyper-synthesis features.",
     "checkerboard": "Means: float head on the integer hyper-synthesis features. Checkerboard context (He et al. 2021): the anchors "
@@ -43,6 +42,7 @@ ARCH_NOTES = {  # the card's line on what the hyper-prior models add
                     "means from a masked 5×5 integer convolution over the anchors' symbols, concatenated with the "
                     "hyper-synthesis features (bit-exact on every device; docs/learned-codecs.md).",
 }
+
 
 def table(T, spec):
     return T[spec["cdf"]], T[spec["starts"]], T[spec["lengths"]], T[spec["offsets"]]

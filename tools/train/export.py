@@ -26,7 +26,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import entropy_tables as et  # noqa: E402
-from commands import fit_command, run_fits  # noqa: E402
+from commands import fit_command, repo_path, run_fits  # noqa: E402
 from fit_density import only_fits  # noqa: E402
 from train import weights_of  # noqa: E402
 from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
@@ -445,7 +445,7 @@ def main():
         "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
         "software": software(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
-                   + (f" --init-from {os.path.normpath(os.path.join('tools/train', init_from))}" if init_from and not prepare else ""),
+                   + (f" --init-from {repo_path(init_from)}" if init_from and not prepare else ""),
     }
     if only_fits(ck):  # no train.py steps after the fits: they are the whole recipe
         manifest["provenance"]["command"] = prepare

@@ -18,6 +18,19 @@ import { decodeSide, encodeSide } from './url';
 
 const meanScale = findCodec('mean-scale')!;
 
+/** A 2×2 white source for the store (its key keeps each test's cache entries apart). */
+const tinySource = (key: string): Source => ({
+  key,
+  name: 'tiny',
+  image: { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(255) },
+  fileBytes: 16,
+  format: 'png',
+  notes: [],
+  notices: [],
+  sampleId: null,
+  resizedFrom: null,
+});
+
 describe('the Effort option', () => {
   it('is offered by the hyper-prior codecs only (not factorized), 0 by default, as 0 / 50 / 200 / 1000 steps', () => {
     const with_ = LEARNED_CODECS.filter((c) => c.options.some((o) => o.key === 'effort')).map((c) => c.id);
@@ -61,17 +74,7 @@ describe('the Effort option', () => {
   });
 
   it('is part of the result cache key: an effort-0 encode is not served for effort 200', async () => {
-    const src: Source = {
-      key: 'effort-test',
-      name: 'tiny',
-      image: { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(255) },
-      fileBytes: 16,
-      format: 'png',
-      notes: [],
-      notices: [],
-      sampleId: null,
-      resizedFrom: null,
-    };
+    const src = tinySource('effort-test');
     const seen: CodecOptions[] = [];
     const pool = {
       encode: async (_s: unknown, _id: string, options: CodecOptions) => {
@@ -110,7 +113,7 @@ describe('an Effort sweep is a curve of its own', () => {
   });
 
   it('sweeping at effort 200 keeps the effort-0 curve; each encode lands on its own curve', async () => {
-    const src = { key: 'effort-curves', name: 'tiny', image: { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(255) }, fileBytes: 16, format: 'png', notes: [], notices: [], sampleId: null, resizedFrom: null } as Source;
+    const src = tinySource('effort-curves');
     const base = useLab.getState().sides.right;
     const showOn = (effort: string) =>
       useLab.setState((s) => ({ source: src, curves: s.curves, sides: { ...s.sides, right: { ...base, status: 'done', setting: { kind: 'codec', codecId: 'mean-scale', options: resolveOptions(meanScale, { effort }) } } } }));

@@ -146,14 +146,14 @@ export function SidePanel({ side }: { side: Side }) {
           ))}
         </select>
         {state.status === 'working' && (
-          <button type="button" className="button ghost" onClick={() => cancelSide(side)} data-testid={`cancel-${side}`} title="Cancel this encode and go back to the result shown">
-            Stop
-          </button>
-        )}
-        {state.status === 'working' && (
-          <span className="progress-pill" role="status" title={progress}>
-            {progress}
-          </span>
+          <>
+            <button type="button" className="button ghost" onClick={() => cancelSide(side)} data-testid={`cancel-${side}`} title="Cancel this encode and go back to the result shown">
+              Stop
+            </button>
+            <span className="progress-pill" role="status" title={progress}>
+              {progress}
+            </span>
+          </>
         )}
       </header>
 
