@@ -4,6 +4,8 @@
 // the light theme reaches at least the dark theme's ratio, capped at 7:1 (AAA), which both then reach.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CODECS } from '../codecs/registry';
+import { codecColor } from './views/format';
 import { CURVE_COLORS, PALETTES, SCHEMES, cssVarName, themeCss, type Palette, type Scheme } from './palette';
 
 type Rgba = [number, number, number, number];
@@ -132,6 +134,83 @@ describe('palette contrast', () => {
       expect(luminance(PALETTES.dark[k])).toBeLessThan(0.02);
     }
   });
+});
+
+/** CIE L*a*b* (D65) of an opaque sRGB colour: the sRGB matrix of IEC 61966-2-1, CIE 1976's f(t). */
+function lab(c: string): [number, number, number] {
+  const [r, g, b, a] = parse(c);
+  if (a !== 1) throw new Error(`${c} is translucent`);
+  const lin = (v: number) => {
+    const s = v / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const [R, G, B] = [lin(r), lin(g), lin(b)];
+  const X = (0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047;
+  const Y = 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  const Z = (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883;
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+  return [116 * f(Y) - 16, 500 * (f(X) - f(Y)), 200 * (f(Y) - f(Z))];
+}
+
+/** CIEDE2000 colour difference (Sharma, Wu, Dalal 2005, equations 1-22). */
+function deltaE2000([L1, a1, b1]: number[], [L2, a2, b2]: number[]): number {
+  const rad = Math.PI / 180;
+  const cbar = (Math.hypot(a1, b1) + Math.hypot(a2, b2)) / 2;
+  const g = 0.5 * (1 - Math.sqrt(cbar ** 7 / (cbar ** 7 + 25 ** 7)));
+  const [ap1, ap2] = [(1 + g) * a1, (1 + g) * a2];
+  const [c1, c2] = [Math.hypot(ap1, b1), Math.hypot(ap2, b2)];
+  const hue = (b: number, a: number) => (b === 0 && a === 0 ? 0 : ((Math.atan2(b, a) / rad) % 360 + 360) % 360);
+  const [h1, h2] = [hue(b1, ap1), hue(b2, ap2)];
+  let dh = 0;
+  if (c1 * c2 !== 0) dh = h2 - h1 > 180 ? h2 - h1 - 360 : h2 - h1 < -180 ? h2 - h1 + 360 : h2 - h1;
+  const dH = 2 * Math.sqrt(c1 * c2) * Math.sin((dh / 2) * rad);
+  const lbar = (L1 + L2) / 2;
+  const cpbar = (c1 + c2) / 2;
+  let hbar = h1 + h2;
+  if (c1 * c2 !== 0) hbar = Math.abs(h1 - h2) <= 180 ? (h1 + h2) / 2 : h1 + h2 < 360 ? (h1 + h2 + 360) / 2 : (h1 + h2 - 360) / 2;
+  const t = 1 - 0.17 * Math.cos((hbar - 30) * rad) + 0.24 * Math.cos(2 * hbar * rad) + 0.32 * Math.cos((3 * hbar + 6) * rad) - 0.2 * Math.cos((4 * hbar - 63) * rad);
+  const dTheta = 30 * Math.exp(-(((hbar - 275) / 25) ** 2));
+  const rc = 2 * Math.sqrt(cpbar ** 7 / (cpbar ** 7 + 25 ** 7));
+  const sl = 1 + (0.015 * (lbar - 50) ** 2) / Math.sqrt(20 + (lbar - 50) ** 2);
+  const sc = 1 + 0.045 * cpbar;
+  const sh = 1 + 0.015 * cpbar * t;
+  const rt = -Math.sin(2 * dTheta * rad) * rc;
+  const [x, y, z] = [(L2 - L1) / sl, (c2 - c1) / sc, dH / sh];
+  return Math.sqrt(x * x + y * y + z * z + rt * y * z);
+}
+
+describe('curve colours tell the codecs apart', () => {
+  it('CIEDE2000 gives the published differences of Sharma et al.\'s test pairs', () => {
+    const cases: [number[], number[], number][] = [
+      [[50, 2.6772, -79.7751], [50, 0, -82.7485], 2.0425],
+      [[50, 0, 0], [50, -1, 2], 2.3669],
+      [[50, 2.5, 0], [73, 25, -18], 27.1492],
+      [[50, 2.5, 0], [61, -5, 29], 22.8977],
+      [[50, 2.5, 0], [56, -27, -3], 31.903],
+      [[50, 2.5, 0], [58, 24, 15], 19.4535],
+    ];
+    for (const [a, b, want] of cases) {
+      expect(deltaE2000(a, b)).toBeCloseTo(want, 4);
+      expect(deltaE2000(b, a)).toBeCloseTo(want, 4);
+    }
+    expect(lab('#ffffff')[0]).toBeCloseTo(100, 2);
+    expect(lab('#808080')[0]).toBeCloseTo(53.59, 1);
+  });
+  // Thin lines and small dots of every offered codec share one chart: any two curve colours must differ by at
+  // least ΔE00 19 (the pairs a glance confuses, like cyan beside teal, are ~16).
+  for (const scheme of SCHEMES) {
+    it(`${scheme}: every two codecs' curve colours are at least ΔE00 19 apart`, () => {
+      const colours = CODECS.map((c) => ({ id: c.id, colour: codecColor(c.id, scheme) }));
+      expect(colours.length).toBeGreaterThanOrEqual(8);
+      const close: string[] = [];
+      for (let i = 0; i < colours.length; i++)
+        for (let j = i + 1; j < colours.length; j++) {
+          const d = deltaE2000(lab(colours[i].colour), lab(colours[j].colour));
+          if (d < 19) close.push(`${colours[i].id} ${colours[i].colour} ~ ${colours[j].id} ${colours[j].colour}: ${d.toFixed(1)}`);
+        }
+      expect(close).toEqual([]);
+    });
+  }
 });
 
 describe('themeCss and styles.css', () => {

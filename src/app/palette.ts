@@ -111,12 +111,12 @@ export interface CurveColors {
 export const CURVE_COLORS: Record<Scheme, CurveColors> = {
   dark: {
     fixed: { jpeg: '#e7b75f', webp: '#6fa8ff', avif: '#c48cff', jxl: '#5ec4a8' },
-    extra: ['#ff8a65', '#9ccc65', '#4dd0e1', '#f06292', '#ba68c8', '#ffd54f'],
+    extra: ['#ff8a65', '#9ccc65', '#00e5ff', '#f06292', '#ba68c8', '#ffd54f'],
     imported: ['#ef8fa0', '#b0bec5', '#a1887f', '#90caf9', '#ffe082', '#80cbc4'],
   },
   light: {
     fixed: { jpeg: '#9a6400', webp: '#1f62c4', avif: '#8a3ccf', jxl: '#00735f' },
-    extra: ['#c2410c', '#4d7c0f', '#00788a', '#c2185b', '#8e24aa', '#8d6e00'],
+    extra: ['#c2410c', '#4d7c0f', '#2d99b4', '#c2185b', '#8e24aa', '#8d6e00'],
     imported: ['#b4235a', '#546e7a', '#795548', '#1565c0', '#8a6d00', '#00796b'],
   },
 };
