@@ -9,7 +9,7 @@ import { showPoint } from '../state/actions';
 import { shownCurves } from '../state/curves';
 import { useLab } from '../state/lab';
 import type { RdMetric } from '../state/url';
-import { formatBppTick, linearTicks, logTicks } from './axis';
+import { formatBppTick, linearTicks, logTicks, sideLabelAt } from './axis';
 import { codecColor, fmtBpp, fmtDb, fmtMs, fmtMsssim, formatBytes, importedColor } from './format';
 import { useTheme } from './useColorScheme';
 import type { Palette } from '../palette';
@@ -79,7 +79,7 @@ function PointShape({ cx, cy, payload, fill: f, palette }: ShapeProps) {
     return (
       <g className="side-marker" data-testid="rd-side-marker" pointerEvents="none">
         <circle cx={cx} cy={cy} r={9} fill="none" stroke={palette.mark} strokeWidth={1.5} />
-        <text x={cx + 11} y={cy - 8} fontSize={10} fill={palette.mark}>
+        <text {...sideLabelAt(d.side ?? 'L', cx, cy)} fontSize={10} fontWeight={600} fill={palette.mark} stroke={palette.panel} strokeWidth={3} paintOrder="stroke">
           {d.side}
         </text>
       </g>

@@ -1,6 +1,6 @@
-// The RD chart's bpp axis ticks: round steps on a linear axis (0, 0.5, 1, …), powers of two on a log axis
-// (… 0.125, 0.25, 0.5, 1, 2, 4 …), always spanning every point (recharts' own log ticks stopped at ~0.5 bpp
-// while points ran to 4: issue 19, bug 1).
+// The RD chart's geometry. The bpp axis ticks: round steps on a linear axis (0, 0.5, 1, …), powers of two on a log
+// axis (… 0.125, 0.25, 0.5, 1, 2, 4 …), always spanning every point (recharts' own log ticks stopped at ~0.5 bpp
+// while points ran to 4: issue 19, bug 1). And where the letters of the L / R rings go (sideLabelAt).
 
 /** 1, 2, 2.5 or 5 × 10^k, the smallest at least `raw`. */
 export function niceStep(raw: number): number {
@@ -37,4 +37,14 @@ export function logTicks(min: number, max: number): number[] | undefined {
 export function formatBppTick(v: number): string {
   if (v === 0 || (Number.isInteger(Math.log2(v)) && v < 1)) return String(v);
   return v < 1 ? v.toFixed(2) : Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
+/**
+ * Where a side ring's letter goes. An RD curve rises to the right, so a point's neighbours lie up-right and
+ * down-left of it: the letters sit on the other diagonal, L below right and R above left, so they stay clear of
+ * the curve's own dots and of each other when both sides show the same point; a halo in the chart's colour keeps
+ * them legible over other curves.
+ */
+export function sideLabelAt(side: 'L' | 'R', cx: number, cy: number): { x: number; y: number; textAnchor: 'start' | 'end' } {
+  return side === 'L' ? { x: cx + 8, y: cy + 17, textAnchor: 'start' } : { x: cx - 8, y: cy - 9, textAnchor: 'end' };
 }
