@@ -4,14 +4,14 @@ import { useRef, useState } from 'react';
 import { useTick } from './useTick';
 import { CODECS, findCodec } from '../../codecs/registry';
 import { settingLabel } from '../../codecs/options';
-import { cancelEqualBpp, cancelSweep, importCurves, runEqualBpp, setSide, startSweep, sweepTimeLeftMs, toggleCodec, toast } from '../state/actions';
+import { cancelEqualBpp, cancelSweep, importCurves, runEqualBpp, setSide, startSweep, toggleCodec, toast } from '../state/actions';
 import { SWEEP_WORKERS } from '../limits';
 import { useLab } from '../state/lab';
 import { shownCurves } from '../state/curves';
 import { toCsv } from '../state/rdData';
 import { BdTable } from './BdTable';
 import { saveText, sourceBaseName } from './download';
-import { codecColor, fmtBpp, fmtDb, fmtDuration, fmtMs, fmtMsssim } from './format';
+import { codecColor, fmtBpp, fmtDb, fmtMsssim, sweepStatusText } from './format';
 import { RdChart } from './RdChart';
 import { useColorScheme } from './useColorScheme';
 
@@ -49,9 +49,6 @@ function SweepBar() {
   const source = useLab((s) => s.source);
   const selected = useLab((s) => s.selected);
   useTick(sweep.running);
-  const pct = sweep.total ? Math.round((sweep.done / sweep.total) * 100) : 0;
-  const left = sweep.running ? sweepTimeLeftMs(sweep) : null;
-  const fresh = sweep.total - sweep.cached;
   return (
     <div className="sweep-bar">
       {sweep.running ? (
@@ -64,28 +61,8 @@ function SweepBar() {
         </button>
       )}
       <div className="sweep-status" role="status" aria-live="polite" data-testid="sweep-status" data-running={sweep.running} data-elapsed-ms={sweep.elapsedMs ?? ''} data-done={sweep.done} data-total={sweep.total}>
-        {sweep.running ? (
-          <>
-            <progress max={sweep.total} value={sweep.done} aria-label="Sweep progress" />
-            <span>
-              {sweep.done}/{sweep.total} points · {pct}%
-              {sweep.loading.length > 0 ? ` · loading ${sweep.loading.join(', ')}…` : left !== null ? ` · about ${fmtDuration(left)} left` : ''}
-            </span>
-          </>
-        ) : sweep.elapsedMs !== null ? (
-          <span className="muted">
-            {fresh === 0
-              ? `${sweep.total} point${sweep.total > 1 ? 's' : ''} from cache (nothing to encode)`
-              : `${fresh} encode${fresh > 1 ? 's' : ''} in ${fmtMs(sweep.elapsedMs)} on ${SWEEP_WORKERS} worker${SWEEP_WORKERS > 1 ? 's' : ''}${sweep.cached ? ` · ${sweep.cached} from cache` : ''}`}
-            {sweep.failed ? ` · ${sweep.failed} failed` : ''}
-          </span>
-        ) : sweep.total > 0 ? (
-          <span className="muted">
-            cancelled at {sweep.done}/{sweep.total}
-          </span>
-        ) : (
-          <span className="muted">each codec over its quality range</span>
-        )}
+        {sweep.running && <progress max={sweep.total} value={sweep.done} aria-label="Sweep progress" />}
+        <span className={sweep.running ? undefined : 'muted'}>{sweepStatusText(sweep, SWEEP_WORKERS)}</span>
       </div>
     </div>
   );

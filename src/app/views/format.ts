@@ -1,5 +1,6 @@
 import { CODECS } from '../../codecs/registry';
 import { CURVE_COLORS, type Scheme } from '../palette';
+import type { SweepState } from '../state/lab';
 
 // Number formatting shared by the views.
 export function formatBytes(n: number): string {
@@ -35,6 +36,37 @@ export function progressText(p: { stage: string; done: number; leftMs?: number }
     else if (p.done >= 0.03 && p.done < 1) text += `, about ${fmtDuration((elapsedMs * (1 - p.done)) / p.done)} left`;
   }
   return text;
+}
+/** Rough time left of a running sweep: the time per fresh (uncached) encode so far × those still to come. */
+export function sweepTimeLeftMs(s: Pick<SweepState, 'done' | 'total' | 'cached' | 'startedAt'>, now = performance.now()): number | null {
+  const fresh = s.done - Math.min(s.cached, s.done);
+  if (fresh < 1) return null;
+  return ((now - s.startedAt) / fresh) * (s.total - s.done);
+}
+
+/**
+ * The sweep bar's words. Running: "7/20 points · 35 %", then what is loading ("· loading Mean-scale…") or, once
+ * a fresh encode has finished, the time left. Done: how many encodes took how long on how many workers and what
+ * came from the cache; cancelled: where it stopped; before any sweep: what a sweep does.
+ */
+export function sweepStatusText(s: SweepState, workers: number, now = performance.now()): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (s.running) {
+    const pct = s.total ? Math.round((s.done / s.total) * 100) : 0;
+    const left = sweepTimeLeftMs(s, now);
+    const tail = s.loading.length > 0 ? ` · loading ${s.loading.join(', ')}…` : left !== null ? ` · about ${fmtDuration(left)} left` : '';
+    return `${s.done}/${s.total} points · ${pct}%${tail}`;
+  }
+  if (s.elapsedMs !== null) {
+    const fresh = s.total - s.cached;
+    const what =
+      fresh === 0
+        ? `${plural(s.total, 'point')} from cache (nothing to encode)`
+        : `${plural(fresh, 'encode')} in ${fmtMs(s.elapsedMs)} on ${plural(workers, 'worker')}${s.cached ? ` · ${s.cached} from cache` : ''}`;
+    return what + (s.failed ? ` · ${s.failed} failed` : '');
+  }
+  if (s.total > 0) return `cancelled at ${s.done}/${s.total}`;
+  return 'each codec over its quality range';
 }
 export const fmtMsssim = (v: number) => v.toFixed(4);
 export const fmtSigned = (v: number, digits = 1) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`;

@@ -13,7 +13,7 @@ import { syncUrl } from './urlSync';
 export { toast, dismissToast } from './toasts';
 export { setSide, cancelSide, toggleBitsOverlay, showPoint } from './sides';
 export { openFile, openSample, openSampleById, setResize } from './open';
-export { startSweep, cancelSweep, sweepTimeLeftMs, toggleCodec } from './sweep';
+export { startSweep, cancelSweep, toggleCodec } from './sweep';
 export { runEqualBpp, cancelEqualBpp } from './equalBpp';
 export { importCurves, removeImported } from './imports';
 export { probeCodecs, probeBackend } from './availability';

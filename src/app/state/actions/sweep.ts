@@ -103,13 +103,6 @@ export function startSweep(codecIds: string[] = get().selected): void {
   });
 }
 
-/** Rough time left of a running sweep: the time per fresh (uncached) encode so far × those still to come. */
-export function sweepTimeLeftMs(s: { done: number; total: number; cached: number; startedAt: number }, now = performance.now()): number | null {
-  const fresh = s.done - Math.min(s.cached, s.done);
-  if (fresh < 1) return null;
-  return ((now - s.startedAt) / fresh) * (s.total - s.done);
-}
-
 /** Registry order: the order codecs are listed in src/codecs/registry.ts. */
 function order(id: string): number {
   return CODECS.findIndex((c) => c.id === id);
