@@ -152,10 +152,32 @@ TARGETS = {"mean-scale": [("jpeg", -30.0, "beats WebP"), ("jpeg", -45.0, "AVIF's
 ANCHORS = ("jpeg", "webp", "avif")
 ANCHOR_NAMES = {"jpeg": "MozJPEG", "webp": "WebP", "avif": "AVIF"}
 SET_TEXT = "24 benchmark photos, whole scenes at 768×512"
-# Models trained before the benchmark existed (fetch_data.py before 2026-12-06) had 3 of its photos in training
-OLD_DATA_NOTE = ("This model was trained before the benchmark existed: its training photos included 3 of the 24 "
-                 "benchmark photos (Lomiri's friends, life and Picture_1A; sunset was one of its validation photos), "
-                 "which flatters it here by an unknown, probably small, amount.")
+# Training before the benchmark existed (fetch_data.py before 2026-12-06) had 3 of its photos in the training set.
+# Whatever a model's weights inherit from then carries the note: the whole run (old data), the steps before it
+# continued on the new data (`resumed` from a package exported earlier), or the shared transforms it was fitted on.
+BENCHMARK_DATE = "2026-12-06"
+OLD_TRANSFORMS = {"transforms-d8836cb8"}  # trained 2026-11-26 … 12-02; shared by the models fitted on it
+OLD_PHOTOS = ("3 of the 24 benchmark photos (Lomiri's friends, life and Picture_1A; sunset was one of its validation "
+              "photos)")
+FLATTERS = "which flatters it here by an unknown, probably small, amount."
+
+
+def old_data_note(manifest):
+    """The card's line on benchmark photos seen in training, or '' when the weights never saw one."""
+    p = manifest["provenance"]
+    data = p.get("data", "")
+    if "scale" not in data and "rescaled" not in data:
+        return f"This model was trained before the benchmark existed: its training photos included {OLD_PHOTOS}, {FLATTERS}"
+    early = [r["from_step"] for r in p.get("resumed") or [] if r.get("exported", "") < BENCHMARK_DATE]
+    if early:
+        return (f"Its first {max(early)} steps were trained before the benchmark existed, on photos that included "
+                f"{OLD_PHOTOS}; the steps after used the new data, which leaves all 24 out. The weights keep some of "
+                f"that, {FLATTERS}")
+    old = [u["name"] for u in manifest.get("uses") or [] if u["name"] in OLD_TRANSFORMS]
+    if old:
+        return (f"Its own fit used the new data, but the shared transforms it was fitted on (`{old[0]}`) were trained "
+                f"before the benchmark existed, on photos that included {OLD_PHOTOS}, {FLATTERS}")
+    return ""
 
 
 def status_line(name, bd):
@@ -237,6 +259,10 @@ def reproduce_text(manifest):
         rest = f"`{fit_command(name, hard[-1], cal)}`, `python3 tools/train/export.py --model {name} --ckpt {cal}`"
     else:
         rest = f"`python3 tools/train/export.py --model {name}`"
+    later = [r["from_step"] for r in p.get("resumed") or [] if "train.py" not in p["command"]]
+    if later:  # train.py continued the fitted package: one run per lr phase after that step
+        phases = (f", then `train.py` from step {max(later)} (one run per lr phase above; "
+                  f"`python3 tools/train/replay.py --model {name}` prints every command of the history)")
     return (f"Reproduce: {first}`{p['command']}`{phases} then {rest} and\n"
             f"`python3 tools/train/eval.py --models {name}` (see tools/train/README.md).")
 
@@ -281,7 +307,7 @@ From `npm run benchmark` ([bench/benchmark.md](../../../bench/benchmark.md)): th
 tools/train/lists/photos-v2.tsv, each scaled (Lanczos-3) to cover 768×512 and centre-cropped, as the standard test
 set frames whole scenes; real file sizes of this codec in Node (onnxruntime wasm), every file decoded again;
 PSNR / MS-SSIM on the 8-bit RGB reconstruction, averaged over the photos at each rate; t on the app's 0.01 grid.
-{'' if 'scale' in p.get('data', '') or 'rescaled' in p.get('data', '') else chr(10) + OLD_DATA_NOTE + chr(10)}
+{(chr(10) + old_data_note(manifest) + chr(10)) if old_data_note(manifest) else ''}
 | t | bpp | PSNR-RGB dB | MS-SSIM | MS-SSIM dB |
 |---|---|---|---|---|
 {rows}

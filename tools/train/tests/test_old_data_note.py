@@ -1,0 +1,60 @@
+"""eval.old_data_note: a model card says so when the weights inherit training on benchmark photos (the data before
+2026-12-06): a whole old run, the steps before a run continued on the new data, or the shared transforms it was fitted
+on; a model trained only on the new data gets no note."""
+import json
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from eval import old_data_note  # noqa: E402
+
+NEW_DATA = "tools/train/fetch_data.py: 330 training photos (…), each crop's photo rescaled to a short side log-uniform"
+OLD_DATA = "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md)"
+
+
+def manifest(data, resumed=None, uses=("transforms-0123abcd",)):
+    return {"provenance": {"data": data, **({"resumed": resumed} if resumed else {})},
+            "uses": [{"name": u} for u in uses]}
+
+
+class OldDataNote(unittest.TestCase):
+    def test_new_data_and_new_transforms_get_no_note(self):
+        self.assertEqual(old_data_note(manifest(NEW_DATA)), "")
+        # a continuation of a package exported after the benchmark existed inherits nothing old
+        self.assertEqual(old_data_note(manifest(NEW_DATA, [{"from_step": 40000, "exported": "2026-12-07"}])), "")
+
+    def test_a_whole_old_run(self):
+        note = old_data_note(manifest(OLD_DATA))
+        self.assertIn("trained before the benchmark existed", note)
+        self.assertIn("3 of the 24 benchmark photos", note)
+
+    def test_a_run_continued_on_the_new_data(self):
+        note = old_data_note(manifest(NEW_DATA, [{"from_step": 10815, "exported": "2026-11-26"},
+                                                 {"from_step": 30000, "exported": "2026-12-02"}]))
+        self.assertIn("first 30000 steps", note)
+        self.assertIn("3 of the 24 benchmark photos", note)
+
+    def test_a_fit_on_old_shared_transforms(self):
+        note = old_data_note(manifest(NEW_DATA, uses=("transforms-d8836cb8",)))
+        self.assertIn("`transforms-d8836cb8`", note)
+        self.assertIn("3 of the 24 benchmark photos", note)
+
+    def test_every_shipped_model_that_inherits_old_training_says_so(self):
+        models = os.path.normpath(os.path.join(HERE, "..", "..", "..", "public", "models"))
+        for name in ("factorized", "hyperprior", "mean-scale", "checkerboard"):
+            path = os.path.join(models, name, "manifest.json")
+            if not os.path.exists(path):
+                continue
+            with open(path) as f:
+                m = json.load(f)
+            note = old_data_note(m)
+            # every shipped model so far descends from the runs before 2026-12-06
+            self.assertIn("3 of the 24 benchmark photos", note, name)
+            with open(os.path.join(models, name, "README.md")) as f:
+                self.assertIn(note, f.read().replace("\n", " "), name)
+
+
+if __name__ == "__main__":
+    unittest.main()
