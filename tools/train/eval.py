@@ -156,7 +156,9 @@ SET_TEXT = "24 benchmark photos, whole scenes at 768×512"
 # Whatever a model's weights inherit from then carries the note: the whole run (old data), the steps before it
 # continued on the new data (`resumed` from a package exported earlier), or the shared transforms it was fitted on.
 BENCHMARK_DATE = "2026-12-06"
-OLD_TRANSFORMS = {"transforms-d8836cb8"}  # trained 2026-11-26 … 12-02; shared by the models fitted on it
+# Shared transforms whose training began before then: d8836cb8 (2026-11-26 … 12-02) and 82cc0853 (its first 30000
+# steps; fine-tuned on the new data 2026-12-06 … 07).
+OLD_TRANSFORMS = {"transforms-d8836cb8", "transforms-82cc0853"}
 OLD_PHOTOS = ("3 of the 24 benchmark photos (Lomiri's friends, life and Picture_1A; sunset was one of its validation "
               "photos)")
 FLATTERS = "which flatters it here by an unknown, probably small, amount."
@@ -175,8 +177,8 @@ def old_data_note(manifest):
                 f"that, {FLATTERS}")
     old = [u["name"] for u in manifest.get("uses") or [] if u["name"] in OLD_TRANSFORMS]
     if old:
-        return (f"Its own fit used the new data, but the shared transforms it was fitted on (`{old[0]}`) were trained "
-                f"before the benchmark existed, on photos that included {OLD_PHOTOS}, {FLATTERS}")
+        return (f"Its own fit used the new data, but the training of the shared transforms it was fitted on (`{old[0]}`) "
+                f"began before the benchmark existed, on photos that included {OLD_PHOTOS}, {FLATTERS}")
     return ""
 
 
