@@ -30,15 +30,21 @@ function over(top: string, under: string): string {
   return '#' + [mix(r, R), mix(g, G), mix(b, B)].map((v) => v.toString(16).padStart(2, '0')).join('');
 }
 
-/** WCAG 2.x relative luminance. */
-function luminance(c: string): number {
+/** Linear-light R, G, B of an opaque sRGB colour (the sRGB transfer function, as WCAG and CIE Lab both use it). */
+function linearRgb(c: string): [number, number, number] {
   const [r, g, b, a] = parse(c);
   if (a !== 1) throw new Error(`${c} is translucent: composite it first`);
   const lin = (v: number) => {
     const s = v / 255;
     return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   };
-  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return [lin(r), lin(g), lin(b)];
+}
+
+/** WCAG 2.x relative luminance. */
+function luminance(c: string): number {
+  const [r, g, b] = linearRgb(c);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
 function contrast(a: string, b: string): number {
@@ -138,15 +144,9 @@ describe('palette contrast', () => {
 
 /** CIE L*a*b* (D65) of an opaque sRGB colour: the sRGB matrix of IEC 61966-2-1, CIE 1976's f(t). */
 function lab(c: string): [number, number, number] {
-  const [r, g, b, a] = parse(c);
-  if (a !== 1) throw new Error(`${c} is translucent`);
-  const lin = (v: number) => {
-    const s = v / 255;
-    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  const [R, G, B] = [lin(r), lin(g), lin(b)];
+  const [R, G, B] = linearRgb(c);
   const X = (0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047;
-  const Y = 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  const Y = luminance(c);
   const Z = (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883;
   const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   return [116 * f(Y) - 16, 500 * (f(X) - f(Y)), 200 * (f(Y) - f(Z))];
