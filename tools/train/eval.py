@@ -154,32 +154,53 @@ ANCHOR_NAMES = {"jpeg": "MozJPEG", "webp": "WebP", "avif": "AVIF"}
 SET_TEXT = "24 benchmark photos, whole scenes at 768×512"
 # Training before the benchmark existed (fetch_data.py before 2026-12-06) had 3 of its photos in the training set.
 # Whatever a model's weights inherit from then carries the note: the whole run (old data), the steps before it
-# continued on the new data (`resumed` from a package exported earlier), or the shared transforms it was fitted on.
+# continued on the new data (`resumed` from a package exported earlier), or shared transforms that another package
+# using them inherited so (the models fitted on frozen transforms: their own history starts at the fit).
 BENCHMARK_DATE = "2026-12-06"
-# Shared transforms whose training began before then: d8836cb8 (2026-11-26 … 12-02) and 82cc0853 (its first 30000
-# steps; fine-tuned on the new data 2026-12-06 … 07).
-OLD_TRANSFORMS = {"transforms-d8836cb8", "transforms-82cc0853"}
 OLD_PHOTOS = ("3 of the 24 benchmark photos (Lomiri's friends, life and Picture_1A; sunset was one of its validation "
               "photos)")
 FLATTERS = "which flatters it here by an unknown, probably small, amount."
 
 
-def old_data_note(manifest):
-    """The card's line on benchmark photos seen in training, or '' when the weights never saw one."""
+def _own_old_note(manifest):
+    """The note from the package's own history (its data, its resumed steps), or ''."""
     p = manifest["provenance"]
-    data = p.get("data", "")
-    if "scale" not in data and "rescaled" not in data:
+    if "scale" not in p.get("data", ""):  # the new data rescales each photo (CropSampler); the old did not
         return f"This model was trained before the benchmark existed: its training photos included {OLD_PHOTOS}, {FLATTERS}"
     early = [r["from_step"] for r in p.get("resumed") or [] if r.get("exported", "") < BENCHMARK_DATE]
     if early:
         return (f"Its first {max(early)} steps were trained before the benchmark existed, on photos that included "
                 f"{OLD_PHOTOS}; the steps after used the new data, which leaves all 24 out. The weights keep some of "
                 f"that, {FLATTERS}")
-    old = [u["name"] for u in manifest.get("uses") or [] if u["name"] in OLD_TRANSFORMS]
-    if old:
-        return (f"Its own fit used the new data, but the training of the shared transforms it was fitted on (`{old[0]}`) "
-                f"began before the benchmark existed, on photos that included {OLD_PHOTOS}, {FLATTERS}")
     return ""
+
+
+def old_data_note(manifest, others=()):
+    """The card's line on benchmark photos seen in training, or '' when the weights never saw one. `others`: the
+    manifests of the other codec packages, whose history tells where the shared transforms they use come from."""
+    own = _own_old_note(manifest)
+    if own:
+        return own
+    uses = {u["name"] for u in manifest.get("uses") or []}
+    for other in others:
+        shared = sorted(uses & {u["name"] for u in other.get("uses") or []})
+        if shared and _own_old_note(other):
+            return (f"Its own fit used the new data, but the training of the shared transforms it was fitted on "
+                    f"(`{shared[0]}`) began before the benchmark existed, on photos that included {OLD_PHOTOS}, {FLATTERS}")
+    return ""
+
+
+def codec_manifests():
+    """The manifests of every codec package in public/models."""
+    out = []
+    for name in sorted(os.listdir(MODELS_DIR)):
+        path = os.path.join(MODELS_DIR, name, "manifest.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                m = json.load(f)
+            if m.get("kind") == "codec":
+                out.append(m)
+    return out
 
 
 def status_line(name, bd):
@@ -261,9 +282,8 @@ def reproduce_text(manifest):
         rest = f"`{fit_command(name, hard[-1], cal)}`, `python3 tools/train/export.py --model {name} --ckpt {cal}`"
     else:
         rest = f"`python3 tools/train/export.py --model {name}`"
-    later = [r["from_step"] for r in p.get("resumed") or [] if "train.py" not in p["command"]]
-    if later:  # train.py continued the fitted package: one run per lr phase after that step
-        phases = (f", then `train.py` from step {max(later)} (one run per lr phase above; "
+    if p.get("resumed") and "train.py" not in p["command"]:  # train.py continued the fitted package
+        phases = (f", then `train.py` from step {max(r['from_step'] for r in p['resumed'])} (one run per lr phase above; "
                   f"`python3 tools/train/replay.py --model {name}` prints every command of the history)")
     return (f"Reproduce: {first}`{p['command']}`{phases} then {rest} and\n"
             f"`python3 tools/train/eval.py --models {name}` (see tools/train/README.md).")
@@ -290,6 +310,7 @@ def model_card(manifest, val, has_plot):
                      for t, b, ps, m in zip(res["t"], res["bpp"], res["psnr-rgb"], res["ms-ssim-rgb"]))
     bd_rows = "\n".join(f"| {ANCHOR_NAMES[a]} | {bd[a]['psnr']:+.1f}% | {bd[a]['ms-ssim']:+.1f}% |" for a in ANCHORS if a in bd)
     anchors = "\n".join(f"- {ANCHOR_NAMES[a]}: {val['anchors'][a]}" for a in ANCHORS if a in val.get("anchors", {}))
+    note = old_data_note(manifest, [m for m in codec_manifests() if m["name"] != manifest["name"]])
     return f"""# `{manifest['name']}` — RD Lab model card
 
 {manifest['paper']}
@@ -309,7 +330,7 @@ From `npm run benchmark` ([bench/benchmark.md](../../../bench/benchmark.md)): th
 tools/train/lists/photos-v2.tsv, each scaled (Lanczos-3) to cover 768×512 and centre-cropped, as the standard test
 set frames whole scenes; real file sizes of this codec in Node (onnxruntime wasm), every file decoded again;
 PSNR / MS-SSIM on the 8-bit RGB reconstruction, averaged over the photos at each rate; t on the app's 0.01 grid.
-{(chr(10) + old_data_note(manifest) + chr(10)) if old_data_note(manifest) else ''}
+{(chr(10) + note + chr(10)) if note else ''}
 | t | bpp | PSNR-RGB dB | MS-SSIM | MS-SSIM dB |
 |---|---|---|---|---|
 {rows}
@@ -388,7 +409,7 @@ def benchmark_validation(name, manifest):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--models", nargs="+", default=["factorized", "hyperprior", "mean-scale"])
+    ap.add_argument("--models", nargs="+", default=["factorized", "hyperprior", "mean-scale", "checkerboard"])
     ap.add_argument("--cards-only", action="store_true", help="rewrite model cards from the stored validation")
     args = ap.parse_args()
     for name in args.models:

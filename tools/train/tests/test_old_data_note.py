@@ -1,14 +1,14 @@
 """eval.old_data_note: a model card says so when the weights inherit training on benchmark photos (the data before
 2026-12-06): a whole old run, the steps before a run continued on the new data, or the shared transforms it was fitted
 on; a model trained only on the new data gets no note."""
-import json
 import os
 import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from eval import old_data_note  # noqa: E402
+from eval import codec_manifests, old_data_note  # noqa: E402
+from package_io import MODELS_DIR  # noqa: E402
 
 NEW_DATA = "tools/train/fetch_data.py: 330 training photos (…), each crop's photo rescaled to a short side log-uniform"
 OLD_DATA = "tools/train/fetch_data.py: 49 training photos from Debian packages (see tools/train/README.md)"
@@ -37,22 +37,22 @@ class OldDataNote(unittest.TestCase):
         self.assertIn("3 of the 24 benchmark photos", note)
 
     def test_a_fit_on_old_shared_transforms(self):
-        note = old_data_note(manifest(NEW_DATA, uses=("transforms-d8836cb8",)))
+        factorized = manifest(OLD_DATA, uses=("transforms-d8836cb8",))  # a package whose own history is old
+        note = old_data_note(manifest(NEW_DATA, uses=("transforms-d8836cb8",)), [factorized])
+        # the same fit on transforms no old package uses inherits nothing
+        self.assertEqual(old_data_note(manifest(NEW_DATA, uses=("transforms-0123abcd",)), [factorized]), "")
         self.assertIn("`transforms-d8836cb8`", note)
         self.assertIn("3 of the 24 benchmark photos", note)
 
     def test_every_shipped_model_that_inherits_old_training_says_so(self):
-        models = os.path.normpath(os.path.join(HERE, "..", "..", "..", "public", "models"))
-        for name in ("factorized", "hyperprior", "mean-scale", "checkerboard"):
-            path = os.path.join(models, name, "manifest.json")
-            if not os.path.exists(path):
-                continue
-            with open(path) as f:
-                m = json.load(f)
-            note = old_data_note(m)
+        shipped = codec_manifests()
+        self.assertGreaterEqual(len(shipped), 4)
+        for m in shipped:
+            name = m["name"]
+            note = old_data_note(m, [o for o in shipped if o["name"] != name])
             # every shipped model so far descends from the runs before 2026-12-06
             self.assertIn("3 of the 24 benchmark photos", note, name)
-            with open(os.path.join(models, name, "README.md")) as f:
+            with open(os.path.join(MODELS_DIR, name, "README.md")) as f:
                 self.assertIn(note, f.read().replace("\n", " "), name)
 
 
