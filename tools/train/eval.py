@@ -2,7 +2,7 @@
 """Write each model package's validation block and model card from the benchmark.
 
     npm run benchmark                                   # the numbers: bench/results/*.json, summary.json
-    /usr/bin/python3 tools/train/eval.py [--models factorized hyperprior mean-scale]
+    /usr/bin/python3 tools/train/eval.py [--models factorized hyperprior mean-scale checkerboard]
 
 The numbers are the benchmark's (src/cli/benchmark.ts): 24 held-out photos framed at 768×512, real file sizes
 from the app's own codec in Node, every file decoded again, PSNR / MS-SSIM on RGB, BD-rates (PCHIP) against
