@@ -109,7 +109,17 @@ def evaluate(manifest, T, files, ts):
     return res
 
 
-def plot_training(name, path):
+def plot_marks(manifest):
+    """(step, label) for the training plot: where a run continued from an exported package. Resuming a package
+    exported before the benchmark existed is where the data changed (whole-scene crops), so the curves jump there."""
+    p = manifest["provenance"]
+    resumed = p.get("resumed") or []
+    early = [r["from_step"] for r in resumed if r.get("exported", "") < BENCHMARK_DATE]
+    changed = max(early) if early and "scale" in p.get("data", "") else None  # the last resume on the old data
+    return [(r["from_step"], "new data (whole scenes)" if r["from_step"] == changed else "resumed") for r in resumed]
+
+
+def plot_training(name, path, marks=()):
     import csv
     log = os.path.join(HERE, "runs", name, "log.csv")
     if not os.path.exists(log):  # a fresh clone: the committed copy export.py made
@@ -137,6 +147,11 @@ def plot_training(name, path):
         k = max(1, min(20, len(v) // 10))
         sm = np.convolve(v, np.ones(k) / k, mode="valid") if len(v) > k else v
         a.plot(st[len(st) - len(sm):], sm)
+        for at, label in marks:
+            if st[0] < at <= st[-1]:
+                a.axvline(at, color="0.5", linestyle="--", linewidth=0.8)
+                a.annotate(label, (at, 1), xycoords=("data", "axes fraction"), xytext=(-3, -3),
+                           textcoords="offset points", ha="right", va="top", fontsize=7, color="0.35")
         if key == "loss":
             a.set_yscale("log")
     fig.suptitle(f"{name}: training log (λ drawn per image across the whole range; 20-point moving average)", fontsize=9)
@@ -422,7 +437,7 @@ def main():
             manifest["validation"] = benchmark_validation(name, manifest)
             with open(os.path.join(d, "manifest.json"), "w") as f:
                 json.dump(manifest, f, indent=1)
-        has_plot = plot_training(name, os.path.join(d, "training.png"))
+        has_plot = plot_training(name, os.path.join(d, "training.png"), plot_marks(manifest))
         with open(os.path.join(d, "README.md"), "w") as f:
             f.write(model_card(manifest, manifest["validation"], has_plot))
         print(f"[eval] {name}: BD-rate (PSNR) " + ", ".join(

@@ -7,7 +7,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from eval import codec_manifests, old_data_note  # noqa: E402
+from eval import codec_manifests, old_data_note, plot_marks  # noqa: E402
 from package_io import MODELS_DIR  # noqa: E402
 
 NEW_DATA = "tools/train/fetch_data.py: 330 training photos (…), each crop's photo rescaled to a short side log-uniform"
@@ -54,6 +54,22 @@ class OldDataNote(unittest.TestCase):
             self.assertIn("3 of the 24 benchmark photos", note, name)
             with open(os.path.join(MODELS_DIR, name, "README.md")) as f:
                 self.assertIn(note, f.read().replace("\n", " "), name)
+
+
+
+class PlotMarks(unittest.TestCase):
+    def test_where_the_data_changed_and_plain_resumes(self):
+        m = manifest(NEW_DATA, [{"from_step": 10815, "exported": "2026-11-26"},
+                                {"from_step": 40000, "exported": "2026-12-07"}])
+        self.assertEqual(plot_marks(m), [(10815, "new data (whole scenes)"), (40000, "resumed")])
+        # of two resumes before the benchmark existed, the later one is where the data changed
+        m = manifest(NEW_DATA, [{"from_step": 10815, "exported": "2026-11-26"},
+                                {"from_step": 30000, "exported": "2026-12-02"}])
+        self.assertEqual(plot_marks(m), [(10815, "resumed"), (30000, "new data (whole scenes)")])
+        # a run that never left the old data changed nothing where it resumed
+        self.assertEqual(plot_marks(manifest(OLD_DATA, [{"from_step": 5000, "exported": "2026-11-20"}])),
+                         [(5000, "resumed")])
+        self.assertEqual(plot_marks(manifest(NEW_DATA)), [])
 
 
 if __name__ == "__main__":
