@@ -261,7 +261,7 @@ def bf16_text(p):
             "and the integer hyper-synthesis in float32; evaluation and export in float32).")
 
 
-def fits_text(p):
+def fits_text(p, architecture="factorized"):
     """A sentence per fit_density.py run: the densities fitted alone, transforms frozen."""
     out = []
     for f in p.get("density_fits") or []:
@@ -278,7 +278,8 @@ def fits_text(p):
                        f"validation-crop bpp {' / '.join(f'{b:.4f}' for b in f['val_bpp_after'])}.")
             continue
         what = ("calibrated on the rounded symbols" if f.get("hard") else
-                "fitted per gain level (noisy latents, as in training)")
+                "fitted per gain level (noisy latents, as in training)" if architecture == "factorized" else
+                "(the whole entropy model) fitted alone on cached latents (noisy, as in training)")
         ch = [f"{100 * (a / b - 1):+.1f} %" for a, b in zip(f["val_bpp_after"], f["val_bpp_before"])]
         out.append(f" At step {f['at_step']} the densities were {what} with the transforms frozen "
                    f"(`fit_density.py`, {f['steps']} steps, {f['cpu_s'] / 60:.0f} CPU-minutes): validation-crop bpp "
@@ -370,7 +371,7 @@ f16 transform weights vs f32: {manifest.get('f16_check', 'not measured')}.
 ## Training
 
 {p['steps']} steps, batch {p['batch']} of {p['crop']}×{p['crop']} crops, Adam, {lr_text(p)}, {p['cpu_hours']} CPU-hours
-({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p)} {p.get('note', '')}
+({p['wall_hours']} h wall) on a 2-core CPU machine{gpu_text(p)}.{bf16_text(p)}{fits_text(p, manifest['architecture'])} {p.get('note', '')}
 Data: {p['data']}.
 {reproduce_text(manifest)}
 {'![training log](training.png)' if has_plot else ''}
