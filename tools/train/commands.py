@@ -14,6 +14,7 @@ def fit_command(model, fit, out=None):
     """The command line that repeats a fit recorded in `density_fits` (export's provenance, the model cards)."""
     return (f"python3 tools/train/fit_density.py --model {model}"
             + (f" --init-from {repo_path(fit['init_from'])}" if fit.get("init_from") else "")
+            + (f" --entropy-from {repo_path(fit['entropy_from'])}" if fit.get("entropy_from") else "")
             + (" --hard" if fit.get("hard") else "")
             + f" --steps {fit['steps']} --crops {fit['crops']} --batch {fit['batch']}"
               f" --lr {fit['lr'][0]:g} --lr-end {fit['lr'][1]:g}"

@@ -266,7 +266,9 @@ def fits_text(p, architecture="factorized"):
     out = []
     for f in p.get("density_fits") or []:
         if f.get("init_from"):  # fit_density.py --init-from: the run's start
-            out.append(f" The run began with a fresh hyperprior fitted alone on the frozen transforms and gain units of "
+            start = (f"the entropy model of `{f['entropy_from']}` fitted on" if f.get("entropy_from")
+                     else "a fresh hyperprior fitted alone on")
+            out.append(f" The run began with {start} the frozen transforms and gain units of "
                        f"`{f['init_from']}` "
                        f"(`fit_density.py`, {f['steps']} steps of {f['batch']} cached {f['crop']}×{f['crop']}-crop latents, "
                        f"{f['cpu_s'] / 60:.0f} CPU-minutes): validation-crop bpp "

@@ -31,7 +31,9 @@ y(t) = y * gain(t)), then trains only the entropy model (`models.LearnedCodec.en
   `checkerboard` (mean-scale + checkerboard context, docs/learned-codecs.md "Checkerboard context") starts from a
   mean-scale checkpoint or package (--init-from public/models/mean-scale): its whole hyper-prior is copied and the
   context model's heads start as mean-scale's (models.Checkerboard.init_context_heads), so the fit only adds the
-  context; the context conv and both pass-2 heads run as exact integer layers while fitting.
+  context; the context conv and both pass-2 heads run as exact integer layers while fitting. When only the
+  transforms moved (a fine-tune), --entropy-from public/models/checkerboard starts the whole entropy model from
+  the shipped fit instead, on the new transforms.
   Run again without --init-from (and without --hard) on such a run, before any train.py step, the fit goes on
   (`continues`): another --seed caches other crops, the checkpoint's weights start it, its steps, CPU time and
   log rows add to the run's, and the previous checkpoint is kept as ckpt.before-fit.pt.
@@ -90,6 +92,35 @@ def init_source(path):
     return src, weights_of(src)
 
 
+def init_weights(net, model, src_w, entropy_w=None):
+    """Start a new run (--init-from): the transforms and gain units from src_w; the entropy model afresh, or
+    (checkerboard) mean-scale's whole hyper-prior from src_w with the context heads starting as its heads, or,
+    with entropy_w (--entropy-from), every entropy-model tensor from entropy_w. Returns the names copied from
+    src_w and from entropy_w; raises SystemExit when a source lacks what the start needs."""
+    own = net.state_dict()
+    # the checkerboard context starts from a mean-scale model's whole hyper-prior, the others afresh
+    keep = (lambda k: True) if model == "checkerboard" and entropy_w is None else (lambda k: k.startswith(TRANSFORMS))
+    copied = [k for k, v in src_w.items() if keep(k) and k in own and own[k].shape == v.shape]
+    missing = [k for k in own if k.startswith(TRANSFORMS) and k not in copied]
+    if missing:
+        raise SystemExit(f"the --init-from source lacks transform tensors of this shape: {missing[:4]}")
+    own.update({k: src_w[k] for k in copied})
+    from_entropy = []
+    if entropy_w is not None:
+        wanted = [k for k in own if not k.startswith(TRANSFORMS)]
+        from_entropy = [k for k in wanted if k in entropy_w and entropy_w[k].shape == own[k].shape]
+        if len(from_entropy) != len(wanted):
+            lacking = [k for k in wanted if k not in from_entropy]
+            raise SystemExit(f"the --entropy-from source lacks entropy-model tensors of this shape: {lacking[:4]}")
+        own.update({k: entropy_w[k] for k in from_entropy})
+    net.load_state_dict(own)
+    if model == "checkerboard" and entropy_w is None:
+        if not any(k.startswith("mean_head.") for k in copied):
+            raise SystemExit("the --init-from source has no mean-scale hyper-prior to start the checkerboard context from")
+        net.init_context_heads()  # pass 2 starts exactly at mean-scale: the fit only has to add the context
+    return copied, from_entropy
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=list(MODELS), default="factorized")
@@ -112,6 +143,9 @@ def main():
     ap.add_argument("--init-from", help="checkpoint of another run (or a model package folder) whose transforms and "
                     "gains are copied; the entropy model starts afresh (checkerboard: from its mean-scale hyper-prior) "
                     "and the result is a new run's weights-only ckpt.pt")
+    ap.add_argument("--entropy-from", help="with --init-from: a checkpoint or package of the same architecture whose "
+                    "entropy model (everything but the transforms and gains) starts the fit, e.g. the shipped "
+                    "checkerboard when only the transforms moved (a fine-tune): the fit starts near its end")
     ap.add_argument("--ckpt", help="checkpoint to read (default runs/<run>/ckpt.pt, rewritten in place)")
     ap.add_argument("--out", help="write here instead of rewriting the checkpoint")
     ap.add_argument("--no-val", action="store_true", help="skip the benchmark photos' bpp before and after (smoke runs)")
@@ -122,25 +156,19 @@ def main():
     hyper = args.model != "factorized"
     crop = args.crop or (256 if hyper else 128)
 
+    if args.entropy_from and not args.init_from:
+        raise SystemExit("--entropy-from goes with --init-from (a new run on copied transforms)")
     path = args.ckpt or os.path.join(RUNS, args.run or args.model, "ckpt.pt")
     net = build(args.model, args.n, args.m, args.nz)
     if args.init_from:
         if os.path.exists(args.out or path):
             raise SystemExit(f"{args.out or path} exists: move it away to start a new run from {args.init_from}")
         src, src_w = init_source(args.init_from)
-        own = net.state_dict()
-        # the checkerboard context starts from a mean-scale model's whole hyper-prior, the others afresh
-        keep = (lambda k: True) if args.model == "checkerboard" else (lambda k: k.startswith(TRANSFORMS))
-        copied = [k for k, v in src_w.items() if keep(k) and k in own and own[k].shape == v.shape]
-        missing = [k for k in own if k.startswith(TRANSFORMS) and k not in copied]
-        if missing:
-            raise SystemExit(f"{args.init_from} lacks transform tensors of this shape: {missing[:4]}")
-        own.update({k: src_w[k] for k in copied})
-        net.load_state_dict(own)
-        if args.model == "checkerboard":
-            if not any(k.startswith("mean_head.") for k in copied):
-                raise SystemExit(f"{args.init_from} has no mean-scale hyper-prior to start the checkerboard context from")
-            net.init_context_heads()  # pass 2 starts exactly at mean-scale: the fit only has to add the context
+        entropy_w = init_source(args.entropy_from)[1] if args.entropy_from else None
+        copied, from_entropy = init_weights(net, args.model, src_w, entropy_w)
+        print(f"[fit] copied {len(copied)} transform/gain tensors from {args.init_from} (step {src.get('step')})"
+              + (f", {len(from_entropy)} entropy-model tensors from {args.entropy_from}" if entropy_w else ""),
+              flush=True)
         # the fit is the new run's first training: its steps, batch, crop and lr are the run's (train.py continues)
         ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0,
               "args": {"n": args.n, "m": args.m, "nz": args.nz, "batch": args.batch, "crop": crop, "lr": args.lr,
@@ -149,8 +177,8 @@ def main():
                        "cpu_s": src.get("cpu_s", 0.0),
                        "what": ("transforms, gain units and hyper-prior" if args.model == "checkerboard"
                                 else "transforms and gain units") + " (fit_density.py)"}}
-        print(f"[fit] copied {len(copied)} transform/gain tensors from {args.init_from} (step {src.get('step')})",
-              flush=True)
+        if args.entropy_from:
+            ck["init"]["entropy_from"] = os.path.relpath(args.entropy_from, TRAIN_DIR)
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
         net.load_state_dict(weights_of(ck))
@@ -217,6 +245,8 @@ def main():
            "val_bpp_before": [round(b, 5) for b in before], "val_bpp_after": [round(a, 5) for a in after]}
     if args.init_from:  # a new run: the fit is its first training
         fit["init_from"] = ck["init"]["from"]
+        if ck["init"].get("entropy_from"):
+            fit["entropy_from"] = ck["init"]["entropy_from"]
     if continues:
         fit["continues"] = True
     if args.init_from or continues:  # the fit is the run's training: its steps and time count
