@@ -175,10 +175,11 @@ def main():
                        "warmup": 0, "scale": list(FIT_SCALE)},
               "init": {"from": os.path.relpath(args.init_from, TRAIN_DIR), "step": src.get("step"),
                        "cpu_s": src.get("cpu_s", 0.0),
-                       "what": ("transforms, gain units and hyper-prior" if args.model == "checkerboard"
+                       "what": ("transforms, gain units and hyper-prior" if args.model == "checkerboard" and not args.entropy_from
                                 else "transforms and gain units") + " (fit_density.py)"}}
         if args.entropy_from:
             ck["init"]["entropy_from"] = os.path.relpath(args.entropy_from, TRAIN_DIR)
+            ck["init"]["what"] += f"; the entropy model from {ck['init']['entropy_from']}"
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
         net.load_state_dict(weights_of(ck))
