@@ -266,7 +266,8 @@ def fits_text(p, architecture="factorized"):
     out = []
     for f in p.get("density_fits") or []:
         if f.get("init_from"):  # fit_density.py --init-from: the run's start
-            start = (f"the entropy model of `{f['entropy_from']}` fitted on" if f.get("entropy_from")
+            start = (f"the entropy model of the package then at `{f['entropy_from']}` (fitted on earlier transforms; "
+                     "its fits' CPU time is not counted here) fitted on" if f.get("entropy_from")
                      else "a fresh hyperprior fitted alone on")
             out.append(f" The run began with {start} the frozen transforms and gain units of "
                        f"`{f['init_from']}` "
