@@ -98,27 +98,24 @@ def init_weights(net, model, src_w, entropy_w=None):
     with entropy_w (--entropy-from), every entropy-model tensor from entropy_w. Returns the names copied from
     src_w and from entropy_w; raises SystemExit when a source lacks what the start needs."""
     own = net.state_dict()
+    transforms = [k for k in own if k.startswith(TRANSFORMS)]
+    entropy = [k for k in own if not k.startswith(TRANSFORMS)]
+    has = lambda w, k: k in w and w[k].shape == own[k].shape  # noqa: E731
+    for w, needed, flag in ((src_w, transforms, "--init-from"), (entropy_w, entropy, "--entropy-from")):
+        lacking = [k for k in needed if w is not None and not has(w, k)]
+        if lacking:
+            raise SystemExit(f"the {flag} source lacks tensors of this shape: {lacking[:4]}")
+    from_entropy = entropy if entropy_w is not None else []
     # the checkerboard context starts from a mean-scale model's whole hyper-prior, the others afresh
-    keep = (lambda k: True) if model == "checkerboard" and entropy_w is None else (lambda k: k.startswith(TRANSFORMS))
-    copied = [k for k, v in src_w.items() if keep(k) and k in own and own[k].shape == v.shape]
-    missing = [k for k in own if k.startswith(TRANSFORMS) and k not in copied]
-    if missing:
-        raise SystemExit(f"the --init-from source lacks transform tensors of this shape: {missing[:4]}")
-    own.update({k: src_w[k] for k in copied})
-    from_entropy = []
-    if entropy_w is not None:
-        wanted = [k for k in own if not k.startswith(TRANSFORMS)]
-        from_entropy = [k for k in wanted if k in entropy_w and entropy_w[k].shape == own[k].shape]
-        if len(from_entropy) != len(wanted):
-            lacking = [k for k in wanted if k not in from_entropy]
-            raise SystemExit(f"the --entropy-from source lacks entropy-model tensors of this shape: {lacking[:4]}")
-        own.update({k: entropy_w[k] for k in from_entropy})
+    from_src = transforms + ([k for k in entropy if has(src_w, k)] if model == "checkerboard" and entropy_w is None else [])
+    own.update({k: src_w[k] for k in from_src})
+    own.update({k: entropy_w[k] for k in from_entropy})
     net.load_state_dict(own)
     if model == "checkerboard" and entropy_w is None:
-        if not any(k.startswith("mean_head.") for k in copied):
+        if not any(k.startswith("mean_head.") for k in from_src):
             raise SystemExit("the --init-from source has no mean-scale hyper-prior to start the checkerboard context from")
         net.init_context_heads()  # pass 2 starts exactly at mean-scale: the fit only has to add the context
-    return copied, from_entropy
+    return from_src, from_entropy
 
 
 def main():
@@ -165,21 +162,21 @@ def main():
             raise SystemExit(f"{args.out or path} exists: move it away to start a new run from {args.init_from}")
         src, src_w = init_source(args.init_from)
         entropy_w = init_source(args.entropy_from)[1] if args.entropy_from else None
-        copied, from_entropy = init_weights(net, args.model, src_w, entropy_w)
-        print(f"[fit] copied {len(copied)} transform/gain tensors from {args.init_from} (step {src.get('step')})"
+        from_src, from_entropy = init_weights(net, args.model, src_w, entropy_w)
+        print(f"[fit] copied {len(from_src)} transform/gain tensors from {args.init_from} (step {src.get('step')})"
               + (f", {len(from_entropy)} entropy-model tensors from {args.entropy_from}" if entropy_w else ""),
               flush=True)
-        # the fit is the new run's first training: its steps, batch, crop and lr are the run's (train.py continues)
-        ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0,
-              "args": {"n": args.n, "m": args.m, "nz": args.nz, "batch": args.batch, "crop": crop, "lr": args.lr,
-                       "warmup": 0, "scale": list(FIT_SCALE)},
-              "init": {"from": os.path.relpath(args.init_from, TRAIN_DIR), "step": src.get("step"),
-                       "cpu_s": src.get("cpu_s", 0.0),
-                       "what": ("transforms, gain units and hyper-prior" if args.model == "checkerboard" and not args.entropy_from
-                                else "transforms and gain units") + " (fit_density.py)"}}
+        init = {"from": os.path.relpath(args.init_from, TRAIN_DIR), "step": src.get("step"),
+                "cpu_s": src.get("cpu_s", 0.0), "what": "transforms and gain units (fit_density.py)"}
         if args.entropy_from:
-            ck["init"]["entropy_from"] = os.path.relpath(args.entropy_from, TRAIN_DIR)
-            ck["init"]["what"] += f"; the entropy model from {ck['init']['entropy_from']}"
+            init["entropy_from"] = os.path.relpath(args.entropy_from, TRAIN_DIR)
+            init["what"] += f"; the entropy model from {init['entropy_from']}"
+        elif args.model == "checkerboard":
+            init["what"] = "transforms, gain units and hyper-prior (fit_density.py)"
+        # the fit is the new run's first training: its steps, batch, crop and lr are the run's (train.py continues)
+        ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0, "init": init,
+              "args": {"n": args.n, "m": args.m, "nz": args.nz, "batch": args.batch, "crop": crop, "lr": args.lr,
+                       "warmup": 0, "scale": list(FIT_SCALE)}}
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
         net.load_state_dict(weights_of(ck))
