@@ -201,12 +201,16 @@ def torch_model_from_package(manifest, T):
 
 
 def copy_logs(src_dir, dst_dir, overwrite=True):
-    """Copy a run's log.csv / val.csv between a run folder and tools/train/logs/<model>."""
+    """Copy a run's log.csv / val.csv between a run folder and tools/train/logs/<model>. Overwriting (export),
+    dst_dir ends up with exactly the run's logs: one the run has not (a fit has no val.csv) is removed there, so
+    no earlier run's validation stays beside the new package's log."""
     for fn in ("log.csv", "val.csv"):
         src, dst = os.path.join(src_dir, fn), os.path.join(dst_dir, fn)
         if os.path.exists(src) and (overwrite or not os.path.exists(dst)):
             os.makedirs(dst_dir, exist_ok=True)
             shutil.copyfile(src, dst)
+        elif overwrite and not os.path.exists(src) and os.path.exists(dst):
+            os.remove(dst)
 
 
 def load_package_into(net, name):
