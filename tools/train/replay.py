@@ -33,25 +33,38 @@ def in_bf16(phase, bf16_steps):
     return any(r["from_step"] < phase["to_step"] and phase["from_step"] < r["to_step"] for r in bf16_steps or [])
 
 
-def replay(model, manifests, channels=None, out=None):
+def replay(model, manifests, channels=None, out=None, _within=frozenset()):
     """Lines (commands and '# ...' comments) that retrace `model`'s package. manifests: name -> manifest dict.
-    out: where a final calibration fit should write (a package another one was initialised from)."""
+    out: where a final calibration fit should write (a package another one was initialised from). A package is
+    retraced first only if it is still the version the run began from (its steps = the recorded step)."""
     m = manifests[model]
     p = m.get("provenance") or {}
     ch = m.get("channels", channels or {})
     lines = [f"# --- {model}: {p.get('steps', 0)} steps, {p.get('cpu_hours', 0)} CPU-hours (exported {p.get('exported')})"]
     if p.get("data"):
         lines.append(f"# data then: {p['data']}")
-    src = (p.get("initialised_from") or {}).get("from")
+    init = p.get("initialised_from") or {}
+    src = init.get("from")
     if src:  # runs/<model>/<file>.pt or a shipped package: retrace that package first
         parts = src.split("/")
         pkg = repo_path(src).split("/")
+        name, kw = None, {}
         if len(parts) == 3 and parts[0] == "runs" and parts[1] in manifests:
-            lines += replay(parts[1], manifests, out=f"tools/train/{src}")
+            name, kw = parts[1], {"out": f"tools/train/{src}"}
         elif len(pkg) == 3 and pkg[:2] == ["public", "models"] and pkg[2] in manifests:
-            lines += replay(pkg[2], manifests)
+            name = pkg[2]
+        now = name and (manifests[name].get("provenance") or {}).get("steps")
+        if name and name not in _within and (init.get("step") is None or init["step"] == now):
+            lines += replay(name, manifests, **kw, _within=_within | {model})
+        elif name:  # a package shipped later under that name (e.g. refitted on this one's transforms)
+            lines.append(f"# initialised from {src} at step {init.get('step')}: an earlier version of {name} (shipped "
+                         f"now at step {now}); retrace it from git history (git log -- public/models/{name}/manifest.json)")
         else:
             lines.append(f"# initialised from {src}, which is not a shipped package: retrace it by hand")
+    for f in p.get("density_fits") or []:
+        if f.get("entropy_from"):
+            lines.append(f"# the fit's entropy model started from {repo_path(f['entropy_from'])} as shipped before this "
+                         "export: check that version out to repeat it exactly")
     fits = p.get("density_fits") or []
     first = run_fits(fits)
     covered = first[-1]["at_step"] + first[-1]["steps"] if first else 0

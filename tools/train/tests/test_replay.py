@@ -55,6 +55,27 @@ class Replay(unittest.TestCase):
         notes = [ln for ln in replay.replay("top", {"base": base, "top": top}) if ln.startswith("#")]
         self.assertTrue(any("fresh Adam" in n for n in notes), notes)
 
+    def test_a_package_refitted_on_its_descendant_is_not_retraced_as_its_ancestor(self):
+        # top began from base's checkpoint at step 2000; base was later refitted on top's transforms (300 steps):
+        # the base shipped now is not top's ancestor, and following names alone would loop
+        fit = {"at_step": 0, "steps": 300, "batch": 16, "crops": 64, "lr": [3e-4, 2e-5]}
+        base = manifest({"steps": 300, "initialised_from": {"from": "../../public/models/top", "step": 900},
+                         "density_fits": [dict(fit, init_from="../../public/models/top",
+                                               entropy_from="../../public/models/base")]})
+        top = manifest({"steps": 900, "initialised_from": {"from": "runs/base/calibrated.pt", "step": 2000},
+                        "density_fits": [dict(fit, steps=900, init_from="runs/base/calibrated.pt")]})
+        ms = {"base": base, "top": top}
+        lines = replay.replay("base", ms)
+        self.assertEqual([ln for ln in lines if ln.startswith("# ---")],
+                         ["# --- base: 300 steps, 0 CPU-hours (exported None)", "# --- top: 900 steps, 0 CPU-hours (exported None)"])
+        self.assertTrue(any("at step 2000: an earlier version of base (shipped now at step 300)" in ln for ln in lines), lines)
+        self.assertTrue(any(ln.startswith("# the fit's entropy model started from public/models/base") for ln in lines))
+        self.assertTrue(lines[-1].startswith("python3 tools/train/export.py --model base "), lines[-1])
+        # the same version (steps = the recorded step) is retraced first
+        top["provenance"]["initialised_from"]["step"] = 300
+        base["provenance"].pop("initialised_from")
+        self.assertEqual(sum(ln.startswith("# --- ") for ln in replay.replay("top", ms)), 2)
+
     def test_every_shipped_package_replays_to_its_own_export(self):
         ms = replay.load_manifests(MODELS_DIR)
         self.assertTrue(ms)
