@@ -127,9 +127,18 @@ describe('encode-time refinement', () => {
       expect(Array.from(dec.ySymbols)).toEqual(Array.from(ref.y.symbols));
       expect(Array.from(dec.zSymbols!)).toEqual(Array.from(ref.z!.symbols));
       expect(Buffer.from(dec.image.data).equals(Buffer.from(ref.reconstruction!.data))).toBe(true);
-      // tiles do not change a refined file either (refinement is on the whole image, coding as before)
+      // Tiles: the transforms' tiles equal the whole image in exact arithmetic, but onnxruntime's float32 convolutions
+      // on a tile differ from the whole image's by ulps (y by up to ~1e-5 here). Rounding alone almost never sees them
+      // (pipeline.test.ts: identical files); a refinement, an optimizer with hard rounding in its loop, can carry
+      // them into a symbol (measured: 1 of 6144 with the hyperprior on transforms-b4842560). So a tiled refined file
+      // decodes to its own symbols and is the untiled one but for a few symbols, at the same loss.
       const tiled = await encodeImage(pkg, backend, im, 0.5, { refine: { steps: 6, engine, lr: 0.05 }, tile: 64 });
-      expect(Buffer.from(tiled.bytes).equals(Buffer.from(ref.bytes))).toBe(true);
+      const dt = await decodeFile(pkg, backend, tiled.bytes);
+      expect(Array.from(dt.ySymbols)).toEqual(Array.from(tiled.y.symbols));
+      const differ = (a: Int32Array, b: Int32Array) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
+      const moved = differ(tiled.y.symbols, ref.y.symbols) + differ(tiled.z!.symbols, ref.z!.symbols);
+      expect(moved, `${name}: ${moved} symbols differ tiled vs untiled`).toBeLessThanOrEqual(Math.max(2, 1e-3 * ref.y.symbols.length));
+      expect(Math.abs(tiled.refine!.refinedLoss - ref.refine!.refinedLoss)).toBeLessThan(1e-3 * ref.refine!.refinedLoss);
       engine.dispose();
     }
   }, 180_000);
