@@ -160,6 +160,9 @@ def load_checkpoint(model, ckpt):
     ck = torch.load(ckpt, map_location="cpu", weights_only=False)
     a = ck["args"]
     cls = MODELS[model]
+    if a.get("nt") and a["nt"] != a["n"]:
+        raise SystemExit(f"export: this checkpoint's transforms are {a['nt']} channels wide and its entropy model "
+                         f"{a['n']} (widen.py --nt); a package has one width N (docs/model-package.md): not exportable yet")
     net = cls(a["n"], a["m"]) if model == "factorized" else cls(a["n"], a["m"], a["nz"])
     net.load_state_dict(weights_of(ck))  # the moving average when the run kept one (train.py --ema)
     net.eval()

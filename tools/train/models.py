@@ -75,11 +75,13 @@ class LearnedCodec(nn.Module):
 
     name = "base"
 
-    def __init__(self, n, m):
+    def __init__(self, n, m, nt=None):
         super().__init__()
-        self.n, self.m = n, m
-        self.g_a = analysis(n, m)
-        self.g_s = synthesis(n, m)
+        # n: the entropy model's width (hyper-analysis, hyper-synthesis features); nt: the transforms' inner width
+        # (widen.py --nt; the same as n unless widened)
+        self.n, self.m, self.nt = n, m, nt or n
+        self.g_a = analysis(self.nt, m)
+        self.g_s = synthesis(self.nt, m)
         self.gain = GainUnits(m, anchor_lambdas())
         self.bf16 = False  # train.py --bf16: the transforms' inner layers in bfloat16 (see transform())
 
@@ -118,8 +120,8 @@ class Factorized(LearnedCodec):
     name = "factorized"
     downsampling = 16
 
-    def __init__(self, n=SHIPPED_N, m=SHIPPED_M):
-        super().__init__(n, m)
+    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nt=None):
+        super().__init__(n, m, nt)
         self.density = RateFactorizedDensity(m, GAIN_LEVELS)
 
     def load_state_dict(self, state_dict, strict=True):
@@ -142,8 +144,8 @@ class Hyperprior(LearnedCodec):
     name = "hyperprior"
     downsampling = 64
 
-    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ):
-        super().__init__(n, m)
+    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ, nt=None):
+        super().__init__(n, m, nt)
         self.nz = nz
         self.h_a = nn.Sequential(conv(m, n, 3, 1), nn.LeakyReLU(inplace=True), conv(n, n), nn.LeakyReLU(inplace=True),
                                  conv(n, nz))
@@ -177,8 +179,8 @@ class MeanScale(Hyperprior):
 
     name = "mean-scale"
 
-    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ):
-        super().__init__(n, m, nz)
+    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ, nt=None):
+        super().__init__(n, m, nz, nt)
         self.mean_head = nn.Sequential(nn.Conv2d(n, n, 3, padding=1), nn.LeakyReLU(inplace=True),
                                        nn.Conv2d(n, m, 3, padding=1))
 
@@ -199,8 +201,8 @@ class Checkerboard(MeanScale):
 
     name = "checkerboard"
 
-    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ, c=CTX_CHANNELS):
-        super().__init__(n, m, nz)
+    def __init__(self, n=SHIPPED_N, m=SHIPPED_M, nz=SHIPPED_NZ, c=CTX_CHANNELS, nt=None):
+        super().__init__(n, m, nz, nt)
         self.c_ctx = c
         self.context = CheckerboardIntConv2d(m, c, CTX_KERNEL, s_in=1.0, s_out=FEATURE_SCALE, clip=CTX_CLIP)
         self.ctx_scale_head = IntConv2d(n + c, m, 3, s_in=FEATURE_SCALE, s_out=1.0, lo=0, hi=NUM_SCALES - 1)

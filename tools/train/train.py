@@ -40,9 +40,10 @@ BENCH = os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench")
 VAL_TS = tuple(k / 7 for k in range(8))  # the gain units' anchors: every one must still buy PSNR
 
 
-def build(model_name, n, m, nz):
+def build(model_name, n, m, nz, nt=None):
+    """nt: the transforms' inner width when it differs from the entropy model's n (widen.py --nt)."""
     cls = MODELS[model_name]
-    return cls(n, m) if model_name == "factorized" else cls(n, m, nz)
+    return cls(n, m, nt=nt) if model_name == "factorized" else cls(n, m, nz, nt=nt)
 
 
 def psnr(a, b):
@@ -178,6 +179,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=list(MODELS), required=True)
     ap.add_argument("--n", type=int, default=SHIPPED_N)
+    ap.add_argument("--nt", type=int, help="the transforms' inner width, if wider than --n (a widen.py run; "
+                    "not exportable yet)")
     ap.add_argument("--m", type=int, default=SHIPPED_M)
     ap.add_argument("--nz", type=int, default=SHIPPED_NZ)
     ap.add_argument("--lr", type=float, default=5e-4)
@@ -226,7 +229,7 @@ def main():
     val_imgs, anchors = benchmark_val()[1:] if args.val_every > 0 else ([], {})
     sampler = CropSampler(train_imgs, args.crop, g, scale=tuple(args.scale) if args.scale[0] > 0 else None)
 
-    net = build(args.model, args.n, args.m, args.nz).to(device)
+    net = build(args.model, args.n, args.m, args.nz, args.nt).to(device)
     net.bf16 = args.bf16
     if device.type == "cpu":  # ~11% fewer CPU-seconds per step with oneDNN's NHWC convolutions (measured)
         net = net.to(memory_format=torch.channels_last)

@@ -1,8 +1,17 @@
 #!/usr/bin/env python3
-"""Widen a mean-scale (or hyperprior) checkpoint's latent channels M without changing what it computes.
+"""Widen a mean-scale (or hyperprior) checkpoint's latent channels M, or the transforms' inner channels Nt,
+without changing what it computes.
 
     /usr/bin/python3 tools/train/widen.py --from tools/train/runs/ms-ft/ckpt.pt --m 192 --run ms-m192
     nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-m192 --m 192 --bf16 ...
+    /usr/bin/python3 tools/train/widen.py --from tools/train/runs/ms-ft/ckpt.pt --nt 128 --run ms-nt128 --check
+    nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-nt128 --nt 128 --bf16 ...
+
+The transforms' inner channels Nt (analysis and synthesis alike; the entropy model keeps its width N): each layer gets new
+output channels with random weights at the spread of the existing ones (a fresh layer's features), every layer
+that reads them gets zero weights for them, and each GDN / IGDN normalises a new channel by itself only (the
+initial diagonal) and an old one as before. So the output is exactly the old one, and the zero weights get a
+gradient at once (the new channels' activations are not zero), which then reaches the new rows.
 
 The new latent channels are added so that the reconstruction is unchanged at first (Net2Net-style, Chen et al.
 2016): the analysis transform's last layer gets new output channels with small random weights (1 % of the
@@ -13,6 +22,7 @@ level's median gain, the mean head predicts 0 for them and the integer scale hea
 of the smallest scale (so their near-zero symbols cost almost nothing). Training then decides what they carry.
 Measured by `--check`: the same x_hat on the benchmark photos, and the bits the new channels add.
 
+The widening starts from the checkpoint's moving average when it keeps one (what validation and export use).
 Writes runs/<run>/ckpt.pt as a weights-only checkpoint (train.py continues it with a fresh Adam state) that keeps
 the source run's step count, CPU time and history, and records the widening in its `init`.
 """
@@ -26,7 +36,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from models import NUM_SCALES, SCALE_MAX, SCALE_MIN  # noqa: E402
-from train import RUNS, benchmark_val, build, validate  # noqa: E402
+from train import RUNS, benchmark_val, build, validate, weights_of  # noqa: E402
 
 
 def widen_rows(w, extra, scale):
@@ -64,6 +74,38 @@ def widen_state(sd, m_old, m_new):
     return sd
 
 
+def widen_gdn(sd, key, extra, diag=0.1):
+    """A GDN / IGDN over `extra` more channels: old channels normalised as before (zero effective gamma towards the
+    new ones), each new one by itself (gamma_ii = diag, beta = 1, as a fresh layer starts)."""
+    from layers import GDN
+    beta, gamma = sd[key + ".beta"], sd[key + ".gamma"]
+    c = beta.numel()
+    zero = math.sqrt(GDN.PEDESTAL)  # the stored value whose effective gamma is 0 (effective = max(p, bound)^2 - pedestal)
+    g = torch.full((c + extra, c + extra), zero, dtype=gamma.dtype)
+    g[:c, :c] = gamma
+    g[range(c, c + extra), range(c, c + extra)] = math.sqrt(diag + GDN.PEDESTAL)
+    sd[key + ".gamma"] = g
+    sd[key + ".beta"] = torch.cat([beta, torch.full((extra,), math.sqrt(1 + GDN.PEDESTAL), dtype=beta.dtype)])
+
+
+def widen_inner(sd, n_old, n_new):
+    """N -> n_new in both transforms (models.analysis / models.synthesis: conv, GDN, conv, GDN, conv, GDN, conv)."""
+    e = n_new - n_old
+    sd = dict(sd)
+    for side, w in (("g_a", "{}.weight"), ("g_s", "{}.conv.weight")):
+        for layer in (0, 2, 4, 6):
+            k = w.format(f"{side}.{layer}")
+            b = k[:-len("weight")] + "bias"
+            r = 4 if side == "g_s" else 1  # sub-pixel convolutions: channel c is rows c*4 ... c*4+3 (PixelShuffle)
+            if layer > 0:  # reads the new channels: zero weights
+                sd[k] = widen_cols(sd[k], e, 0.0)
+            if layer < 6:  # new output channels: random, a fresh layer's spread
+                sd[k] = widen_rows(sd[k], e * r, 1.0)
+                sd[b] = torch.cat([sd[b], torch.zeros(e * r, dtype=sd[b].dtype)])
+                widen_gdn(sd, f"{side}.{layer + 1}", e)
+    return sd
+
+
 @torch.no_grad()
 def match_scales(net, m_old, imgs):
     """Start each new channel's scale index at the Gaussian scale of its latents (std over a few benchmark photos
@@ -79,7 +121,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--from", dest="src", required=True, help="checkpoint to widen")
     ap.add_argument("--model", default="mean-scale", choices=["mean-scale", "hyperprior"])
-    ap.add_argument("--m", type=int, required=True, help="new number of latent channels")
+    ap.add_argument("--m", type=int, help="new number of latent channels")
+    ap.add_argument("--nt", type=int, help="new number of the transforms' inner channels (the entropy model keeps N)")
     ap.add_argument("--run", required=True)
     ap.add_argument("--check", action="store_true", help="compare old and new on the benchmark photos first")
     args = ap.parse_args()
@@ -87,34 +130,45 @@ def main():
     ck = torch.load(args.src, map_location="cpu", weights_only=False)
     old_args = ck.get("args") or {}
     n, m_old, nz = old_args.get("n", 96), old_args.get("m", 128), old_args.get("nz", 64)
-    old = build(args.model, n, m_old, nz)
-    old.load_state_dict(ck["model"])
-    new = build(args.model, n, args.m, nz)
-    sd = widen_state(ck["model"], m_old, args.m)
+    n_old = old_args.get("nt") or n
+    n_new, m_new = args.nt or n_old, args.m or m_old
+    if n_new < n_old or m_new < m_old or (n_new, m_new) == (n_old, m_old):
+        raise SystemExit(f"nothing to widen: N {n_old} -> {n_new}, M {m_old} -> {m_new}")
+    old = build(args.model, n, m_old, nz, n_old)
+    old.load_state_dict(weights_of(ck))
+    new = build(args.model, n, m_new, nz, n_new)
+    sd = weights_of(ck)
+    if n_new > n_old:
+        sd = widen_inner(sd, n_old, n_new)
+    if m_new > m_old:
+        sd = widen_state(sd, m_old, m_new)
     missing = set(new.state_dict()) - set(sd)
     bad = [k for k, v in new.state_dict().items() if k in sd and sd[k].shape != v.shape]
     if missing or bad:
         raise SystemExit(f"cannot widen: missing {sorted(missing)}, shapes differ for {bad}")
     new.load_state_dict(sd)
     imgs = benchmark_val()[1][:4]
-    std = match_scales(new, m_old, imgs)
-    print(f"[widen] new channels' latent std at t = 0.5: {std.min():.3f} … {std.max():.3f}")
+    if m_new > m_old:
+        std = match_scales(new, m_old, imgs)
+        print(f"[widen] new channels' latent std at t = 0.5: {std.min():.3f} … {std.max():.3f}")
 
     if args.check:
         for t in (0.0, 1.0):
             (_, b0, p0), = validate(old, imgs, torch.device("cpu"), ts=(t,), size=None)
             (_, b1, p1), = validate(new, imgs, torch.device("cpu"), ts=(t,), size=None)
-            print(f"[widen] t={t}: M={m_old} {b0:.4f} bpp {p0:.3f} dB; M={args.m} {b1:.4f} bpp {p1:.3f} dB")
+            print(f"[widen] t={t}: Nt={n_old} M={m_old} {b0:.4f} bpp {p0:.3f} dB; "
+                  f"Nt={n_new} M={m_new} {b1:.4f} bpp {p1:.3f} dB")
 
     run_dir = os.path.join(RUNS, args.run)
     os.makedirs(run_dir, exist_ok=True)
-    out = {k: v for k, v in ck.items() if k not in ("model", "opt", "rng", "opt_from")}
+    # weights only: the optimizer state and the moving average are of the old shapes (train.py starts both afresh)
+    out = {k: v for k, v in ck.items() if k not in ("model", "opt", "rng", "opt_from", "ema", "ema_n", "ema_decay")}
     out["model"] = new.state_dict()
-    out["args"] = dict(old_args, m=args.m)
+    out["args"] = dict(old_args, nt=n_new, m=m_new)
     out["init"] = {"from": os.path.relpath(args.src, HERE), "step": ck.get("step"), "cpu_s": ck.get("cpu_s", 0.0),
-                   "widened": {"m_from": m_old, "m_to": args.m}, "prior": ck.get("init")}
+                   "widened": {"nt_from": n_old, "nt_to": n_new, "m_from": m_old, "m_to": m_new}, "prior": ck.get("init")}
     torch.save(out, os.path.join(run_dir, "ckpt.pt"))
-    print(f"[widen] wrote {run_dir}/ckpt.pt (M {m_old} -> {args.m}, step {ck.get('step')})")
+    print(f"[widen] wrote {run_dir}/ckpt.pt (Nt {n_old} -> {n_new}, M {m_old} -> {m_new}, step {ck.get('step')})")
 
 
 if __name__ == "__main__":
