@@ -89,4 +89,22 @@ describe('public/models', () => {
       expect(used.has(name), `no codec uses ${name}`).toBe(true);
     }
   });
+  it('docs/model-package.md\'s package table gives every package\'s current sizes', () => {
+    const doc = readFileSync(join(ROOT, '../../docs/model-package.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('| package ('));
+    const rows = new Map<string, [number, number]>();
+    for (const line of table.split('\n').slice(2)) {
+      if (!line.startsWith('|')) break;
+      const cells = line.split('|').map((c) => c.trim());
+      const name = /`([^`]+)`/.exec(cells[1])?.[1];
+      if (name) rows.set(name, [Number(cells[2].replace(/,/g, '')), Number(cells[3].replace(/,/g, ''))]);
+    }
+    const actual = folders.map((name) => {
+      const all = files(join(ROOT, name)).reduce((a, f) => a + statSync(f).size, 0);
+      return `${name}: ${all.toLocaleString('en-US')} | ${statSync(join(ROOT, name, 'weights.bin')).size.toLocaleString('en-US')}`;
+    });
+    const documented = folders.map((name) => `${name}: ${(rows.get(name) ?? [NaN, NaN]).map((v) => v.toLocaleString('en-US')).join(' | ')}`);
+    expect(documented, 'update the table in docs/model-package.md').toEqual(actual);
+    expect([...rows.keys()].sort()).toEqual([...folders].sort());
+  });
 });
