@@ -13,6 +13,8 @@ function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/** All the bytes of a folder under public/models. */
+const folderBytes = (name: string) => files(join(ROOT, name)).reduce((a, f) => a + statSync(f).size, 0);
 
 const folders = readdirSync(ROOT, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
 const codecs = packageNames('codec');
@@ -27,7 +29,7 @@ describe('public/models', () => {
 
   it.each(folders)('%s fits the 12 MB package budget', (name) => {
     expect(MAX_PACKAGE_BYTES).toBe(12_000_000);
-    const size = files(join(ROOT, name)).reduce((a, f) => a + statSync(f).size, 0);
+    const size = folderBytes(name);
     expect(size).toBeGreaterThan(0);
     expect(size, `${name}: ${size} bytes`).toBeLessThanOrEqual(MAX_PACKAGE_BYTES);
   });
@@ -99,10 +101,7 @@ describe('public/models', () => {
       const name = /`([^`]+)`/.exec(cells[1])?.[1];
       if (name) rows.set(name, [Number(cells[2].replace(/,/g, '')), Number(cells[3].replace(/,/g, ''))]);
     }
-    const actual = folders.map((name) => {
-      const all = files(join(ROOT, name)).reduce((a, f) => a + statSync(f).size, 0);
-      return `${name}: ${all.toLocaleString('en-US')} | ${statSync(join(ROOT, name, 'weights.bin')).size.toLocaleString('en-US')}`;
-    });
+    const actual = folders.map((name) => `${name}: ${folderBytes(name).toLocaleString('en-US')} | ${statSync(join(ROOT, name, 'weights.bin')).size.toLocaleString('en-US')}`);
     const documented = folders.map((name) => `${name}: ${(rows.get(name) ?? [NaN, NaN]).map((v) => v.toLocaleString('en-US')).join(' | ')}`);
     expect(documented, 'update the table in docs/model-package.md').toEqual(actual);
     expect([...rows.keys()].sort()).toEqual([...folders].sort());
