@@ -160,13 +160,18 @@ def load_checkpoint(model, ckpt):
     ck = torch.load(ckpt, map_location="cpu", weights_only=False)
     a = ck["args"]
     cls = MODELS[model]
-    if a.get("nt") and a["nt"] != a["n"]:
-        raise SystemExit(f"export: this checkpoint's transforms are {a['nt']} channels wide and its entropy model "
-                         f"{a['n']} (widen.py --nt); a package has one width N (docs/model-package.md): not exportable yet")
-    net = cls(a["n"], a["m"]) if model == "factorized" else cls(a["n"], a["m"], a["nz"])
+    nt = a.get("nt")  # a widened run's transforms (widen.py --nt); None: as wide as the entropy model
+    net = cls(a["n"], a["m"], nt=nt) if model == "factorized" else cls(a["n"], a["m"], a["nz"], nt=nt)
     net.load_state_dict(weights_of(ck))  # the moving average when the run kept one (train.py --ema)
     net.eval()
     return net, ck
+
+
+def channels_of(net):
+    """A codec manifest's "channels": N is the entropy model's width (hyper-analysis, hyper-synthesis features),
+    Nt the transforms' inner width, given only where it differs from N (docs/model-package.md)."""
+    return {"N": net.n, **({"Nt": net.nt} if net.nt != net.n else {}), "M": net.m,
+            **({"Nz": net.nz} if hasattr(net, "nz") else {})}
 
 
 def build_package(net, model, weight_dtype="f16"):
@@ -177,7 +182,7 @@ def build_package(net, model, weight_dtype="f16"):
     manifest = {
         "format": "rdlab-model", "version": FORMAT_VERSION, "kind": "codec", "name": model, "architecture": model,
         "paper": PAPERS[model], "credits": COMMON_CREDITS,
-        "channels": {"N": net.n, "M": net.m, **({"Nz": net.nz} if hasattr(net, "nz") else {})},
+        "channels": channels_of(net),
         "downsampling": net.downsampling,
         "input": {"color": "RGB", "range": [0, 1], "layout": "CHW", "pad": "replicate right/bottom to a multiple of downsampling"},
         "rate": {
@@ -330,7 +335,7 @@ def write_shared(net, ws, weight_dtype, models_dir=MODELS_DIR):
     shared = {"format": "rdlab-model", "version": FORMAT_VERSION, "kind": "shared", "name": name,
               "contents": "analysis and synthesis transforms (g_a, g_s) and gain units (gain, inv_gain), shared by the "
                           "codecs that list this package in \"uses\"",
-              "channels": {"N": net.n, "M": net.m}, "weight_dtype": weight_dtype, "weights": spec}
+              "channels": {"N": net.nt, "M": net.m}, "weight_dtype": weight_dtype, "weights": spec}
     with open(wpath, "wb") as f:
         f.write(blob)
     with open(os.path.join(out, "manifest.json"), "w") as f:

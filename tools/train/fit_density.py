@@ -156,11 +156,13 @@ def main():
     if args.entropy_from and not args.init_from:
         raise SystemExit("--entropy-from goes with --init-from (a new run on copied transforms)")
     path = args.ckpt or os.path.join(RUNS, args.run or args.model, "ckpt.pt")
-    net = build(args.model, args.n, args.m, args.nz)
     if args.init_from:
         if os.path.exists(args.out or path):
             raise SystemExit(f"{args.out or path} exists: move it away to start a new run from {args.init_from}")
         src, src_w = init_source(args.init_from)
+        # the transforms come as wide as the source's (a widened run's, widen.py --nt)
+        nt = src_w["g_a.0.weight"].shape[0]
+        net = build(args.model, args.n, args.m, args.nz, nt if nt != args.n else None)
         entropy_w = init_source(args.entropy_from)[1] if args.entropy_from else None
         from_src, from_entropy = init_weights(net, args.model, src_w, entropy_w)
         print(f"[fit] copied {len(from_src)} transform/gain tensors from {args.init_from} (step {src.get('step')})"
@@ -175,10 +177,11 @@ def main():
             init["what"] = "transforms, gain units and hyper-prior (fit_density.py)"
         # the fit is the new run's first training: its steps, batch, crop and lr are the run's (train.py continues)
         ck = {"step": 0, "cpu_s": 0.0, "wall_s": 0.0, "init": init,
-              "args": {"n": args.n, "m": args.m, "nz": args.nz, "batch": args.batch, "crop": crop, "lr": args.lr,
+              "args": {"n": args.n, "m": args.m, "nz": args.nz, **({"nt": net.nt} if net.nt != net.n else {}), "batch": args.batch, "crop": crop, "lr": args.lr,
                        "warmup": 0, "scale": list(FIT_SCALE)}}
     else:
         ck = torch.load(path, map_location="cpu", weights_only=False)
+        net = build(args.model, args.n, args.m, args.nz, ck["args"].get("nt"))
         net.load_state_dict(weights_of(ck))
     continues = not args.init_from and not args.hard and only_fits(ck)  # a further noisy fit goes on with the run
     net.eval()

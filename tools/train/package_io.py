@@ -171,14 +171,15 @@ def checkerboard_layers(manifest, T):
 def torch_model_from_package(manifest, T):
     from models import MODELS
     ch = manifest["channels"]
+    nt = ch.get("Nt", ch["N"])  # the transforms' inner width (widen.py --nt); N when the codec has one width
     arch = manifest["architecture"]
     cls = MODELS[arch]
     if arch == "factorized":
-        net = cls(ch["N"], ch["M"])
+        net = cls(ch["N"], ch["M"], nt=nt)
     elif arch == "checkerboard":
-        net = cls(ch["N"], ch["M"], ch["Nz"], manifest["checkerboard"]["context_channels"])
+        net = cls(ch["N"], ch["M"], ch["Nz"], manifest["checkerboard"]["context_channels"], nt=nt)
     else:
-        net = cls(ch["N"], ch["M"], ch["Nz"])
+        net = cls(ch["N"], ch["M"], ch["Nz"], nt=nt)
     tr = manifest["transforms"]
     _load_sequential(net.g_a, tr["analysis"], T)
     _load_sequential(net.g_s, tr["synthesis"], T)

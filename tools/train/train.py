@@ -180,7 +180,7 @@ def main():
     ap.add_argument("--model", choices=list(MODELS), required=True)
     ap.add_argument("--n", type=int, default=SHIPPED_N)
     ap.add_argument("--nt", type=int, help="the transforms' inner width, if wider than --n (a widen.py run; "
-                    "not exportable yet)")
+                    "exported as channels.Nt)")
     ap.add_argument("--m", type=int, default=SHIPPED_M)
     ap.add_argument("--nz", type=int, default=SHIPPED_NZ)
     ap.add_argument("--lr", type=float, default=5e-4)

@@ -87,6 +87,12 @@ describe.each(names)('model package %s', (name) => {
     const missing = structuredClone(manifest);
     missing.transforms.analysis[0].weight = 'nope';
     expect(() => parseManifest(missing, sm)).toThrow(/lack/);
+    // the transforms' width: N unless channels.Nt gives it (a widened model); the analysis must start with it
+    const N = manifest.channels.N as number;
+    expect(() => parseManifest({ ...manifest, channels: { ...manifest.channels, N: N + 8 } }, sm)).toThrow(/analysis starts with \d+ channels; channels\.N says/);
+    expect(() => parseManifest({ ...manifest, channels: { ...manifest.channels, N: N + 8, Nt: N } }, sm)).not.toThrow();
+    expect(() => parseManifest({ ...manifest, channels: { ...manifest.channels, Nt: N + 8 } }, sm)).toThrow(/channels\.Nt says/);
+    expect(() => parseManifest({ ...manifest, channels: { ...manifest.channels, Nt: 'wide' } }, sm)).toThrow(/channels\.Nt, where given, must be an integer/);
     if (manifest.entropy.y.levels) {
       const badLevels = structuredClone(manifest);
       badLevels.entropy.y.levels = manifest.entropy.y.levels - 1;

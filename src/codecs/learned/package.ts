@@ -96,7 +96,9 @@ export interface ModelManifest {
   architecture: Architecture;
   paper: string;
   credits: string[];
-  channels: { N: number; M: number; Nz?: number };
+  /** N: the entropy model's width (hyper-analysis, hyper-synthesis features); Nt: the transforms' inner width
+   * where it differs (a widened model's transforms; absent: N); M: y's channels; Nz: z's. */
+  channels: { N: number; Nt?: number; M: number; Nz?: number };
   downsampling: number;
   rate: { parameter: 't'; range: [number, number]; default: number; anchors: number; gain: string; inv_gain: string; lambda: { min: number; max: number } };
   transforms: {
@@ -235,6 +237,10 @@ export function parseManifest(json: unknown, shared: readonly SharedManifest[] =
   if (!isObj(m.transforms) || !Array.isArray(m.transforms.analysis) || !Array.isArray(m.transforms.synthesis)) {
     fail('manifest', 'transforms.analysis and transforms.synthesis are required.');
   }
+  const Nt = m.channels.Nt ?? m.channels.N;
+  if (!isNat(Nt)) fail('manifest', 'channels.Nt, where given, must be an integer.');
+  const a0 = m.transforms.analysis[0] as { cout?: unknown } | undefined;
+  if (a0?.cout !== Nt) fail('manifest', `transforms.analysis starts with ${String(a0?.cout)} channels; channels.${m.channels.Nt === undefined ? 'N' : 'Nt'} says ${Nt}.`);
   const entry = (name: string) => [...own.tensors, ...shared.flatMap((s) => s.weights.tensors)].find((t) => t.name === name)!;
   for (const [tname, ops] of Object.entries(m.transforms)) {
     try {

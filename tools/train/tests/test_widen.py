@@ -64,3 +64,33 @@ class Widen(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipIf(torch is None, "torch not installed")
+class ExportWidened(unittest.TestCase):
+    def test_a_widened_model_exports_and_reads_back(self):
+        """export.write_package of a model whose transforms (Nt = 24) are wider than its entropy model (N = 16):
+        the manifest gives both widths, the shared package the transforms' width, and the model read back from
+        the package (package_io) computes what the exported one does."""
+        import json
+        import tempfile
+        from export import write_package
+        from package_io import read_package, torch_model_from_package
+        from train import build
+        torch.manual_seed(1)
+        net = build("mean-scale", 16, 8, 8, nt=24).eval()
+        with tempfile.TemporaryDirectory() as d:
+            write_package(net, "mean-scale", d, "f32")
+            manifest, T = read_package(os.path.join(d, "mean-scale"))
+            with open(os.path.join(d, manifest["uses"][0]["name"], "manifest.json")) as f:
+                shared = json.load(f)
+        self.assertEqual(manifest["channels"], {"N": 16, "Nt": 24, "M": 8, "Nz": 8})
+        self.assertEqual(shared["channels"], {"N": 24, "M": 8})
+        self.assertEqual(manifest["transforms"]["analysis"][0]["cout"], 24)
+        back = torch_model_from_package(manifest, T)
+        self.assertEqual((back.n, back.nt), (16, 24))
+        x, t = torch.rand(1, 3, 64, 64), torch.tensor([0.4])
+        with torch.no_grad():  # the transforms (the densities' learned parameters travel as train_only tensors)
+            self.assertLess((net.g_a(x) - back.g_a(x)).abs().max().item(), 1e-5)
+            a, b = net.rd(x, t, noise=False), back.rd(x, t, noise=False)
+        self.assertLess((a["x_hat"] - b["x_hat"]).abs().max().item(), 1e-5)
