@@ -321,6 +321,13 @@ def weights_text(manifest):
             f"Model hash (in every .rdlb file this model writes): `{model_hash(manifest)}`.")
 
 
+def widths(ch):
+    """The model card's channel widths: the transforms' inner width, M, and the entropy model's N and Nz."""
+    if "Nt" not in ch or "Nz" not in ch:  # one width (a factorized model's N is its transforms')
+        return f"N = {ch.get('Nt', ch['N'])}, M = {ch['M']}" + (f", Nz = {ch['Nz']}" if "Nz" in ch else "")
+    return f"transforms N = {ch['Nt']}, M = {ch['M']}; entropy model N = {ch['N']}, Nz = {ch['Nz']}"
+
+
 def model_card(manifest, val, has_plot):
     p = manifest["provenance"]
     ch = manifest["channels"]
@@ -335,7 +342,7 @@ def model_card(manifest, val, has_plot):
 {manifest['paper']}
 
 Architecture: analysis 4× (5×5 stride-2 conv + GDN), synthesis 4× (3×3 conv → depth-to-space ×2 + inverse GDN),
-N = {ch['N']}, M = {ch['M']}{', Nz = ' + str(ch['Nz']) if 'Nz' in ch else ''}; one model for the whole rate range through
+{widths(ch)}; one model for the whole rate range through
 gain units (rate parameter t ∈ [0, 1], λ log-spaced from {p['lambda_range'][0]} to {p['lambda_range'][1]}).
 {'Entropy model: factorized density per channel and gain level, mixed between the two levels around t in integers (tables in the package).' if manifest['architecture'] == 'factorized' else 'Scale index from an integer hyper-synthesis (bit-exact on every device), Gaussian conditional with 64 scales from 0.11 to 256.'}
 {ARCH_NOTES.get(manifest['architecture'], '')}
