@@ -29,7 +29,7 @@ import entropy_tables as et  # noqa: E402
 from commands import fit_command, repo_path, run_fits  # noqa: E402
 from fit_density import only_fits  # noqa: E402
 from train import weights_of  # noqa: E402
-from models import (FEATURE_SCALE, LAMBDA_MAX, LAMBDA_MIN, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
+from models import (FEATURE_SCALE, MODELS, NUM_SCALES, SCALE_MAX, SCALE_MIN,  # noqa: E402
                     Z_CLAMP, Checkerboard, Factorized, Hyperprior, MeanScale)
 
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -167,6 +167,13 @@ def load_checkpoint(model, ckpt):
     return net, ck
 
 
+def lambda_range(net):
+    """The lambdas of the lowest and the top rate anchor (LAMBDA_MIN, LAMBDA_MAX unless widen.py --levels added
+    anchors above), rounded as the constants are written."""
+    lam = net.gain.lambdas.double()
+    return [float(f"{lam[0].item():.4g}"), float(f"{lam[-1].item():.4g}")]
+
+
 def channels_of(net):
     """A codec manifest's "channels": N is the entropy model's width (hyper-analysis, hyper-synthesis features),
     Nt the transforms' inner width, given only where it differs from N (docs/model-package.md)."""
@@ -187,7 +194,8 @@ def build_package(net, model, weight_dtype="f16"):
         "input": {"color": "RGB", "range": [0, 1], "layout": "CHW", "pad": "replicate right/bottom to a multiple of downsampling"},
         "rate": {
             "parameter": "t", "range": [0.0, 1.0], "default": 0.5,
-            "lambda": {"min": LAMBDA_MIN, "max": LAMBDA_MAX, "spacing": "log", "loss": "lambda*255^2*MSE + bpp"},
+            "lambda": {"min": lambda_range(net)[0], "max": lambda_range(net)[1], "spacing": "log",
+                       "loss": "lambda*255^2*MSE + bpp"},
             "anchors": gains.levels,
             "gain": ws.add("gain", np.exp(t2n(gains.log_gain)), "f32"),
             "inv_gain": ws.add("inv_gain", np.exp(t2n(gains.log_inv_gain)), "f32"),
@@ -450,7 +458,7 @@ def main():
         "cpu_hours": round(ck.get("cpu_s", 0) / 3600, 2), "wall_hours": round(ck.get("wall_s", 0) / 3600, 2),
         "lr_phases": [{**ph, **phase_args(a)} for ph in
                       lr_phases(os.path.join(os.path.dirname(ckpt), "log.csv"), a.get("warmup", 300), ck.get("opt_from", 0))],
-        "lambda_range": [LAMBDA_MIN, LAMBDA_MAX], "exported": datetime.date.today().isoformat(),
+        "lambda_range": lambda_range(net), "exported": datetime.date.today().isoformat(),
         "software": software(),
         "command": f"python3 tools/train/train.py --model {args.model} --n {a['n']} --m {a['m']} --nz {a['nz']}"
                    + (f" --init-from {repo_path(init_from)}" if init_from and not prepare else ""),

@@ -97,6 +97,14 @@ def init_weights(net, model, src_w, entropy_w=None):
     (checkerboard) mean-scale's whole hyper-prior from src_w with the context heads starting as its heads, or,
     with entropy_w (--entropy-from), every entropy-model tensor from entropy_w. Returns the names copied from
     src_w and from entropy_w; raises SystemExit when a source lacks what the start needs."""
+    from models import levels_in
+    levels = levels_in(src_w)
+    if levels != net.gain.levels:  # as many rate anchors as the transforms' gain units have (widen.py --levels)
+        net.set_levels(levels)
+    if entropy_w is not None and levels_in(entropy_w) not in (None, levels):
+        # an entropy model from before the anchors above: its per-level densities start the new levels as its top
+        from widen import extend_levels
+        entropy_w = extend_levels(entropy_w, levels)
     own = net.state_dict()
     transforms = [k for k in own if k.startswith(TRANSFORMS)]
     entropy = [k for k in own if not k.startswith(TRANSFORMS)]

@@ -39,8 +39,16 @@ CTX_CHANNELS, CTX_KERNEL, CTX_CLIP = 128, 5, 127
 
 
 def anchor_lambdas(levels=GAIN_LEVELS):
-    return [math.exp(math.log(LAMBDA_MIN) + i / (levels - 1) * (math.log(LAMBDA_MAX) - math.log(LAMBDA_MIN)))
-            for i in range(levels)]
+    """The anchors' lambdas: GAIN_LEVELS of them log-spaced from LAMBDA_MIN to LAMBDA_MAX; more levels (widen.py
+    --levels) go on above LAMBDA_MAX at the same spacing (a 9th at 0.164, near CompressAI's q8, 0.18)."""
+    step = (math.log(LAMBDA_MAX) - math.log(LAMBDA_MIN)) / (GAIN_LEVELS - 1)
+    return [math.exp(math.log(LAMBDA_MIN) + i * step) for i in range(levels)]
+
+
+def levels_in(state_dict):
+    """How many rate anchors a state dict's gain units have (None: it has none)."""
+    g = state_dict.get("gain.log_gain")
+    return None if g is None else g.shape[0]
 
 
 def scale_from_index(idx):
@@ -85,6 +93,18 @@ class LearnedCodec(nn.Module):
         self.gain = GainUnits(m, anchor_lambdas())
         self.bf16 = False  # train.py --bf16: the transforms' inner layers in bfloat16 (see transform())
 
+    def set_levels(self, levels):
+        """Rebuild the rate-dependent parts for `levels` anchors (anchor_lambdas), to load weights into: a widened
+        checkpoint's or a package's (widen.py --levels, rate.anchors)."""
+        self.gain = GainUnits(self.m, anchor_lambdas(levels))
+
+    def load_state_dict(self, state_dict, strict=True):
+        """The number of rate anchors comes with the weights (set_levels)."""
+        levels = levels_in(state_dict)
+        if levels is not None and levels != self.gain.levels:
+            self.set_levels(levels)
+        return super().load_state_dict(state_dict, strict)
+
     def transform(self, seq, x):
         """Run g_a or g_s. With self.bf16 every layer but the last runs under bfloat16 autocast (1.6-2.1x the
         steps per CPU-hour on a CPU with AVX512-BF16, tools/train/NOTES.md); the last layer, and so y and x_hat, stay float32, and so do the
@@ -124,10 +144,15 @@ class Factorized(LearnedCodec):
         super().__init__(n, m, nt)
         self.density = RateFactorizedDensity(m, GAIN_LEVELS)
 
+    def set_levels(self, levels):
+        super().set_levels(levels)
+        self.density = RateFactorizedDensity(self.m, levels)
+
     def load_state_dict(self, state_dict, strict=True):
         """Also takes checkpoints from before the per-level densities (one density per channel for all rates):
         their density starts every level (see fit_density.py)."""
-        sd = {k: (RateFactorizedDensity.widen(v, self.m, GAIN_LEVELS) if k.startswith("density.") else v)
+        levels = levels_in(state_dict) or self.gain.levels
+        sd = {k: (RateFactorizedDensity.widen(v, self.m, levels) if k.startswith("density.") else v)
               for k, v in state_dict.items()}
         return super().load_state_dict(sd, strict)
 

@@ -8,7 +8,7 @@
   (git-ignored). Stop it at any moment (Ctrl-C / SIGTERM saves a last checkpoint) and run the same command to
   resume. Without a checkpoint it starts from the committed package in public/models/<model>/ (if any), or
   from --init-from another run's checkpoint (transforms are shared between architectures), or from scratch.
-- Each step draws one rate t ~ U[0,1] per image: lambda(t) log-spaced in [0.0018, 0.0932];
+- Each step draws one rate t ~ U[0,1] per image: lambda(t) log-spaced in [0.0018, 0.0932] (up to 0.164 with a 9th anchor, widen.py --levels);
   loss = mean(lambda * 255^2 * MSE + bpp).
 - Logs every 50 steps to runs/<model>/log.csv (step, wall and CPU seconds, loss, bpp, PSNR, lr) and validates
   on the held-out photos every --val-every steps (runs/<model>/val.csv).
@@ -33,11 +33,14 @@ sys.path.insert(0, HERE)
 from data import DATA, CropSampler, load_split, pad_to  # noqa: E402
 from metrics import bd_rate  # noqa: E402
 from layers import RateFactorizedDensity  # noqa: E402
-from models import MODELS, SHIPPED_M, SHIPPED_N, SHIPPED_NZ  # noqa: E402
+from models import MODELS, SHIPPED_M, SHIPPED_N, SHIPPED_NZ, levels_in  # noqa: E402
 
 RUNS = os.path.join(HERE, "runs")
 BENCH = os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench")
-VAL_TS = tuple(k / 7 for k in range(8))  # the gain units' anchors: every one must still buy PSNR
+def val_ts(net):
+    """The gain units' anchors, where validation measures: every one must still buy PSNR."""
+    levels = net.gain.levels
+    return tuple(k / (levels - 1) for k in range(levels))
 
 
 def build(model_name, n, m, nz, nt=None):
@@ -233,7 +236,12 @@ def main():
     net.bf16 = args.bf16
     if device.type == "cpu":  # ~11% fewer CPU-seconds per step with oneDNN's NHWC convolutions (measured)
         net = net.to(memory_format=torch.channels_last)
-    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    opt = None  # made once the weights are in: loading may rebuild the gain units (another number of rate anchors)
+
+    def make_opt():
+        net.to(device)
+        return torch.optim.Adam(net.parameters(), lr=args.lr)
+
     step, cpu_s, wall_s = 0, 0.0, 0.0
     opt_from = 0  # the step at which the optimizer state started (warm-up counts from here)
     init_info = None
@@ -243,6 +251,7 @@ def main():
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location=device, weights_only=False)
         net.load_state_dict(ck["model"])
+        opt = make_opt()
         step, cpu_s, wall_s = ck["step"], ck.get("cpu_s", 0.0), ck.get("wall_s", 0.0)
         init_info = ck.get("init")
         bursts = ck.get("bursts", [])
@@ -263,6 +272,8 @@ def main():
         src = args.init_from
         if src:
             ck = torch.load(src, map_location=device, weights_only=False)
+            if levels_in(ck["model"]) not in (None, net.gain.levels):  # the source's rate anchors
+                net.set_levels(levels_in(ck["model"]))
             own = net.state_dict()
             copied = {k: v for k, v in ck["model"].items() if k in own and own[k].shape == v.shape}
             own.update(copied)
@@ -282,6 +293,7 @@ def main():
                   f"at step {step} (fresh optimizer, {args.warmup}-step warm-up)", flush=True)
         else:
             print("[train] starting from scratch", flush=True)
+        opt = make_opt()
     for pg in opt.param_groups:
         pg["lr"] = args.lr
 
@@ -400,7 +412,7 @@ def main():
         if args.val_every > 0 and step % args.val_every == 0:
             if ema:
                 ema_net.load_state_dict(ema.state)
-            rows = validate(ema_net or net, val_imgs, device, ts=VAL_TS, size=None)
+            rows = validate(ema_net or net, val_imgs, device, ts=val_ts(ema_net or net), size=None)
             for (tv, b, p) in rows:
                 vlog.writerow([step, round(wall_s, 1), round(cpu_s, 1), round(tv, 4), round(b, 5), round(p, 3)])
             valf.flush()

@@ -107,6 +107,29 @@ def widen_inner(sd, n_old, n_new):
 
 
 @torch.no_grad()
+def extend_levels(sd, levels):
+    """More rate anchors above the top one (t then spans a wider lambda range; anchor_lambdas): each new level's
+    log gains go on from the top two levels' in a straight line, as the lambdas do, and a factorized model's
+    per-level densities start as the top level's. Old anchor i sits at the new t = i / (levels - 1) and computes
+    what it did (t between anchors interpolates as before)."""
+    from models import anchor_lambdas, levels_in
+    old = levels_in(sd)
+    if levels <= old:
+        raise SystemExit(f"nothing to extend: {old} rate anchors -> {levels}")
+    sd = dict(sd)
+    m = sd["gain.log_gain"].shape[1]
+    for key in ("gain.log_gain", "gain.log_inv_gain"):
+        g = sd[key]
+        step = g[-1] - g[-2]
+        sd[key] = torch.cat([g] + [(g[-1] + k * step)[None] for k in range(1, levels - old + 1)])
+    sd["gain.lambdas"] = torch.tensor(anchor_lambdas(levels), dtype=sd["gain.lambdas"].dtype)
+    for key, v in list(sd.items()):
+        if key.startswith("density.") and v.shape[0] == old * m:  # level-major rows (RateFactorizedDensity)
+            top = v[(old - 1) * m:]
+            sd[key] = torch.cat([v] + [top] * (levels - old))
+    return sd
+
+
 def match_scales(net, m_old, imgs):
     """Start each new channel's scale index at the Gaussian scale of its latents (std over a few benchmark photos
     at t = 0.5), so what they carry at first costs what a matched prior would charge."""
@@ -120,9 +143,12 @@ def match_scales(net, m_old, imgs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--from", dest="src", required=True, help="checkpoint to widen")
-    ap.add_argument("--model", default="mean-scale", choices=["mean-scale", "hyperprior"])
+    ap.add_argument("--model", default="mean-scale", choices=["mean-scale", "hyperprior", "checkerboard", "factorized"],
+                    help="--m and --nt: mean-scale or hyperprior; --levels: any")
     ap.add_argument("--m", type=int, help="new number of latent channels")
     ap.add_argument("--nt", type=int, help="new number of the transforms' inner channels (the entropy model keeps N)")
+    ap.add_argument("--levels", type=int, help="more rate anchors above the top one (extend_levels): 9 puts t = 1 at "
+                    "lambda 0.164 (CompressAI's q8 is 0.18)")
     ap.add_argument("--run", required=True)
     ap.add_argument("--check", action="store_true", help="compare old and new on the benchmark photos first")
     args = ap.parse_args()
@@ -132,16 +158,24 @@ def main():
     n, m_old, nz = old_args.get("n", 96), old_args.get("m", 128), old_args.get("nz", 64)
     n_old = old_args.get("nt") or n
     n_new, m_new = args.nt or n_old, args.m or m_old
-    if n_new < n_old or m_new < m_old or (n_new, m_new) == (n_old, m_old):
-        raise SystemExit(f"nothing to widen: N {n_old} -> {n_new}, M {m_old} -> {m_new}")
-    old = build(args.model, n, m_old, nz, n_old)
-    old.load_state_dict(weights_of(ck))
-    new = build(args.model, n, m_new, nz, n_new)
     sd = weights_of(ck)
+    from models import levels_in
+    l_old = levels_in(sd)
+    l_new = args.levels or l_old
+    if n_new < n_old or m_new < m_old or (n_new, m_new, l_new) == (n_old, m_old, l_old):
+        raise SystemExit(f"nothing to widen: N {n_old} -> {n_new}, M {m_old} -> {m_new}, rate anchors {l_old} -> {l_new}")
+    if (n_new, m_new) != (n_old, m_old) and args.model not in ("mean-scale", "hyperprior"):
+        raise SystemExit("--m and --nt widen mean-scale or hyperprior checkpoints")
+    old = build(args.model, n, m_old, nz, n_old)
+    old.load_state_dict(sd)
+    new = build(args.model, n, m_new, nz, n_new)
     if n_new > n_old:
         sd = widen_inner(sd, n_old, n_new)
     if m_new > m_old:
         sd = widen_state(sd, m_old, m_new)
+    if l_new > l_old:
+        sd = extend_levels(sd, l_new)
+        new.set_levels(l_new)
     missing = set(new.state_dict()) - set(sd)
     bad = [k for k, v in new.state_dict().items() if k in sd and sd[k].shape != v.shape]
     if missing or bad:
@@ -153,9 +187,9 @@ def main():
         print(f"[widen] new channels' latent std at t = 0.5: {std.min():.3f} … {std.max():.3f}")
 
     if args.check:
-        for t in (0.0, 1.0):
+        for t in (0.0, 1.0):  # the same anchors: the old top is the new t = (l_old - 1) / (l_new - 1)
             (_, b0, p0), = validate(old, imgs, torch.device("cpu"), ts=(t,), size=None)
-            (_, b1, p1), = validate(new, imgs, torch.device("cpu"), ts=(t,), size=None)
+            (_, b1, p1), = validate(new, imgs, torch.device("cpu"), ts=(t * (l_old - 1) / (l_new - 1),), size=None)
             print(f"[widen] t={t}: Nt={n_old} M={m_old} {b0:.4f} bpp {p0:.3f} dB; "
                   f"Nt={n_new} M={m_new} {b1:.4f} bpp {p1:.3f} dB")
 
@@ -166,9 +200,12 @@ def main():
     out["model"] = new.state_dict()
     out["args"] = dict(old_args, nt=n_new, m=m_new)
     out["init"] = {"from": os.path.relpath(args.src, HERE), "step": ck.get("step"), "cpu_s": ck.get("cpu_s", 0.0),
-                   "widened": {"nt_from": n_old, "nt_to": n_new, "m_from": m_old, "m_to": m_new}, "prior": ck.get("init")}
+                   "widened": {"nt_from": n_old, "nt_to": n_new, "m_from": m_old, "m_to": m_new,
+                               **({"levels_from": l_old, "levels_to": l_new} if l_new != l_old else {})},
+                   "prior": ck.get("init")}
     torch.save(out, os.path.join(run_dir, "ckpt.pt"))
-    print(f"[widen] wrote {run_dir}/ckpt.pt (Nt {n_old} -> {n_new}, M {m_old} -> {m_new}, step {ck.get('step')})")
+    print(f"[widen] wrote {run_dir}/ckpt.pt (Nt {n_old} -> {n_new}, M {m_old} -> {m_new}, rate anchors {l_old} -> "
+          f"{l_new}, step {ck.get('step')})")
 
 
 if __name__ == "__main__":

@@ -94,3 +94,67 @@ class ExportWidened(unittest.TestCase):
             self.assertLess((net.g_a(x) - back.g_a(x)).abs().max().item(), 1e-5)
             a, b = net.rd(x, t, noise=False), back.rd(x, t, noise=False)
         self.assertLess((a["x_hat"] - b["x_hat"]).abs().max().item(), 1e-5)
+
+
+@unittest.skipIf(torch is None, "torch not installed")
+class ExtendLevels(unittest.TestCase):
+    """widen.py --levels: anchors above the top one. The old anchors keep what they compute (old anchor i is the
+    new t = i / (levels - 1)), the new top lambda goes on at the same log spacing, and the number of anchors
+    travels with the weights: load_state_dict, a package (export, package_io) and fit_density's start take it."""
+
+    def setUp(self):
+        from train import build
+        self.build = build
+        torch.manual_seed(4)
+        self.x = torch.rand(1, 3, 64, 64)
+
+    def extended(self, model):
+        import widen
+        old = self.build(model, 16, 8, 8).eval()
+        with torch.no_grad():  # levels that differ from one another, so an off-by-one anchor shows
+            old.gain.log_gain.add_(0.1 * torch.randn_like(old.gain.log_gain))
+        sd = widen.extend_levels(old.state_dict(), 9)
+        new = self.build(model, 16, 8, 8)
+        new.load_state_dict(sd)  # takes the 9 anchors from the weights
+        return old, new.eval()
+
+    def test_old_anchors_compute_the_same_and_the_top_goes_on(self):
+        from models import LAMBDA_MAX, LAMBDA_MIN
+        for model in ("mean-scale", "factorized"):
+            old, new = self.extended(model)
+            self.assertEqual(new.gain.levels, 9)
+            lam = new.gain.lambdas.double()
+            self.assertAlmostEqual(lam[7].item(), LAMBDA_MAX, places=6)
+            self.assertAlmostEqual((lam[8] / lam[7]).item(), (LAMBDA_MAX / LAMBDA_MIN) ** (1 / 7), places=4)
+            g = new.gain.log_gain.detach()
+            self.assertTrue(torch.allclose(g[8] - g[7], g[7] - g[6], atol=1e-6))
+            with torch.no_grad():
+                for i in (0, 3, 7):
+                    a = old.rd(self.x, torch.tensor([i / 7]), noise=False)
+                    b = new.rd(self.x, torch.tensor([i / 8]), noise=False)
+                    self.assertLess((a["x_hat"] - b["x_hat"]).abs().max().item(), 1e-5, (model, i))
+                    self.assertLess(abs(a["bpp"].item() - b["bpp"].item()), 1e-5, (model, i))
+
+    def test_the_anchors_travel_with_a_package_and_into_a_fit(self):
+        import tempfile
+        from export import write_package
+        from fit_density import init_weights
+        from package_io import read_package, torch_model_from_package
+        _, new = self.extended("factorized")
+        with tempfile.TemporaryDirectory() as d:
+            write_package(new, "factorized", d, "f32")
+            manifest, T = read_package(os.path.join(d, "factorized"))
+        self.assertEqual(manifest["rate"]["anchors"], 9)
+        self.assertEqual(manifest["rate"]["lambda"]["max"], 0.1638)
+        back = torch_model_from_package(manifest, T)
+        self.assertEqual(back.gain.levels, 9)
+        with torch.no_grad():
+            a, b = new.rd(self.x, torch.tensor([1.0]), noise=False), back.rd(self.x, torch.tensor([1.0]), noise=False)
+        self.assertLess((a["x_hat"] - b["x_hat"]).abs().max().item(), 1e-5)
+        # a fit on these transforms, its densities starting from an 8-anchor model's: 9 levels, the 9th its top
+        old8 = self.build("factorized", 16, 8, 8)
+        fit = self.build("factorized", 16, 8, 8)
+        init_weights(fit, "factorized", new.state_dict(), old8.state_dict())
+        self.assertEqual((fit.gain.levels, fit.density.levels), (9, 9))
+        d8, d9 = old8.density.biases[0].detach(), fit.density.biases[0].detach()
+        self.assertTrue(torch.equal(d9[:8 * 8], d8) and torch.equal(d9[8 * 8:], d8[7 * 8:]))
