@@ -194,8 +194,7 @@ def build_package(net, model, weight_dtype="f16"):
         "input": {"color": "RGB", "range": [0, 1], "layout": "CHW", "pad": "replicate right/bottom to a multiple of downsampling"},
         "rate": {
             "parameter": "t", "range": [0.0, 1.0], "default": 0.5,
-            "lambda": {"min": lambda_range(net)[0], "max": lambda_range(net)[1], "spacing": "log",
-                       "loss": "lambda*255^2*MSE + bpp"},
+            "lambda": dict(zip(("min", "max"), lambda_range(net)), spacing="log", loss="lambda*255^2*MSE + bpp"),
             "anchors": gains.levels,
             "gain": ws.add("gain", np.exp(t2n(gains.log_gain)), "f32"),
             "inv_gain": ws.add("inv_gain", np.exp(t2n(gains.log_inv_gain)), "f32"),

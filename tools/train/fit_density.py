@@ -99,8 +99,7 @@ def init_weights(net, model, src_w, entropy_w=None):
     src_w and from entropy_w; raises SystemExit when a source lacks what the start needs."""
     from models import levels_in
     levels = levels_in(src_w)
-    if levels != net.gain.levels:  # as many rate anchors as the transforms' gain units have (widen.py --levels)
-        net.set_levels(levels)
+    net.set_levels(levels)  # as many rate anchors as the transforms' gain units have (widen.py --levels)
     if entropy_w is not None and levels_in(entropy_w) not in (None, levels):
         # an entropy model from before the anchors above: its per-level densities start the new levels as its top
         from widen import extend_levels
@@ -169,8 +168,7 @@ def main():
             raise SystemExit(f"{args.out or path} exists: move it away to start a new run from {args.init_from}")
         src, src_w = init_source(args.init_from)
         # the transforms come as wide as the source's (a widened run's, widen.py --nt)
-        nt = src_w["g_a.0.weight"].shape[0]
-        net = build(args.model, args.n, args.m, args.nz, nt if nt != args.n else None)
+        net = build(args.model, args.n, args.m, args.nz, src_w["g_a.0.weight"].shape[0])
         entropy_w = init_source(args.entropy_from)[1] if args.entropy_from else None
         from_src, from_entropy = init_weights(net, args.model, src_w, entropy_w)
         print(f"[fit] copied {len(from_src)} transform/gain tensors from {args.init_from} (step {src.get('step')})"

@@ -94,15 +94,17 @@ class LearnedCodec(nn.Module):
         self.bf16 = False  # train.py --bf16: the transforms' inner layers in bfloat16 (see transform())
 
     def set_levels(self, levels):
-        """Rebuild the rate-dependent parts for `levels` anchors (anchor_lambdas), to load weights into: a widened
-        checkpoint's or a package's (widen.py --levels, rate.anchors)."""
-        self.gain = GainUnits(self.m, anchor_lambdas(levels))
+        """Rebuild the rate-dependent parts for `levels` anchors (anchor_lambdas), on the model's device, to load
+        weights into: a widened checkpoint's or a package's (widen.py --levels, rate.anchors). No-op when the model
+        has that many already, or for None (weights without gain units)."""
+        if levels is None or levels == self.gain.levels:
+            return False
+        self.gain = GainUnits(self.m, anchor_lambdas(levels)).to(self.gain.log_gain.device)
+        return True
 
     def load_state_dict(self, state_dict, strict=True):
         """The number of rate anchors comes with the weights (set_levels)."""
-        levels = levels_in(state_dict)
-        if levels is not None and levels != self.gain.levels:
-            self.set_levels(levels)
+        self.set_levels(levels_in(state_dict))
         return super().load_state_dict(state_dict, strict)
 
     def transform(self, seq, x):
@@ -145,8 +147,8 @@ class Factorized(LearnedCodec):
         self.density = RateFactorizedDensity(m, GAIN_LEVELS)
 
     def set_levels(self, levels):
-        super().set_levels(levels)
-        self.density = RateFactorizedDensity(self.m, levels)
+        if super().set_levels(levels):
+            self.density = RateFactorizedDensity(self.m, levels).to(self.gain.log_gain.device)
 
     def load_state_dict(self, state_dict, strict=True):
         """Also takes checkpoints from before the per-level densities (one density per channel for all rates):

@@ -180,8 +180,7 @@ def torch_model_from_package(manifest, T):
         net = cls(ch["N"], ch["M"], ch["Nz"], manifest["checkerboard"]["context_channels"], nt=nt)
     else:
         net = cls(ch["N"], ch["M"], ch["Nz"], nt=nt)
-    if manifest["rate"]["anchors"] != net.gain.levels:  # anchors above LAMBDA_MAX (widen.py --levels)
-        net.set_levels(manifest["rate"]["anchors"])
+    net.set_levels(manifest["rate"]["anchors"])  # anchors above LAMBDA_MAX (widen.py --levels)
     tr = manifest["transforms"]
     _load_sequential(net.g_a, tr["analysis"], T)
     _load_sequential(net.g_s, tr["synthesis"], T)
@@ -225,8 +224,7 @@ def load_package_into(net, name):
         return None
     manifest, T = read_package(path)
     src = torch_model_from_package(manifest, T)
-    if src.gain.levels != net.gain.levels:  # the package's rate anchors (widen.py --levels)
-        net.set_levels(src.gain.levels)
+    net.set_levels(src.gain.levels)  # the package's rate anchors (widen.py --levels)
     own = net.state_dict()
     for k, v in src.state_dict().items():
         if k in own and own[k].shape == v.shape:

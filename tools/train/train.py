@@ -37,6 +37,8 @@ from models import MODELS, SHIPPED_M, SHIPPED_N, SHIPPED_NZ, levels_in  # noqa: 
 
 RUNS = os.path.join(HERE, "runs")
 BENCH = os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench")
+
+
 def val_ts(net):
     """The gain units' anchors, where validation measures: every one must still buy PSNR."""
     levels = net.gain.levels
@@ -239,7 +241,6 @@ def main():
     opt = None  # made once the weights are in: loading may rebuild the gain units (another number of rate anchors)
 
     def make_opt():
-        net.to(device)
         return torch.optim.Adam(net.parameters(), lr=args.lr)
 
     step, cpu_s, wall_s = 0, 0.0, 0.0
@@ -272,8 +273,7 @@ def main():
         src = args.init_from
         if src:
             ck = torch.load(src, map_location=device, weights_only=False)
-            if levels_in(ck["model"]) not in (None, net.gain.levels):  # the source's rate anchors
-                net.set_levels(levels_in(ck["model"]))
+            net.set_levels(levels_in(ck["model"]))  # the source's rate anchors
             own = net.state_dict()
             copied = {k: v for k, v in ck["model"].items() if k in own and own[k].shape == v.shape}
             own.update(copied)

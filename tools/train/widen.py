@@ -175,7 +175,7 @@ def main():
         sd = widen_state(sd, m_old, m_new)
     if l_new > l_old:
         sd = extend_levels(sd, l_new)
-        new.set_levels(l_new)
+    new.set_levels(l_new)
     missing = set(new.state_dict()) - set(sd)
     bad = [k for k, v in new.state_dict().items() if k in sd and sd[k].shape != v.shape]
     if missing or bad:
