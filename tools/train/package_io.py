@@ -215,11 +215,11 @@ def copy_logs(src_dir, dst_dir, overwrite=True):
             os.remove(dst)
 
 
-def load_package_into(net, name):
+def load_package_into(net, name, path=None):
     """Resume training from the committed package: copies every shipped weight into `net` (including the
     learned densities' parameters, stored as train_only tensors). Returns the package's provenance (without the
     validation table), or None when there is no package."""
-    path = os.path.join(MODELS_DIR, name)
+    path = path or os.path.join(MODELS_DIR, name)
     if not os.path.exists(os.path.join(path, "manifest.json")):
         return None
     manifest, T = read_package(path)
@@ -236,6 +236,24 @@ def load_package_into(net, name):
             own[k] = v.reshape(own[k].shape) if v.numel() == own[k].numel() else v
     net.load_state_dict(own)
     return {k: v for k, v in manifest.get("provenance", {}).items() if k != "validation"}
+
+
+def checkpoint_from_package(path, model_name):
+    """A weights-only checkpoint (train.py's layout: model, step, cpu_s, wall_s, args, init, history) of the
+    package at `path`, built as `load_package_into` continues it, so that widen.py can start from what is
+    committed when runs/ holds no checkpoint (a fresh clone)."""
+    from train import build
+    manifest, _ = read_package(path)
+    ch = manifest["channels"]
+    net = build(model_name, ch["N"], ch["M"], ch.get("Nz", 64), ch.get("Nt", ch["N"]))
+    prov = load_package_into(net, model_name, path)
+    if prov is None:
+        raise PackageError("manifest", f"no package at {path}")
+    return {"model": net.state_dict(), "step": prov.get("steps", 0), "cpu_s": prov.get("cpu_hours", 0) * 3600,
+            "wall_s": prov.get("wall_hours", 0) * 3600, "bursts": prov.get("gpu_bursts", []),
+            "bf16_steps": prov.get("bf16_steps", []),
+            "args": {"n": ch["N"], "m": ch["M"], "nz": ch.get("Nz", 64), "nt": ch.get("Nt", ch["N"])},
+            "init": {"package": model_name, "provenance": prov}}
 
 
 def interp_gain(table, t):

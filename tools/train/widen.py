@@ -5,6 +5,7 @@ without changing what it computes.
     /usr/bin/python3 tools/train/widen.py --from tools/train/runs/ms-ft/ckpt.pt --m 192 --run ms-m192
     nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-m192 --m 192 --bf16 ...
     /usr/bin/python3 tools/train/widen.py --from tools/train/runs/ms-ft/ckpt.pt --nt 128 --run ms-nt128 --check
+    /usr/bin/python3 tools/train/widen.py --from public/models/mean-scale --nt 128 --run ms-nt128   # what ships
     nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-nt128 --nt 128 --bf16 ...
 
 The transforms' inner channels Nt (analysis and synthesis alike; the entropy model keeps its width N): each layer gets new
@@ -142,7 +143,8 @@ def match_scales(net, m_old, imgs):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--from", dest="src", required=True, help="checkpoint to widen")
+    ap.add_argument("--from", dest="src", required=True,
+                    help="checkpoint to widen, or a package folder (public/models/mean-scale) to start from what ships")
     ap.add_argument("--model", default="mean-scale", choices=["mean-scale", "hyperprior", "checkerboard", "factorized"],
                     help="--m and --nt: mean-scale or hyperprior; --levels: any")
     ap.add_argument("--m", type=int, help="new number of latent channels")
@@ -153,7 +155,11 @@ def main():
     ap.add_argument("--check", action="store_true", help="compare old and new on the benchmark photos first")
     args = ap.parse_args()
 
-    ck = torch.load(args.src, map_location="cpu", weights_only=False)
+    if os.path.isdir(args.src):  # a package: its weights, step count and history, as train.py continues it
+        from package_io import checkpoint_from_package
+        ck = checkpoint_from_package(args.src, args.model)
+    else:
+        ck = torch.load(args.src, map_location="cpu", weights_only=False)
     old_args = ck.get("args") or {}
     n, m_old, nz = old_args.get("n", 96), old_args.get("m", 128), old_args.get("nz", 64)
     n_old = old_args.get("nt") or n
@@ -195,6 +201,9 @@ def main():
 
     run_dir = os.path.join(RUNS, args.run)
     os.makedirs(run_dir, exist_ok=True)
+    if os.path.isdir(args.src):  # the package's training logs, so that the run's plots keep the whole history
+        from package_io import copy_logs
+        copy_logs(os.path.join(HERE, "logs", args.model), run_dir, overwrite=False)
     # weights only: the optimizer state and the moving average are of the old shapes (train.py starts both afresh)
     out = {k: v for k, v in ck.items() if k not in ("model", "opt", "rng", "opt_from", "ema", "ema_n", "ema_decay")}
     out["model"] = new.state_dict()

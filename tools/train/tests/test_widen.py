@@ -95,6 +95,33 @@ class ExportWidened(unittest.TestCase):
             a, b = net.rd(x, t, noise=False), back.rd(x, t, noise=False)
         self.assertLess((a["x_hat"] - b["x_hat"]).abs().max().item(), 1e-5)
 
+    def test_a_package_is_a_start(self):
+        """widen.py --from <package folder> (a fresh clone has no runs/): checkpoint_from_package gives the
+        package's widths and a state that computes what the package does, bits included (the densities' learned
+        parameters are train_only tensors there)."""
+        import tempfile
+        from export import write_package
+        from package_io import checkpoint_from_package
+        from train import build
+        torch.manual_seed(2)
+        net = build("mean-scale", 16, 8, 8, nt=24).eval()
+        with torch.no_grad():  # densities away from their initial values, so one left behind shows in the bits
+            for name, p in net.named_parameters():
+                if not name.startswith(("g_a.", "g_s.")):
+                    p.add_(0.05 * torch.randn_like(p))
+        with tempfile.TemporaryDirectory() as d:
+            write_package(net, "mean-scale", d, "f32")
+            ck = checkpoint_from_package(os.path.join(d, "mean-scale"), "mean-scale")
+        self.assertEqual({k: ck["args"][k] for k in ("n", "m", "nz", "nt")}, {"n": 16, "m": 8, "nz": 8, "nt": 24})
+        back = build("mean-scale", 16, 8, 8, nt=24)
+        back.load_state_dict(ck["model"])
+        back.eval()
+        x, t = torch.rand(1, 3, 64, 64), torch.tensor([0.7])
+        with torch.no_grad():
+            a, b = net.rd(x, t, noise=False), back.rd(x, t, noise=False)
+        self.assertLess((a["x_hat"] - b["x_hat"]).abs().max().item(), 1e-5)
+        self.assertLess(abs(a["bpp"].item() - b["bpp"].item()), 1e-4 * a["bpp"].item())
+
 
 @unittest.skipIf(torch is None, "torch not installed")
 class ExtendLevels(unittest.TestCase):
