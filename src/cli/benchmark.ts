@@ -4,6 +4,7 @@
 // whole scenes scaled (Lanczos-3) to cover 768×512 (512×768 for portraits) and centre-cropped to it.
 //
 //   npm run benchmark [-- --photos DIR] [--only mean-scale,avif] [--models DIR] [--points N] [--force]
+//   (learned codecs are sampled at each model's rate anchors unless --points N is given)
 //   npm run benchmark -- --prepare      # only the photos (bench/photos), for training's validation
 //
 // Writes bench/results/<codec>.json (CompressAI format, per-image points included, the app's "Import" reads them)
@@ -28,7 +29,7 @@ import { coverCrop } from '../image/resize';
 import { parseCompressAiJson } from '../app/state/rdData';
 import { compare, type BdLine, type Metric } from './bdrate';
 import { CLASSICAL_IDS, typedOptions } from './classical';
-import { runEval, type EvalOutput } from './eval';
+import { runEval, validPoints, type EvalOutput } from './eval';
 import { argWalker, CliError, loadPackageDir, readImageFile, writePngFile } from './node-io';
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
@@ -54,14 +55,15 @@ interface Args {
   photos?: string;
   only?: string[];
   models: string;
-  points: number;
+  /** Learned codecs' rate points; undefined: each model's rate anchors. */
+  points?: number;
   force: boolean;
   prepare: boolean;
   threads: number;
 }
 
 export function parseBenchArgs(argv: readonly string[]): Args {
-  const a: Args = { models: join(ROOT, 'public/models'), points: 8, force: false, prepare: false, threads: 1 };
+  const a: Args = { models: join(ROOT, 'public/models'), force: false, prepare: false, threads: 1 };
   const args = argWalker(argv);
   const value = () => args.value();
   for (let k = args.next(); k !== undefined; k = args.next()) {
@@ -76,7 +78,7 @@ export function parseBenchArgs(argv: readonly string[]): Args {
   }
   const known = [...LEARNED, ...CLASSICAL_IDS] as readonly string[];
   for (const c of a.only ?? []) if (!known.includes(c)) throw new CliError('usage', `--only: unknown codec ${JSON.stringify(c)} (${known.join(', ')}).`);
-  if (!Number.isInteger(a.points) || a.points < 2 || a.points > 101) throw new CliError('usage', `--points must be an integer in 2 … 101.`);
+  if (a.points !== undefined && !validPoints(a.points)) throw new CliError('usage', `--points must be an integer in 2 … 101.`);
   return a;
 }
 
@@ -210,9 +212,10 @@ export async function runBenchmark(a: Args, log: (s: string) => void): Promise<s
   for (const id of [...learned, ...CLASSICAL_IDS]) {
     const isLearned = LEARNED.includes(id);
     const file = join(isLearned ? learnedDir : RESULTS, `${id}.json`);
-    const points = isLearned ? a.points : CLASSICAL_POINTS;
+    const model = isLearned ? await modelInfo(join(a.models, id)) : undefined;
+    const points = model ? (a.points ?? model.anchors) : CLASSICAL_POINTS;
     const options = ANCHOR_OPTIONS[id] ?? {};
-    const codecStamp = isLearned ? await modelHash(join(a.models, id)) : `${id}: app defaults${Object.entries(options).map(([k, v]) => `, ${k} ${v}`).join('')}`;
+    const codecStamp = model ? model.hash : `${id}: app defaults${Object.entries(options).map(([k, v]) => `, ${k} ${v}`).join('')}`;
     const stamp: Stamp = { photos: fingerprint, points, codec: codecStamp };
     const old = readResult(file);
     const fresh = old?.benchmark && JSON.stringify(old.benchmark) === JSON.stringify(stamp);
@@ -236,7 +239,7 @@ export async function runBenchmark(a: Args, log: (s: string) => void): Promise<s
     `RD Lab benchmark: ${files.length} photos (tools/train/lists/photos-v2.tsv, split \`val\`, never trained on), each scaled ` +
     `with Lanczos-3 to cover 768×512 (portraits 512×768) and centre-cropped: whole scenes at the standard test-set scale. ` +
     `Real file sizes, every file decoded again; PSNR and MS-SSIM on RGB, averaged per rate point over the photos. ` +
-    `Learned codecs: onnxruntime-web's wasm backend in Node, t at ${a.points} points 0 … 1. Classical: the app's encoders ` +
+    `Learned codecs: onnxruntime-web's wasm backend in Node, t at ${a.points ? `${a.points} points 0 … 1` : "each model's rate anchors (t = i / (anchors − 1))"}. Classical: the app's encoders ` +
     `(@jsquash wasm), each at its strongest for RGB PSNR among the app's options as measured on these photos ` +
     `(${classicalSettings()}), quality swept at ${CLASSICAL_POINTS} points. ` +
     `Made by \`npm run benchmark\`; per-image points in bench/results/.`;
@@ -257,9 +260,9 @@ function classicalSettings(): string {
 }
 
 /** The package's model hash (its weights and the shared transforms it uses; docs/model-package.md), hex. */
-async function modelHash(dir: string): Promise<string> {
+async function modelInfo(dir: string): Promise<{ hash: string; anchors: number }> {
   const { pkg } = await loadPackageDir(dir);
-  return Array.from(pkg.hash, (b) => b.toString(16).padStart(2, '0')).join('');
+  return { hash: Array.from(pkg.hash, (b) => b.toString(16).padStart(2, '0')).join(''), anchors: pkg.manifest.rate.anchors };
 }
 
 async function main() {

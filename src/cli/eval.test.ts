@@ -19,6 +19,7 @@ describe('eval CLI arguments', () => {
     for (const bad of [[], ['--codec', 'x'], ['--codec', 'a', '--classical', 'jpeg', '--images', 'a'], ['--codec', 'a', '--images', 'a', '--points', '1'], ['--nope']]) {
       expect(() => parseArgs(bad)).toThrow(CliError);
     }
+    expect(parseArgs(['--codec', 'mean-scale', '--images', 'a.png']).points).toBeUndefined(); // the model's anchors
     expect(ratePoints(8)).toEqual([0, 0.14, 0.29, 0.43, 0.57, 0.71, 0.86, 1]);
   });
 

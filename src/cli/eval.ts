@@ -2,7 +2,9 @@
 // path), writing CompressAI-format JSON averaged per rate point. Every file is decoded again and must give the
 // encoder's symbols back. Usage (see docs/learned-codecs.md):
 //
-//   npm run eval -- --codec mean-scale --images public/samples [--points 8] [--out results.json]
+//   npm run eval -- --codec mean-scale --images public/samples [--points N] [--out results.json]
+// --points: learned codecs default to one point per rate anchor of the model (t = i / (anchors − 1), 8 for a model
+// trained at CompressAI's q1 … q8 λs, 9 after widen.py --levels 9), classical codecs to 8 qualities.
 //   npm run eval -- --classical webp --images a.png b.jpg --out webp.json
 //   npm run eval -- --classical avif --option subsample=444 --images photos/ --out avif.json
 //
@@ -30,7 +32,8 @@ export interface EvalArgs {
   codec?: string;
   classical?: string;
   images: string[];
-  points: number;
+  /** Rate points; undefined: a learned model's rate anchors, 8 for a classical codec. */
+  points?: number;
   out?: string;
   models: string;
   threads: number;
@@ -43,7 +46,7 @@ export interface EvalArgs {
 }
 
 export function parseArgs(argv: readonly string[]): EvalArgs {
-  const a: EvalArgs = { images: [], points: 8, models: 'public/models', threads: 1, options: {}, refineSteps: 0, refine: {} };
+  const a: EvalArgs = { images: [], models: 'public/models', threads: 1, options: {}, refineSteps: 0, refine: {} };
   const args = argWalker(argv);
   const value = () => args.value();
   for (let k = args.next(); k !== undefined; k = args.next()) {
@@ -98,7 +101,7 @@ export function parseArgs(argv: readonly string[]): EvalArgs {
   }
   if (!a.codec === !a.classical) throw new CliError('usage', 'give exactly one of --codec <factorized|hyperprior|mean-scale> and --classical <jpeg|webp|avif|jxl>.');
   if (a.images.length === 0) throw new CliError('usage', '--images needs at least one file or folder.');
-  if (!Number.isInteger(a.points) || a.points < 2 || a.points > 101) throw new CliError('usage', `--points must be an integer in 2 … 101, got ${a.points}.`);
+  if (a.points !== undefined && !validPoints(a.points)) throw new CliError('usage', `--points must be an integer in 2 … 101, got ${a.points}.`);
   if (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 64) throw new CliError('usage', `--threads must be an integer in 1 … 64.`);
   if (!Number.isInteger(a.refineSteps) || a.refineSteps! < 0 || a.refineSteps! > 100_000) throw new CliError('usage', `--refine-steps must be an integer in 0 … 100000.`);
   if ((a.refineSteps! > 0 || Object.keys(a.refine ?? {}).length) && !a.codec) throw new CliError('usage', '--refine-steps is for the learned codecs (--codec).');
@@ -126,6 +129,8 @@ export function expandImages(list: readonly string[]): string[] {
   }
   return out;
 }
+
+export const validPoints = (n: number) => Number.isInteger(n) && n >= 2 && n <= 101;
 
 /** N evenly spaced rate points in [0, 1], on the app's 0.01 grid. */
 export function ratePoints(n: number): number[] {
@@ -165,7 +170,7 @@ export async function runEval(a: EvalArgs, log: (s: string) => void = () => {}):
     const { pkg, backend } = await loadNodeModel(resolve(a.models, a.codec), a.threads);
     codecName = `RD Lab ${a.codec}`;
     settingKey = 't';
-    settings = ratePoints(a.points);
+    settings = ratePoints(a.points ?? pkg.manifest.rate.anchors); // by default the model's anchors: t = i / (anchors − 1)
     const hash = Array.from(pkg.hash.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
     let refine: Parameters<typeof encodeImage>[4] = {};
     let refineNote = '';
@@ -195,7 +200,7 @@ export async function runEval(a: EvalArgs, log: (s: string) => void = () => {}):
     });
     codecName = c.name;
     settingKey = 'quality';
-    settings = c.sweep(a.points);
+    settings = c.sweep(a.points ?? 8);
     const opts = Object.entries(c.options).filter(([k]) => k !== 'quality').map(([k, v]) => `${k} ${v}`).join(', ');
     description = `${c.name} via @jsquash (wasm) in Node, the app's encoder with ${opts}; quality swept; ${files.length} image(s).`;
     encodeDecode = async (im, q) => {
