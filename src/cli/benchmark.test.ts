@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchmarkRows, learnedCodecsIn, markdownTable, parseBenchArgs, summary } from './benchmark';
+import { benchmarkRows, learnedCodecsIn, markdownTable, parseBenchArgs, PHOTO_SETS, summary } from './benchmark';
 import type { EvalOutput } from './eval';
 import { CliError } from './node-io';
 
@@ -28,6 +28,19 @@ describe('benchmark', () => {
       expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(new Set(rows.map((r) => r.file)).size).toBe(24);
+  });
+
+  it('reads the 11 photos of the hard set (split hard) with the SHA-256 of their originals, none of them a benchmark or training file', () => {
+    const hard = PHOTO_SETS.hard;
+    const rows = benchmarkRows(hard.list, hard.split);
+    expect(rows.length).toBe(11);
+    for (const r of rows) expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const v2 = benchmarkRows(PHOTO_SETS.standard.list, 'train').concat(benchmarkRows());
+    const used = new Set(v2.map((r) => r.sha256));
+    expect(rows.filter((r) => used.has(r.sha256))).toEqual([]);
+    expect(new Set([hard.photos, hard.results, hard.table]).has(PHOTO_SETS.standard.results)).toBe(false);
+    expect(parseBenchArgs(['--set', 'hard']).set).toBe('hard');
+    expect(() => parseBenchArgs(['--set', 'kodak'])).toThrow(CliError);
   });
 
   it('checks its arguments', () => {

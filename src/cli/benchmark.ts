@@ -6,6 +6,8 @@
 //   npm run benchmark [-- --photos DIR] [--only mean-scale,avif] [--models DIR] [--points N] [--force]
 //   (learned codecs are sampled at each model's rate anchors unless --points N is given)
 //   npm run benchmark -- --prepare      # only the photos (bench/photos), for training's validation
+//   npm run benchmark -- --set hard     # the hard set (tools/train/lists/bench-hard.tsv) -> bench/results-hard/,
+//                                       # bench/benchmark-hard.md
 //
 // Writes bench/results/<codec>.json (CompressAI format, per-image points included, the app's "Import" reads them)
 // and bench/benchmark.md (BD-rate tables, PCHIP, against MozJPEG, WebP and AVIF), and prints the table. A result
@@ -34,9 +36,41 @@ import { argWalker, CliError, loadPackageDir, readImageFile, writePngFile } from
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const LIST = join(ROOT, 'tools/train/lists/photos-v2.tsv');
-export const PHOTOS_OUT = join(ROOT, 'bench/photos');
-const RESULTS = join(ROOT, 'bench/results');
-const TABLE = join(ROOT, 'bench/benchmark.md');
+
+/** A photo set the benchmark runs on: which rows of which list, where its photos are found and prepared, where
+ *  its results and table go. `standard` steers training; `hard` holds the kinds of photo the learned codecs find
+ *  hardest (grain, foliage, gravel, fabric, night), so that the standard set's numbers are read with them. */
+export interface PhotoSet {
+  list: string;
+  split: string;
+  /** Where the listed files are looked for (tools/train/fetch_data.py puts them in the first). */
+  sources: string[];
+  photos: string;
+  results: string;
+  table: string;
+  about: string;
+}
+
+export const PHOTO_SETS: Record<string, PhotoSet> = {
+  standard: {
+    list: LIST,
+    split: 'val',
+    sources: [join(ROOT, 'tools/train/data/val'), resolve(ROOT, '../shared/data/photos-v2')],
+    photos: join(ROOT, 'bench/photos'),
+    results: join(ROOT, 'bench/results'),
+    table: join(ROOT, 'bench/benchmark.md'),
+    about: 'tools/train/lists/photos-v2.tsv, split `val`, never trained on',
+  },
+  hard: {
+    list: join(ROOT, 'tools/train/lists/bench-hard.tsv'),
+    split: 'hard',
+    sources: [join(ROOT, 'tools/train/data/hard')],
+    photos: join(ROOT, 'bench/photos-hard'),
+    results: join(ROOT, 'bench/results-hard'),
+    table: join(ROOT, 'bench/benchmark-hard.md'),
+    about: 'the hard set, tools/train/lists/bench-hard.tsv: film grain and sensor noise, foliage, gravel, burlap, night cities, crowded streets; from the original files, never trained on',
+  },
+};
 /** Every learned codec of the registry (checkerboard too); the benchmark runs those with a package in --models. */
 const LEARNED: readonly string[] = LEARNED_CODECS.map((c) => c.id);
 const ANCHORS = ['jpeg', 'webp', 'avif'] as const;
@@ -52,6 +86,8 @@ export const ANCHOR_OPTIONS: Record<string, Record<string, string>> = {
 };
 
 interface Args {
+  /** Which photo set (PHOTO_SETS): standard (default) or hard. */
+  set: string;
   photos?: string;
   only?: string[];
   models: string;
@@ -63,11 +99,12 @@ interface Args {
 }
 
 export function parseBenchArgs(argv: readonly string[]): Args {
-  const a: Args = { models: join(ROOT, 'public/models'), force: false, prepare: false, threads: 1 };
+  const a: Args = { set: 'standard', models: join(ROOT, 'public/models'), force: false, prepare: false, threads: 1 };
   const args = argWalker(argv);
   const value = () => args.value();
   for (let k = args.next(); k !== undefined; k = args.next()) {
     if (k === '--photos') a.photos = value();
+    else if (k === '--set') a.set = value();
     else if (k === '--only') a.only = value().split(',');
     else if (k === '--models') a.models = resolve(value());
     else if (k === '--points') a.points = Number(value());
@@ -76,6 +113,7 @@ export function parseBenchArgs(argv: readonly string[]): Args {
     else if (k === '--prepare') a.prepare = true;
     else throw new CliError('usage', `unknown argument ${JSON.stringify(k)}.`);
   }
+  if (!(a.set in PHOTO_SETS)) throw new CliError('usage', `--set: unknown photo set ${JSON.stringify(a.set)} (${Object.keys(PHOTO_SETS).join(', ')}).`);
   const known = [...LEARNED, ...CLASSICAL_IDS] as readonly string[];
   for (const c of a.only ?? []) if (!known.includes(c)) throw new CliError('usage', `--only: unknown codec ${JSON.stringify(c)} (${known.join(', ')}).`);
   if (a.points !== undefined && !validPoints(a.points)) throw new CliError('usage', `--points must be an integer in 2 … 101.`);
@@ -84,8 +122,8 @@ export function parseBenchArgs(argv: readonly string[]): Args {
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
-/** The benchmark rows of the photo list: file name and SHA-256 of the stored photo. */
-export function benchmarkRows(list = LIST): { file: string; sha256: string }[] {
+/** The benchmark rows of a photo list: file name and SHA-256 of the stored photo. */
+export function benchmarkRows(list = LIST, split = 'val'): { file: string; sha256: string }[] {
   const [head, ...lines] = readFileSync(list, 'utf8').trim().split('\n').map((l) => l.split('\t'));
   const col = (n: string) => {
     const i = head.indexOf(n);
@@ -93,20 +131,24 @@ export function benchmarkRows(list = LIST): { file: string; sha256: string }[] {
     return i;
   };
   const [f, s, h] = [col('file'), col('split'), col('sha256')];
-  return lines.filter((l) => l[s] === 'val').map((l) => ({ file: l[f], sha256: l[h] }));
+  return lines.filter((l) => l[s] === split).map((l) => ({ file: l[f], sha256: l[h] }));
 }
 
 /** Prepares the benchmark PNGs (once) and returns their paths and a fingerprint of the set. */
-export async function preparePhotos(photos: string | undefined, log: (s: string) => void): Promise<{ files: string[]; fingerprint: string }> {
-  const rows = benchmarkRows();
-  const dirs = photos ? [resolve(photos)] : [join(ROOT, 'tools/train/data/val'), resolve(ROOT, '../shared/data/photos-v2')];
-  mkdirSync(PHOTOS_OUT, { recursive: true });
-  const sourcesFile = join(PHOTOS_OUT, 'SOURCES.tsv');
+export async function preparePhotos(
+  photos: string | undefined,
+  log: (s: string) => void,
+  set: PhotoSet = PHOTO_SETS.standard,
+): Promise<{ files: string[]; fingerprint: string }> {
+  const rows = benchmarkRows(set.list, set.split);
+  const dirs = photos ? [resolve(photos)] : set.sources;
+  mkdirSync(set.photos, { recursive: true });
+  const sourcesFile = join(set.photos, 'SOURCES.tsv');
   const done = new Map(existsSync(sourcesFile) ? readFileSync(sourcesFile, 'utf8').trim().split('\n').map((l) => l.split('\t') as [string, string]) : []);
   const files: string[] = [];
   const lines: string[] = [];
   for (const r of rows) {
-    const out = join(PHOTOS_OUT, r.file.replace(/\.[^.]+$/, '.png'));
+    const out = join(set.photos, r.file.replace(/\.[^.]+$/, '.png'));
     if (!(existsSync(out) && done.get(basename(out)) === r.sha256)) {
       const src = dirs.map((d) => join(d, r.file)).find((p) => existsSync(p));
       if (!src)
@@ -199,19 +241,20 @@ export function learnedCodecsIn(models: string): string[] {
 }
 
 export async function runBenchmark(a: Args, log: (s: string) => void): Promise<string> {
-  const { files, fingerprint } = await preparePhotos(a.photos, log);
+  const set = PHOTO_SETS[a.set];
+  const { files, fingerprint } = await preparePhotos(a.photos, log, set);
   // A candidate --models folder (anything but public/models) gets its own results, table and summary under
   // bench/results/candidates/ (git-ignored), so the shipped benchmark is never overwritten by it; the classical
   // anchors' results are shared.
   const candidate = resolve(a.models) !== resolve(ROOT, 'public/models');
-  const learnedDir = candidate ? join(RESULTS, 'candidates') : RESULTS;
+  const learnedDir = candidate ? join(set.results, 'candidates') : set.results;
   mkdirSync(learnedDir, { recursive: true });
   const learned = learnedCodecsIn(a.models);
   const wanted = a.only ?? [...learned, ...CLASSICAL_IDS];
   const results = new Map<string, BenchJson>();
   for (const id of [...learned, ...CLASSICAL_IDS]) {
     const isLearned = LEARNED.includes(id);
-    const file = join(isLearned ? learnedDir : RESULTS, `${id}.json`);
+    const file = join(isLearned ? learnedDir : set.results, `${id}.json`);
     const model = isLearned ? await modelInfo(join(a.models, id)) : undefined;
     const points = model ? (a.points ?? model.anchors) : CLASSICAL_POINTS;
     const options = ANCHOR_OPTIONS[id] ?? {};
@@ -236,7 +279,7 @@ export async function runBenchmark(a: Args, log: (s: string) => void): Promise<s
     }
   }
   const describe =
-    `RD Lab benchmark: ${files.length} photos (tools/train/lists/photos-v2.tsv, split \`val\`, never trained on), each scaled ` +
+    `RD Lab benchmark: ${files.length} photos (${set.about}), each scaled ` +
     `with Lanczos-3 to cover 768×512 (portraits 512×768) and centre-cropped: whole scenes at the standard test-set scale. ` +
     `Real file sizes, every file decoded again; PSNR and MS-SSIM on RGB, averaged per rate point over the photos. ` +
     `Learned codecs: onnxruntime-web's wasm backend in Node, t at ${a.points ? `${a.points} points 0 … 1` : "each model's rate anchors (t = i / (anchors − 1))"}. Classical: the app's encoders ` +
@@ -244,7 +287,8 @@ export async function runBenchmark(a: Args, log: (s: string) => void): Promise<s
     `(${classicalSettings()}), quality swept at ${CLASSICAL_POINTS} points. ` +
     `Made by \`npm run benchmark\`; per-image points in bench/results/.`;
   const md = markdownTable(results, describe);
-  writeFileSync(candidate ? join(learnedDir, 'benchmark.md') : TABLE, `# Benchmark${candidate ? ` of the candidate packages in ${a.models}` : ''}\n\n${md}`);
+  const title = `# Benchmark${a.set === 'standard' ? '' : ` (${a.set} set)`}${candidate ? ` of the candidate packages in ${a.models}` : ''}`;
+  writeFileSync(candidate ? join(learnedDir, 'benchmark.md') : set.table, `${title}\n\n${md}`);
   writeFileSync(join(learnedDir, 'summary.json'), JSON.stringify(summary(results, files.length, fingerprint), null, 1) + '\n');
   return md;
 }
@@ -270,8 +314,9 @@ async function main() {
     const args = parseBenchArgs(process.argv.slice(2));
     const log = (s: string) => process.stderr.write(s + '\n');
     if (args.prepare) {
-      const { files } = await preparePhotos(args.photos, log);
-      log(`${files.length} benchmark photos in ${PHOTOS_OUT}`);
+      const set = PHOTO_SETS[args.set];
+      const { files } = await preparePhotos(args.photos, log, set);
+      log(`${files.length} benchmark photos in ${set.photos}`);
     } else process.stdout.write(await runBenchmark(args, log));
   } catch (e) {
     process.stderr.write(`benchmark: ${(e as Error)?.message ?? e}\n`);

@@ -9,15 +9,19 @@ Two lists, both in tools/train/lists/:
   package=version), path at that source, original and stored size, licence, SHA-256 of the stored file. Each is
   the original downsampled (Lanczos) to a short side of 768 px and stored as JPEG quality 97, 4:4:4. The 24 `val`
   rows are the benchmark (`npm run benchmark`) and are never trained on.
+- bench-hard.tsv (11 photos, split `hard`): the benchmark's hard set (`npm run benchmark -- --set hard`): grain and
+  sensor noise, foliage, gravel, burlap, crowds of houses, night cities, from GitHub at a recorded commit. Kept as
+  the original files (SHA-256 of the original, byte-exact), never trained on, credited in the list.
 - debian-photos.tsv (59 photos inside Debian packages: package, path, size, licence), the first training set.
   Rows that photos-v2 also lists are skipped (4 of them are benchmark photos); the rest are downsampled the same
   way (Lanczos to short side 768 when larger) and join the training split.
 
-Output: tools/train/data/train/*.jpg, data/val/*.jpg (the benchmark photos at short side 768, as listed) and
-data/ATTRIBUTION.tsv (photo, split, source, path, licence). Every training photo is also compared with every
-benchmark photo (32x32 grey thumbnails, both flips): a near-duplicate (correlation > 0.95) is left out of training.
+Output: tools/train/data/train/*.jpg, data/val/*.jpg (the benchmark photos at short side 768, as listed),
+data/hard/* (the hard set's originals) and data/ATTRIBUTION.tsv (photo, split, source, path, licence). Every
+training photo is also compared with every benchmark photo of both sets (32x32 grey thumbnails, both flips): a
+near-duplicate (correlation > 0.95) is left out of training.
 
-With --local, files of photos-v2 are taken from that folder when their SHA-256 matches the list. From the sources,
+With --local (repeatable), listed files are taken from those folders when their SHA-256 matches the list. From the sources,
 GitHub files are read at the recorded commit (raw.githubusercontent.com) and Debian files with `apt-get download`
 + `dpkg-deb -x` (package resources inside Qt .rcc archives are unpacked here); the result is re-encoded as above,
 so its SHA-256 may differ from the list's by the JPEG encoder's version (reported, not an error) while the size must
@@ -172,25 +176,54 @@ def near_duplicate(t, val_thumbs):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--local", help="folder with photos-v2's files (e.g. ../shared/data/photos-v2)")
+    ap.add_argument("--local", action="append", default=[],
+                    help="folder with listed files (e.g. ../shared/data/photos-v2); repeat for more folders")
     ap.add_argument("--out", default=os.path.join(HERE, "data"))
     ap.add_argument("--no-debian-list", action="store_true", help="photos-v2 only (skip debian-photos.tsv)")
     args = ap.parse_args()
 
     v2 = read_tsv(os.path.join(LISTS, "photos-v2.tsv"))
+    hard = read_tsv(os.path.join(LISTS, "bench-hard.tsv"))
     old = [] if args.no_debian_list else read_tsv(os.path.join(LISTS, "debian-photos.tsv"))
-    for split in ("train", "val"):
+
+    def local_copy(r):
+        for d in args.local:
+            p = os.path.join(d, r["file"])
+            if os.path.exists(p) and sha256(p) == r["sha256"]:
+                return p
+        return None
+
+    for split in ("train", "val", "hard"):
         os.makedirs(os.path.join(args.out, split), exist_ok=True)
     attribution, val_thumbs, dropped = [], {}, []
 
     with tempfile.TemporaryDirectory() as tmp:
         deb = Debian(tmp)
+        # The hard set: the original files, byte-exact (a source that changed is an error, not a re-encode).
+        for r in hard:
+            dst = os.path.join(args.out, "hard", r["file"])
+            if not (os.path.exists(dst) and sha256(dst) == r["sha256"]):
+                local = local_copy(r)
+                if local:
+                    shutil.copyfile(local, dst)
+                else:
+                    with open(dst + ".tmp", "wb") as f:
+                        f.write(github(r["source"], r["path"]))
+                    if sha256(dst + ".tmp") != r["sha256"]:
+                        os.remove(dst + ".tmp")
+                        raise SystemExit(f"{r['file']}: the file at {r['source']} {r['path']} is not the listed one")
+                    os.replace(dst + ".tmp", dst)
+                print(f"[fetch] hard: {r['file']}", flush=True)
+            img = Image.open(dst)
+            img.draft("RGB", (img.width // 8, img.height // 8))  # a thumbnail is all the comparison needs
+            val_thumbs[r["file"]] = thumb(img.convert("RGB"))
+            attribution.append((r["file"], "hard", r["source"], r["path"], f"{r['license']}; {r['credit']}"))
         # Benchmark photos first: every training photo is checked against them.
         for r in sorted(v2, key=lambda r: r["split"] != "val"):
             dst = os.path.join(args.out, r["split"], r["file"])
             if not os.path.exists(dst):
-                local = os.path.join(args.local, r["file"]) if args.local else None
-                if local and os.path.exists(local) and sha256(local) == r["sha256"]:
+                local = local_copy(r)
+                if local:
                     shutil.copyfile(local, dst)
                 else:
                     raw = github(r["source"], r["path"]) if r["source_kind"] == "github" else deb.read(r["source"], r["path"])
@@ -239,7 +272,8 @@ def main():
     for name, which, c in dropped:
         print(f"[fetch] left out of training: {name} (correlation {c:.3f} with benchmark photo {which})")
     n_val = sum(1 for a in attribution if a[1] == "val")
-    print(f"[fetch] done: {len(attribution) - n_val} train, {n_val} val (benchmark) -> {args.out}")
+    n_hard = sum(1 for a in attribution if a[1] == "hard")
+    print(f"[fetch] done: {len(attribution) - n_val - n_hard} train, {n_val} val (benchmark), {n_hard} hard -> {args.out}")
     if n_val != 24:
         sys.exit(f"the benchmark needs its 24 photos, found {n_val}")
 
