@@ -32,6 +32,7 @@ from package_io import MODELS_DIR, int_layers, interp_gain, model_hash, read_pac
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 BENCH = os.path.join(REPO, "bench", "results")
+BENCH_HARD = os.path.join(REPO, "bench", "results-hard")  # npm run benchmark -- --set hard
 from models import Z_CLAMP  # noqa: E402
 
 
@@ -368,7 +369,7 @@ BD-rate (PCHIP; negative = fewer bits than the anchor at equal quality):
 {bd_rows}
 
 {status_line(manifest['name'], bd)}
-
+{hard_text(val)}
 Anchors, the app's own encoders with its defaults:
 {anchors}
 
@@ -411,6 +412,35 @@ def anchor_curves():
     return "\n".join(out)
 
 
+def hard_set_validation(name, manifest):
+    """BD-rates on the hard set (bench/results-hard/summary.json) when it has results of these weights, else None."""
+    path = os.path.join(BENCH_HARD, "summary.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        summary = json.load(f)
+    c = summary["codecs"].get(name)
+    if not c or (c.get("stamp") or {}).get("codec") != model_hash(manifest):
+        print(f"[eval] {name}: no hard-set results of these weights (npm run benchmark -- --set hard --only {name})")
+        return None
+    r = c["results"]
+    return {"photos": summary["photos"], "bd_rate": {a: c["bd_rate"][a] for a in ANCHORS if a in c["bd_rate"]},
+            "bpp": [round(min(r["bpp"]), 4), round(max(r["bpp"]), 4)],
+            "psnr-rgb": [round(min(r["psnr-rgb"]), 3), round(max(r["psnr-rgb"]), 3)]}
+
+
+def hard_text(val):
+    h = val.get("hard")
+    if not h:
+        return ""
+    cells = ", ".join(f"{ANCHOR_NAMES[a]} {h['bd_rate'][a]['psnr']:+.1f} % (MS-SSIM {h['bd_rate'][a]['ms-ssim']:+.1f} %)"
+                      for a in ANCHORS if a in h["bd_rate"])
+    return (f"\n**The hard set** (`npm run benchmark -- --set hard`, [bench/benchmark-hard.md](../../../bench/benchmark-hard.md)): "
+            f"{h['photos']} photos of the kinds learned codecs find hardest (film grain and sensor noise, foliage, gravel, "
+            f"burlap, night cities), framed the same way, never trained on: {h['bpp'][0]:.3f}–{h['bpp'][1]:.3f} bpp, "
+            f"{h['psnr-rgb'][0]:.2f}–{h['psnr-rgb'][1]:.2f} dB; BD-rate (PSNR) vs {cells}.\n")
+
+
 def benchmark_validation(name, manifest):
     """The package's validation block from bench/results/summary.json, checked to be of these weights."""
     path = os.path.join(BENCH, "summary.json")
@@ -446,6 +476,9 @@ def main():
         manifest, _ = read_package(d)
         if not args.cards_only:
             manifest["validation"] = benchmark_validation(name, manifest)
+            hard = hard_set_validation(name, manifest)
+            if hard:
+                manifest["validation"]["hard"] = hard
             with open(os.path.join(d, "manifest.json"), "w") as f:
                 json.dump(manifest, f, indent=1)
         has_plot = plot_training(name, os.path.join(d, "training.png"), plot_marks(manifest))
