@@ -134,10 +134,11 @@ def extend_levels(sd, levels):
 def match_scales(net, m_old, imgs):
     """Start each new channel's scale index at the Gaussian scale of its latents (std over a few benchmark photos
     at t = 0.5), so what they carry at first costs what a matched prior would charge."""
-    ys = [net.g_a(im.float().div(255).unsqueeze(0)) * net.gain.gain(torch.tensor([0.5])) for im in imgs]
-    std = torch.cat([y[0, m_old:].flatten(1) for y in ys], 1).std(1)
-    idx = ((NUM_SCALES - 1) * torch.log(std.clamp(min=SCALE_MIN) / SCALE_MIN) / math.log(SCALE_MAX / SCALE_MIN)).round()
-    net.scale_head.conv.bias[m_old:] = idx.clamp(0, NUM_SCALES - 1)
+    with torch.no_grad():  # a change of the weights, not a step of training
+        ys = [net.g_a(im.float().div(255).unsqueeze(0)) * net.gain.gain(torch.tensor([0.5])) for im in imgs]
+        std = torch.cat([y[0, m_old:].flatten(1) for y in ys], 1).std(1)
+        idx = ((NUM_SCALES - 1) * torch.log(std.clamp(min=SCALE_MIN) / SCALE_MIN) / math.log(SCALE_MAX / SCALE_MIN)).round()
+        net.scale_head.conv.bias[m_old:] = idx.clamp(0, NUM_SCALES - 1)
     return std
 
 

@@ -61,6 +61,20 @@ class Widen(unittest.TestCase):
         _, a, b = self.run_both(24, 12)
         self.assertLess((a["x_hat"] - b["x_hat"]).abs().max().item(), 1e-5)
 
+    def test_new_latents_get_the_scale_of_what_they_carry(self):
+        """match_scales (widen.py --m) sets each new channel's scale index from its latents' spread, in place on a
+        model whose parameters require gradients, and leaves the old channels' as they were."""
+        import widen
+        from models import NUM_SCALES, SCALE_MAX, SCALE_MIN
+        new, _, _ = self.run_both(16, 12)
+        before = new.scale_head.conv.bias.detach().clone()
+        std = widen.match_scales(new, 8, [torch.randint(0, 256, (3, 64, 64), dtype=torch.uint8)])
+        after = new.scale_head.conv.bias.detach()
+        self.assertTrue(torch.equal(after[:8], before[:8]))
+        scale = SCALE_MIN * (SCALE_MAX / SCALE_MIN) ** (after[8:] / (NUM_SCALES - 1))  # the index's scale
+        ratio = scale / std.clamp(min=SCALE_MIN)
+        self.assertTrue(torch.all((ratio > 0.9) & (ratio < 1.1)), ratio)
+
 
 if __name__ == "__main__":
     unittest.main()
