@@ -55,10 +55,13 @@ def widen_cols(w, extra, scale=0.0):
 GEN = torch.Generator().manual_seed(0)
 
 
-def widen_state(sd, m_old, m_new):
+def widen_state(sd, m_old, m_new, spread=0.01):
+    """New latent channels: the analysis' new rows at `spread` times its existing rows' spread (0.01: the new
+    latents round to 0 and the output is unchanged to 1e-5; larger: they carry symbols from the start, at a cost in
+    bits, and the output moves by what the synthesis' tiny reading weights make of them)."""
     e = m_new - m_old
     sd = dict(sd)
-    sd["g_a.6.weight"] = widen_rows(sd["g_a.6.weight"], e, 0.01)
+    sd["g_a.6.weight"] = widen_rows(sd["g_a.6.weight"], e, spread)
     sd["g_a.6.bias"] = torch.cat([sd["g_a.6.bias"], torch.zeros(e)])
     # tiny, not zero: the new latents round to 0 at first, so only this path gives the analysis rows a gradient
     sd["g_s.0.conv.weight"] = widen_cols(sd["g_s.0.conv.weight"], e, 0.01)
@@ -150,6 +153,9 @@ def main():
                     help="--m and --nt: mean-scale or hyperprior; --levels: any")
     ap.add_argument("--m", type=int, help="new number of latent channels")
     ap.add_argument("--nt", type=int, help="new number of the transforms' inner channels (the entropy model keeps N)")
+    ap.add_argument("--m-spread", type=float, default=0.01,
+                    help="--m: the new analysis rows' spread relative to the existing rows' (0.01: the new latents "
+                         "round to 0 at first and learn slowly; 0.3: they carry symbols from the first step)")
     ap.add_argument("--levels", type=int, help="more rate anchors above the top one (extend_levels): 9 puts t = 1 at "
                     "lambda 0.164 (CompressAI's q8 is 0.18)")
     ap.add_argument("--run", required=True)
@@ -179,7 +185,7 @@ def main():
     if n_new > n_old:
         sd = widen_inner(sd, n_old, n_new)
     if m_new > m_old:
-        sd = widen_state(sd, m_old, m_new)
+        sd = widen_state(sd, m_old, m_new, args.m_spread)
     if l_new > l_old:
         sd = extend_levels(sd, l_new)
     new.set_levels(l_new)

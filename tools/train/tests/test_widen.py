@@ -61,6 +61,19 @@ class Widen(unittest.TestCase):
         _, a, b = self.run_both(24, 12)
         self.assertLess((a["x_hat"] - b["x_hat"]).abs().max().item(), 1e-5)
 
+    def test_the_new_rows_spread(self):
+        """widen_state's spread: the new analysis rows at that fraction of the old rows' spread; the synthesis reads
+        them with tiny weights either way."""
+        import widen
+        sd = self.old.state_dict()
+        w = sd["g_a.6.weight"]
+        for spread in (0.01, 0.12):
+            new = widen.widen_state(sd, 8, 40, spread)["g_a.6.weight"]
+            self.assertTrue(torch.equal(new[:8], w))
+            ratio = (new[8:].std() / w.std()).item()
+            self.assertGreater(ratio, 0.8 * spread)
+            self.assertLess(ratio, 1.2 * spread)
+
     def test_new_latents_get_the_scale_of_what_they_carry(self):
         """match_scales (widen.py --m) sets each new channel's scale index from its latents' spread, in place on a
         model whose parameters require gradients, and leaves the old channels' as they were."""
