@@ -155,7 +155,7 @@ def main():
     ap.add_argument("--nt", type=int, help="new number of the transforms' inner channels (the entropy model keeps N)")
     ap.add_argument("--m-spread", type=float, default=0.01,
                     help="--m: the new analysis rows' spread relative to the existing rows' (0.01: the new latents "
-                         "round to 0 at first and learn slowly; 0.3: they carry symbols from the first step)")
+                         "round to 0 at first and learn slowly; 0.12: +5 % bits at t = 1, symbols from the first step)")
     ap.add_argument("--levels", type=int, help="more rate anchors above the top one (extend_levels): 9 puts t = 1 at "
                     "lambda 0.164 (CompressAI's q8 is 0.18)")
     ap.add_argument("--run", required=True)
