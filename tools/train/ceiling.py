@@ -18,7 +18,6 @@ for how much a code that wide keeps. Prints JSON.
 import argparse
 import glob
 import json
-import math
 import os
 import sys
 
@@ -28,15 +27,16 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from metrics import psnr  # noqa: E402
+
 BENCH = os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench")
 SETS = {"standard": "photos", "hard": "photos-hard"}
 
 
 def psnr8(a, b):
-    """PSNR of b against a (floats in [0, 1]), b rounded to 8 bits as a decoder writes it."""
-    b = np.clip(np.round(b * 255) / 255, 0, 1)
-    mse = float(((a - b) ** 2).mean())
-    return 10 * math.log10(1 / mse) if mse > 0 else float("inf")
+    """PSNR of b against a (floats in [0, 1], a of an 8-bit image), b rounded to 8 bits as a decoder writes it."""
+    to8 = lambda v: np.clip(np.round(v * 255), 0, 255).astype(np.uint8)  # noqa: E731
+    return psnr(to8(a), to8(b))
 
 
 def blocks_of(img, k=16):
@@ -60,12 +60,9 @@ def pca_psnr(images, widths, k=16):
 
 
 def load_model(args):
-    from train import build, weights_of
     if args.ckpt:
-        ck = torch.load(args.ckpt, map_location="cpu", weights_only=False)
-        a = ck["args"]
-        net = build(args.model, a["n"], a["m"], a["nz"], a.get("nt"))
-        net.load_state_dict(weights_of(ck))
+        from export import load_checkpoint
+        net, _ = load_checkpoint(args.model, args.ckpt)
     else:
         from package_io import MODELS_DIR, read_package, torch_model_from_package
         manifest, T = read_package(os.path.join(MODELS_DIR, args.model))

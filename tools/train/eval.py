@@ -412,16 +412,24 @@ def anchor_curves():
     return "\n".join(out)
 
 
-def hard_set_validation(name, manifest):
-    """BD-rates on the hard set (bench/results-hard/summary.json) when it has results of these weights, else None."""
-    path = os.path.join(BENCH_HARD, "summary.json")
+def summary_entry(results_dir, name, manifest):
+    """(summary, the codec's entry) from a benchmark's summary.json; a missing file is (None, None), an entry that
+    is not of these weights (its stamp is another model hash) is (summary, None)."""
+    path = os.path.join(results_dir, "summary.json")
     if not os.path.exists(path):
-        return None
+        return None, None
     with open(path) as f:
         summary = json.load(f)
     c = summary["codecs"].get(name)
-    if not c or (c.get("stamp") or {}).get("codec") != model_hash(manifest):
-        print(f"[eval] {name}: no hard-set results of these weights (npm run benchmark -- --set hard --only {name})")
+    return summary, c if c and (c.get("stamp") or {}).get("codec") == model_hash(manifest) else None
+
+
+def hard_set_validation(name, manifest):
+    """BD-rates on the hard set (bench/results-hard/summary.json) when it has results of these weights, else None."""
+    summary, c = summary_entry(BENCH_HARD, name, manifest)
+    if not c:
+        if summary:
+            print(f"[eval] {name}: no hard-set results of these weights (npm run benchmark -- --set hard --only {name})")
         return None
     r = c["results"]
     return {"photos": summary["photos"], "bd_rate": {a: c["bd_rate"][a] for a in ANCHORS if a in c["bd_rate"]},
@@ -443,15 +451,11 @@ def hard_text(val):
 
 def benchmark_validation(name, manifest):
     """The package's validation block from bench/results/summary.json, checked to be of these weights."""
-    path = os.path.join(BENCH, "summary.json")
-    if not os.path.exists(path):
-        raise SystemExit(f"[eval] no {path}: run `npm run benchmark` first")
-    with open(path) as f:
-        summary = json.load(f)
-    c = summary["codecs"].get(name)
-    want = model_hash(manifest)
-    if not c or (c.get("stamp") or {}).get("codec") != want:
-        raise SystemExit(f"[eval] the benchmark has no results for {name} with model hash {want[:12]}…: "
+    summary, c = summary_entry(BENCH, name, manifest)
+    if not summary:
+        raise SystemExit(f"[eval] no {os.path.join(BENCH, 'summary.json')}: run `npm run benchmark` first")
+    if not c:
+        raise SystemExit(f"[eval] the benchmark has no results for {name} with model hash {model_hash(manifest)[:12]}…: "
                          f"run `npm run benchmark -- --only {name}` first")
     r = c["results"]
     with open(os.path.join(BENCH, f"{name}.json")) as f:

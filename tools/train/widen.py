@@ -162,7 +162,8 @@ def main():
     ap.add_argument("--check", action="store_true", help="compare old and new on the benchmark photos first")
     args = ap.parse_args()
 
-    if os.path.isdir(args.src):  # a package: its weights, step count and history, as train.py continues it
+    from_package = os.path.isdir(args.src)
+    if from_package:  # a package: its weights, step count and history, as train.py continues it
         from package_io import checkpoint_from_package
         ck = checkpoint_from_package(args.src, args.model)
     else:
@@ -208,7 +209,7 @@ def main():
 
     run_dir = os.path.join(RUNS, args.run)
     os.makedirs(run_dir, exist_ok=True)
-    if os.path.isdir(args.src):  # the package's training logs, so that the run's plots keep the whole history
+    if from_package:  # the package's training logs, so that the run's plots keep the whole history
         from package_io import copy_logs
         copy_logs(os.path.join(HERE, "logs", args.model), run_dir, overwrite=False)
     # weights only: the optimizer state and the moving average are of the old shapes (train.py starts both afresh)
