@@ -92,6 +92,9 @@ class LearnedCodec(nn.Module):
         self.g_s = synthesis(self.nt, m)
         self.gain = GainUnits(m, anchor_lambdas())
         self.bf16 = False  # train.py --bf16: the transforms' inner layers in bfloat16 (see transform())
+        # train.py --holiday: a weight per latent channel on its bits in the loss (None: all 1); training only, so
+        # that new channels (widen.py --m) learn to carry something before they pay for it
+        self.rate_weight = None
 
     def set_levels(self, levels):
         """Rebuild the rate-dependent parts for `levels` anchors (anchor_lambdas), on the model's device, to load
@@ -197,7 +200,10 @@ class Hyperprior(LearnedCodec):
         centred = y if mu is None else y - mu
         y_noisy = centred + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else torch.round(centred)
         y_hat = round_ste(centred) + (0 if mu is None else mu)
-        return {"y_hat": y_hat, "bits_y": bits(gaussian_likelihood(y_noisy, scale)).sum((1, 2, 3)),
+        b = bits(gaussian_likelihood(y_noisy, scale))
+        if self.rate_weight is not None:
+            b = b * self.rate_weight.view(1, -1, 1, 1)
+        return {"y_hat": y_hat, "bits_y": b.sum((1, 2, 3)),
                 "bits_z": bits(self.z_density.likelihood(z_noisy)).sum((1, 2, 3))}
 
 

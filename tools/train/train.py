@@ -169,6 +169,30 @@ def trim_logs(run_dir, step):
                   flush=True)
 
 
+def freeze_all_but_new(net, m0):
+    """--only-new: train only the new latent channels' slices (channels m0 and up of the tensors widen_state()
+    widened, widen.NEW_M_SLICES): every other parameter is frozen, and the old slices of the widened ones get a zero
+    gradient (so Adam never moves them)."""
+    from widen import NEW_M_SLICES  # noqa: E402  (widen imports this module)
+    trained = []
+    for name, p in net.named_parameters():
+        dim = NEW_M_SLICES.get(name)
+        if dim is None:
+            p.requires_grad_(False)
+            continue
+        mask = torch.zeros_like(p)
+        mask.narrow(dim, m0, p.shape[dim] - m0).fill_(1)
+        p.register_hook(lambda grad, mask=mask: grad * mask)
+        trained.append(name)
+    return trained
+
+
+def holiday_weight(steps, holiday):
+    """--holiday: the weight on the new channels' bits after `steps` steps of this invocation: 0 for `holiday`
+    steps, then rising linearly to 1 over as many more."""
+    return min(1.0, max(0.0, (steps - holiday) / holiday)) if holiday > 0 else 1.0
+
+
 def limit_openblas(n):
     """Debian's torch calls a pthreads OpenBLAS (GDN's matrix products) whose own pool ignores set_num_threads: with
     --threads 1 its second thread spun in sched_yield at ~13 % of a core per run (seen with gdb). Cap it too."""
@@ -206,6 +230,14 @@ def main():
     ap.add_argument("--ema", type=float, default=0.999, help="keep an exponential moving average of the weights with "
                     "this decay (0 = off): validation and export use it (checkpoint key 'ema'); training goes on "
                     "from the raw weights")
+    ap.add_argument("--new-from", type=int, help="the latent channels from this one on are new (a widen.py --m run): "
+                    "what --only-new and --holiday act on")
+    ap.add_argument("--only-new", action="store_true", help="train only the new latent channels' slices "
+                    "(freeze_all_but_new); everything else stays as it is")
+    ap.add_argument("--holiday", type=int, default=0, help="the new latent channels' bits count 0 in the loss for this "
+                    "many steps of this invocation, then rise to full weight over as many more (holiday_weight)")
+    ap.add_argument("--fresh-optimizer", action="store_true", help="resume a checkpoint's weights with a new Adam "
+                    "state, warm-up and moving average (after an --only-new phase)")
     ap.add_argument("--init-from", help="checkpoint of another architecture to copy matching tensors from")
     ap.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all cores)")
     ap.add_argument("--bf16", action="store_true",
@@ -258,16 +290,16 @@ def main():
         bursts = ck.get("bursts", [])
         bf16_steps = ck.get("bf16_steps", [])
         density_fits = ck.get("density_fits", [])
-        if "opt" in ck:
+        if "opt" in ck and not args.fresh_optimizer:
             opt.load_state_dict(ck["opt"])
             widen_opt_state(opt)
             opt_from = ck.get("opt_from", 0)
             g.set_state(ck["rng"])
             print(f"[train] resumed {ckpt_path} at step {step}", flush=True)
-        else:  # a weights-only checkpoint (gpu_import.py): fresh optimizer, warm-up from here
+        else:  # a weights-only checkpoint (gpu_import.py), or --fresh-optimizer: fresh optimizer, warm-up from here
             opt_from = step
             g.manual_seed(args.seed + step)  # new crops, not a replay of the run's first ones
-            print(f"[train] continued the weights-only {ckpt_path} at step {step} (fresh optimizer)", flush=True)
+            print(f"[train] continued the weights of {ckpt_path} at step {step} (fresh optimizer)", flush=True)
     else:
         from package_io import copy_logs, load_package_into  # noqa: E402  (only needed here)
         src = args.init_from
@@ -314,7 +346,13 @@ def main():
                    tmp)
         os.replace(tmp, ckpt_path)
 
-    ema = Ema(net, args.ema, ck.get("ema"), ck.get("ema_n", 0)) if args.ema > 0 and os.path.exists(ckpt_path) else (
+    if (args.only_new or args.holiday) and not (args.new_from and 0 < args.new_from < args.m):
+        raise SystemExit("--only-new and --holiday need --new-from between 0 and --m")
+    if args.only_new:
+        print(f"[train] --only-new: training {', '.join(freeze_all_but_new(net, args.new_from))} "
+              f"(channels {args.new_from}+)", flush=True)
+    resume_ema = os.path.exists(ckpt_path) and not args.fresh_optimizer
+    ema = Ema(net, args.ema, ck.get("ema"), ck.get("ema_n", 0)) if args.ema > 0 and resume_ema else (
         Ema(net, args.ema) if args.ema > 0 else None)
     ema_net = None
     if ema:
@@ -365,7 +403,11 @@ def main():
         lr = base_lr * min(1.0, (since + 1) / args.warmup) if since < args.warmup else base_lr
         for pg in opt.param_groups:
             pg["lr"] = lr
+        if args.holiday:
+            net.rate_weight = torch.ones(args.m, device=device)
+            net.rate_weight[args.new_from:] = holiday_weight(step - step0, args.holiday)
         out = net.rd(x, t)
+        net.rate_weight = None
         lam = net.gain.lam(t)
         mse = torch.mean((out["x_hat"] - x) ** 2, dim=(1, 2, 3))
         loss = torch.mean(lam * 255 ** 2 * mse + out["bpp"])

@@ -6,6 +6,11 @@ without changing what it computes.
     nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-m192 --m 192 --bf16 ...
     /usr/bin/python3 tools/train/widen.py --from tools/train/runs/ms-ft/ckpt.pt --nt 128 --run ms-nt128 --check
     /usr/bin/python3 tools/train/widen.py --from public/models/mean-scale --nt 128 --run ms-nt128   # what ships
+    # new latents fitted to what the old code loses, read first with the rest frozen and without rate, then joint:
+    /usr/bin/python3 tools/train/widen.py --from public/models/mean-scale --m 192 --m-init residual --run ms-m192r
+    nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-m192r --m 192 --new-from 128 \
+        --only-new --holiday 300 --bf16 --ema 0 --lr 5e-4 --warmup 50 --max-steps 46404 --threads 2
+    nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-m192r --m 192 --fresh-optimizer ...
     nice -n 19 /usr/bin/python3 tools/train/train.py --model mean-scale --run ms-nt128 --nt 128 --bf16 ...
 
 The transforms' inner channels Nt (analysis and synthesis alike; the entropy model keeps its width N): each layer gets new
@@ -54,6 +59,12 @@ def widen_cols(w, extra, scale=0.0):
 
 GEN = torch.Generator().manual_seed(0)
 
+# The tensors widen_state() widens for new latent channels, and the dimension in each that indexes the latents:
+# what train.py --only-new trains (their new slices) while everything else stays as it was.
+NEW_M_SLICES = {"g_a.6.weight": 0, "g_a.6.bias": 0, "g_s.0.conv.weight": 1, "gain.log_gain": 1,
+                "gain.log_inv_gain": 1, "h_a.0.weight": 1, "scale_head.conv.weight": 0, "scale_head.conv.bias": 0,
+                "mean_head.2.weight": 0, "mean_head.2.bias": 0}
+
 
 def widen_state(sd, m_old, m_new, spread=0.01):
     """New latent channels: the analysis' new rows at `spread` times its existing rows' spread (0.01: the new
@@ -76,6 +87,67 @@ def widen_state(sd, m_old, m_new, spread=0.01):
         sd["mean_head.2.weight"] = widen_rows(sd["mean_head.2.weight"], e, 0.0)
         sd["mean_head.2.bias"] = torch.cat([sd["mean_head.2.bias"], torch.zeros(e)])
     return sd
+
+
+def ridge(feats, target, alpha=1e-3):
+    """(W, b) with feats @ W + b ~ target in least squares, with an intercept and an L2 penalty of alpha times the
+    mean diagonal of the centred Gram matrix on W; float64."""
+    f, t = feats.double(), target.double()
+    fm, tm = f.mean(0), t.mean(0)
+    fc = f - fm
+    a = fc.T @ fc
+    a += alpha * a.diagonal().mean() * torch.eye(a.shape[0], dtype=a.dtype)
+    w = torch.linalg.solve(a, fc.T @ (t - tm))
+    return w, tm - fm @ w
+
+
+@torch.no_grad()
+def residual_init(net, m_old, crops, noise_share=0.3, alpha=1e-3):
+    """Start the new latent channels on what the old code loses (--m-init residual), not on noise that the rate
+    then kills before the synthesis can learn to read it (NOTES, session 7):
+
+    - the residual x - x_hat at t = 1 (the new channels still 0) in 16x16x3 blocks, one per latent;
+    - its principal directions, the top (M_new - M_old) of them, and each block's coefficients c on them;
+    - a ridge regression from the 5x5 patches of the analysis' last features (what its last layer reads, the
+      same unfold order as the convolution's weights) to c: the new rows and biases;
+    - scaled per channel so that at t = 1 a quantisation step in c is 1/k, with k such that rounding all new
+      coefficients adds noise_share of the old code's MSE (e / (12 k^2 768) = noise_share * MSE).
+
+    The synthesis reads the new channels with zero weights (the output stays the old one); train.py --only-new
+    --holiday then teaches it to. Returns what the regression found, on a held-out fifth of the blocks."""
+    import torch.nn.functional as F
+    e = net.m - m_old
+    t1 = torch.ones(1)
+    net.eval()
+    feats, blocks = [], []
+    for x in crops:
+        h = net.g_a[:-1](x)
+        r = x - net.rd(x, t1, noise=False)["x_hat"]
+        blocks.append(F.unfold(r, 16, stride=16).transpose(1, 2).reshape(-1, 3 * 256))
+        feats.append(F.unfold(h, 5, padding=2, stride=2).transpose(1, 2).reshape(-1, h.shape[1] * 25))
+    blocks, feats = torch.cat(blocks).double(), torch.cat(feats).double()
+    mse = float((blocks ** 2).mean())
+    centred = blocks - blocks.mean(0)
+    evals, evecs = torch.linalg.eigh(centred.T @ centred / len(centred))
+    basis = evecs[:, -e:].flip(1)  # the top e directions, largest first
+    c = centred @ basis
+    k = len(c) * 4 // 5
+    w, b = ridge(feats[:k], c[:k], alpha)
+    held = c[k:]
+    r2 = 1 - ((feats[k:] @ w + b - held) ** 2).sum(0) / ((held - held.mean(0)) ** 2).sum(0)
+    w, b = ridge(feats, c, alpha)
+    step = math.sqrt(e / (12 * 768 * noise_share * mse))
+    scale = step / net.gain.gain(t1)[0, m_old:, 0, 0].double()  # the new channels' gain at t = 1
+    last = net.g_a[-1]
+    last.weight[m_old:] = (w.T * scale[:, None]).to(last.weight.dtype).view(e, *last.weight.shape[1:])
+    last.bias[m_old:] = (b * scale).to(last.bias.dtype)
+    net.g_s[0].conv.weight[:, m_old:] = 0
+    total = float(evals.sum())
+    kept = float(evals.flip(0)[:e].sum())
+    explained = float((r2.clamp(min=0) * evals.flip(0)[:e]).sum())
+    return {"blocks": len(c), "mse": mse, "pca_share": kept / total, "explained_share": explained / total,
+            "r2_first": r2[:8].tolist(), "r2_mean": float(r2.mean()), "step": step,
+            "gain_if_decoded_db": -10 * math.log10(1 - explained / total)}
 
 
 def widen_gdn(sd, key, extra, diag=0.1):
@@ -156,6 +228,11 @@ def main():
     ap.add_argument("--m-spread", type=float, default=0.01,
                     help="--m: the new analysis rows' spread relative to the existing rows' (0.01: the new latents "
                          "round to 0 at first and learn slowly; 0.12: +5 % bits at t = 1, symbols from the first step)")
+    ap.add_argument("--m-init", choices=["spread", "residual"], default="spread",
+                    help="--m: the new analysis rows at random (--m-spread), or fitted to what the old code loses at "
+                         "t = 1 (residual_init, on --init-crops training crops; the synthesis then reads them with "
+                         "zero weights: train with --only-new --holiday first)")
+    ap.add_argument("--init-crops", type=int, default=96, help="--m-init residual: 256x256 training crops to fit on")
     ap.add_argument("--levels", type=int, help="more rate anchors above the top one (extend_levels): 9 puts t = 1 at "
                     "lambda 0.164 (CompressAI's q8 is 0.18)")
     ap.add_argument("--run", required=True)
@@ -196,6 +273,14 @@ def main():
         raise SystemExit(f"cannot widen: missing {sorted(missing)}, shapes differ for {bad}")
     new.load_state_dict(sd)
     imgs = benchmark_val()[1][:4]
+    if m_new > m_old and args.m_init == "residual":
+        from data import CropSampler, load_split
+        crops = CropSampler(load_split("train")[1], 256, torch.Generator().manual_seed(7), scale=(384, 768))
+        rep = residual_init(new, m_old, [crops.batch(1) for _ in range(args.init_crops)])
+        print(f"[widen] residual init on {rep['blocks']} blocks: the top {m_new - m_old} directions hold "
+              f"{100 * rep['pca_share']:.1f} % of the residual, the regression explains {100 * rep['explained_share']:.1f} % "
+              f"(held out; R² {rep['r2_mean']:.2f} mean, first {', '.join(f'{v:.2f}' for v in rep['r2_first'][:4])}): "
+              f"+{rep['gain_if_decoded_db']:.2f} dB at t = 1 if decoded exactly; step 1/{rep['step']:.1f}", flush=True)
     if m_new > m_old:
         std = match_scales(new, m_old, imgs)
         print(f"[widen] new channels' latent std at t = 0.5: {std.min():.3f} … {std.max():.3f}")

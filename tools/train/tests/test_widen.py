@@ -89,6 +89,104 @@ class Widen(unittest.TestCase):
         self.assertTrue(torch.all((ratio > 0.9) & (ratio < 1.1)), ratio)
 
 
+@unittest.skipIf(torch is None, "torch not installed")
+class GrowNewLatents(unittest.TestCase):
+    """widen.py --m-init residual and train.py --only-new / --holiday: the new latent channels start on what the
+    old code loses, learn to be read before they pay for bits, and nothing else moves meanwhile."""
+
+    def setUp(self):
+        import widen
+        from train import build
+        torch.manual_seed(0)
+        old = build("mean-scale", 16, 8, 8)
+        self.old = old
+        self.new = build("mean-scale", 16, 12, 8)
+        self.new.load_state_dict(widen.widen_state(old.state_dict(), 8, 12))
+        g = torch.Generator().manual_seed(3)
+        # smooth random images (upsampled noise) so the tiny untrained code leaves a structured residual
+        self.crops = [torch.nn.functional.interpolate(torch.rand(1, 3, 16, 16, generator=g), size=(64, 64),
+                                                      mode="bilinear", align_corners=False) for _ in range(24)]
+
+    def test_ridge_is_least_squares(self):
+        import numpy as np
+        import widen
+        g = torch.Generator().manual_seed(1)
+        f = torch.randn(200, 6, generator=g, dtype=torch.float64)
+        t = f @ torch.randn(6, 3, generator=g, dtype=torch.float64) + 0.7 + 0.01 * torch.randn(200, 3, generator=g, dtype=torch.float64)
+        w, b = widen.ridge(f, t, alpha=0.0)
+        a = np.hstack([f.numpy(), np.ones((200, 1))])
+        sol = np.linalg.lstsq(a, t.numpy(), rcond=None)[0]
+        np.testing.assert_allclose(w.numpy(), sol[:6], atol=1e-9)
+        np.testing.assert_allclose(b.numpy(), sol[6], atol=1e-9)
+
+    def test_residual_init_reads_the_residual_and_keeps_the_output(self):
+        """The new latents at t = 1 follow the residual's first principal coefficient (computed here with numpy's
+        SVD), and the reconstruction is unchanged (the synthesis reads them with zero weights)."""
+        import numpy as np
+        import torch.nn.functional as F
+        import widen
+        t1 = torch.ones(1)
+        with torch.no_grad():
+            before = [self.new.rd(x, t1, noise=False)["x_hat"] for x in self.crops]
+        rep = widen.residual_init(self.new, 8, self.crops)
+        with torch.no_grad():
+            after = [self.new.rd(x, t1, noise=False)["x_hat"] for x in self.crops]
+            y = torch.cat([(self.new.g_a(x) * self.new.gain.gain(t1))[:, 8:].flatten(2)[0].T for x in self.crops])
+        self.assertLess(max((a - b).abs().max().item() for a, b in zip(before, after)), 1e-5)
+        blocks = np.concatenate([F.unfold(x - xh, 16, stride=16)[0].T.numpy() for x, xh in zip(self.crops, before)])
+        centred = blocks - blocks.mean(0)
+        first = centred @ np.linalg.svd(centred, full_matrices=False)[2][0]
+        r = abs(np.corrcoef(first, y[:, 0].numpy())[0, 1])
+        self.assertGreater(r, 0.5, rep)
+        # one step at t = 1 is 1/rep["step"] of the coefficient: the new latent's spread is step x the prediction's
+        self.assertAlmostEqual(float(y[:, 0].std()) / (rep["step"] * first.std() * r), 1.0, delta=0.1)
+
+    def test_only_new_moves_only_the_new_slices(self):
+        import widen
+        from train import freeze_all_but_new
+        trained = freeze_all_but_new(self.new, 8)
+        self.assertEqual(set(trained), set(widen.NEW_M_SLICES))
+        before = {k: v.clone() for k, v in self.new.state_dict().items()}
+        opt = torch.optim.Adam([p for p in self.new.parameters() if p.requires_grad], lr=1e-2)
+        for _ in range(2):
+            out = self.new.rd(self.crops[0], torch.tensor([0.7]))
+            loss = out["bpp"].mean() + 500 * ((out["x_hat"] - self.crops[0]) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        after = self.new.state_dict()
+        for k, v in before.items():
+            dim = widen.NEW_M_SLICES.get(k)
+            if dim is None:
+                self.assertTrue(torch.equal(after[k], v), k)
+            else:
+                self.assertTrue(torch.equal(after[k].narrow(dim, 0, 8), v.narrow(dim, 0, 8)), k)
+        moved = [k for k, d in widen.NEW_M_SLICES.items() if not torch.equal(after[k].narrow(d, 8, 4), before[k].narrow(d, 8, 4))]
+        self.assertIn("g_s.0.conv.weight", moved)
+        self.assertIn("g_a.6.weight", moved)
+
+    def test_holiday_leaves_the_new_channels_bits_out(self):
+        from train import holiday_weight
+        self.assertEqual([holiday_weight(s, 10) for s in (0, 10, 15, 20, 30)], [0.0, 0.0, 0.5, 1.0, 1.0])
+        self.assertEqual(holiday_weight(0, 0), 1.0)
+        net = self.new
+        net.eval()
+        x, t = self.crops[1], torch.tensor([0.4])
+        with torch.no_grad():
+            y = net.g_a(x) * net.gain.gain(t)
+            torch.manual_seed(5)
+            full = net.code(y, t)["bits_y"]
+            net.rate_weight = torch.tensor([1.0] * 8 + [0.0] * 4)
+            torch.manual_seed(5)
+            old_only = net.code(y, t)["bits_y"]
+            net.rate_weight = torch.tensor([0.0] * 8 + [1.0] * 4)
+            torch.manual_seed(5)
+            new_only = net.code(y, t)["bits_y"]
+        net.rate_weight = None
+        self.assertLess(old_only.item(), full.item())
+        self.assertAlmostEqual(old_only.item() + new_only.item(), full.item(), places=2)
+
+
 if __name__ == "__main__":
     unittest.main()
 
