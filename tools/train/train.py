@@ -10,6 +10,8 @@
   from --init-from another run's checkpoint (transforms are shared between architectures), or from scratch.
 - Each step draws one rate t ~ U[0,1] per image: lambda(t) log-spaced in [0.0018, 0.0932] (up to 0.164 with a 9th anchor, widen.py --levels);
   loss = mean(lambda * 255^2 * MSE + bpp).
+- After widen.py --m: --new-from/--only-new/--holiday teach the synthesis to read the new latent channels with the
+  rest frozen and their bits free at first; --fresh-optimizer then trains everything (widen.py's docstring).
 - Logs every 50 steps to runs/<model>/log.csv (step, wall and CPU seconds, loss, bpp, PSNR, lr) and validates
   on the held-out photos every --val-every steps (runs/<model>/val.csv).
 """
@@ -348,6 +350,8 @@ def main():
 
     if (args.only_new or args.holiday) and not (args.new_from and 0 < args.new_from < args.m):
         raise SystemExit("--only-new and --holiday need --new-from between 0 and --m")
+    if (args.only_new or args.holiday) and args.model not in ("mean-scale", "hyperprior"):
+        raise SystemExit("--only-new and --holiday act on a widened mean-scale or hyperprior (widen.py --m)")
     if args.only_new:
         print(f"[train] --only-new: training {', '.join(freeze_all_but_new(net, args.new_from))} "
               f"(channels {args.new_from}+)", flush=True)
