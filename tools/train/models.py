@@ -120,6 +120,13 @@ class LearnedCodec(nn.Module):
             h = seq[:-1](x)
         return seq[-1](h.float())
 
+    def latent_bits(self, b):
+        """Bits per latent element (B, M, H, W), each channel weighted by rate_weight when one is set (train.py
+        --holiday): every model's code() passes its y bits through here before summing them."""
+        if self.rate_weight is not None:
+            b = b * self.rate_weight.view(1, -1, 1, 1)
+        return b
+
     def entropy_params(self):
         """The parameters of the entropy model (all but the transforms and the gains): what fit_density.py fits
         with the transforms frozen."""
@@ -164,7 +171,7 @@ class Factorized(LearnedCodec):
     def code(self, y, t, noise=True):
         y_hat = round_ste(y)
         y_noisy = y + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else y_hat
-        bits_y = bits(self.density.likelihood(y_noisy, t)).sum((1, 2, 3))
+        bits_y = self.latent_bits(bits(self.density.likelihood(y_noisy, t))).sum((1, 2, 3))
         return {"y_hat": y_hat, "bits_y": bits_y, "bits_z": torch.zeros_like(bits_y)}
 
 
@@ -200,10 +207,7 @@ class Hyperprior(LearnedCodec):
         centred = y if mu is None else y - mu
         y_noisy = centred + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else torch.round(centred)
         y_hat = round_ste(centred) + (0 if mu is None else mu)
-        b = bits(gaussian_likelihood(y_noisy, scale))
-        if self.rate_weight is not None:
-            b = b * self.rate_weight.view(1, -1, 1, 1)
-        return {"y_hat": y_hat, "bits_y": b.sum((1, 2, 3)),
+        return {"y_hat": y_hat, "bits_y": self.latent_bits(bits(gaussian_likelihood(y_noisy, scale))).sum((1, 2, 3)),
                 "bits_z": bits(self.z_density.likelihood(z_noisy)).sum((1, 2, 3))}
 
 
@@ -270,7 +274,7 @@ class Checkerboard(MeanScale):
         idx, mu, anchor, _ = self.passes(y, self.h_s(z_hat))
         centred = y - mu
         y_noisy = centred + torch.empty_like(y).uniform_(-0.5, 0.5) if noise else torch.round(centred)
-        b = bits(gaussian_likelihood(y_noisy, scale_from_index(idx)))
+        b = self.latent_bits(bits(gaussian_likelihood(y_noisy, scale_from_index(idx))))
         bits_anchor = (b * anchor).sum((1, 2, 3))
         return {"y_hat": round_ste(centred) + mu, "bits_y": b.sum((1, 2, 3)),
                 "bits_anchor": bits_anchor, "bits_z": bits(self.z_density.likelihood(z_noisy)).sum((1, 2, 3))}

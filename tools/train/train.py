@@ -350,8 +350,8 @@ def main():
 
     if (args.only_new or args.holiday) and not (args.new_from and 0 < args.new_from < args.m):
         raise SystemExit("--only-new and --holiday need --new-from between 0 and --m")
-    if (args.only_new or args.holiday) and args.model not in ("mean-scale", "hyperprior"):
-        raise SystemExit("--only-new and --holiday act on a widened mean-scale or hyperprior (widen.py --m)")
+    if args.only_new and args.model not in ("mean-scale", "hyperprior"):
+        raise SystemExit("--only-new trains the new channels of a widened mean-scale or hyperprior (widen.py --m)")
     if args.only_new:
         print(f"[train] --only-new: training {', '.join(freeze_all_but_new(net, args.new_from))} "
               f"(channels {args.new_from}+)", flush=True)
@@ -388,6 +388,7 @@ def main():
         return [{"from_step": step0, "to_step": step}] if args.bf16 and step > step0 else []
     t_last_ckpt = time.time()
     wall0, cpu0 = wall_s, cpu_s
+    rate_weight = torch.ones(args.m, device=device)  # --holiday: the new channels' weight is set each step
     acc = {"loss": 0.0, "bpp": 0.0, "bpp_z": 0.0, "psnr": 0.0, "n": 0}
     last_good_loss = None
     net.train()
@@ -408,8 +409,8 @@ def main():
         for pg in opt.param_groups:
             pg["lr"] = lr
         if args.holiday:
-            net.rate_weight = torch.ones(args.m, device=device)
-            net.rate_weight[args.new_from:] = holiday_weight(step - step0, args.holiday)
+            rate_weight[args.new_from:] = holiday_weight(step - step0, args.holiday)
+            net.rate_weight = rate_weight
         out = net.rd(x, t)
         net.rate_weight = None
         lam = net.gain.lam(t)

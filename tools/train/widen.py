@@ -38,6 +38,7 @@ import os
 import sys
 
 import torch
+import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -115,10 +116,10 @@ def residual_init(net, m_old, crops, noise_share=0.3, alpha=1e-3):
 
     The synthesis reads the new channels with zero weights (the output stays the old one); train.py --only-new
     --holiday then teaches it to. Returns what the regression found, on a held-out fifth of the blocks."""
-    import torch.nn.functional as F
     e = net.m - m_old
     t1 = torch.ones(1)
     net.eval()
+    net.g_s[0].conv.weight[:, m_old:] = 0  # first: x_hat below is then the old code's whatever the new rows hold
     feats, blocks = [], []
     for x in crops:
         h = net.g_a[:-1](x)
@@ -141,10 +142,9 @@ def residual_init(net, m_old, crops, noise_share=0.3, alpha=1e-3):
     last = net.g_a[-1]
     last.weight[m_old:] = (w.T * scale[:, None]).to(last.weight.dtype).view(e, *last.weight.shape[1:])
     last.bias[m_old:] = (b * scale).to(last.bias.dtype)
-    net.g_s[0].conv.weight[:, m_old:] = 0
-    total = float(evals.sum())
-    kept = float(evals.flip(0)[:e].sum())
-    explained = float((r2.clamp(min=0) * evals.flip(0)[:e]).sum())
+    top = evals.flip(0)[:e]  # the variances along `basis`
+    total, kept = float(evals.sum()), float(top.sum())
+    explained = float((r2.clamp(min=0) * top).sum())
     return {"blocks": len(c), "mse": mse, "pca_share": kept / total, "explained_share": explained / total,
             "r2_first": r2[:8].tolist(), "r2_mean": float(r2.mean()), "step": step,
             "gain_if_decoded_db": -10 * math.log10(1 - explained / total)}

@@ -186,6 +186,23 @@ class GrowNewLatents(unittest.TestCase):
         self.assertLess(old_only.item(), full.item())
         self.assertAlmostEqual(old_only.item() + new_only.item(), full.item(), places=2)
 
+    def test_every_model_weights_its_latent_bits(self):
+        """rate_weight acts in every model's code() (LearnedCodec.latent_bits): zero weights on all channels leave
+        no y bits, and the z bits as they were."""
+        from train import build
+        x, t = self.crops[2], torch.tensor([0.5])
+        for name in ("factorized", "hyperprior", "mean-scale", "checkerboard"):
+            net = build(name, 16, 8, 8)
+            net.eval()
+            with torch.no_grad():
+                y = net.g_a(x) * net.gain.gain(t)
+                full = net.code(y, t, noise=False)
+                net.rate_weight = torch.zeros(8)
+                none = net.code(y, t, noise=False)
+            self.assertGreater(full["bits_y"].item(), 0, name)
+            self.assertEqual(none["bits_y"].item(), 0, name)
+            self.assertEqual(none["bits_z"].item(), full["bits_z"].item(), name)
+
 
 if __name__ == "__main__":
     unittest.main()
